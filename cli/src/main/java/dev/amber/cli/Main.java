@@ -1,0 +1,12 @@
+package dev.amber.cli;
+
+import picocli.CommandLine;
+
+/** Entry point of the one {@code amber} executable. */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.exit(AmberCommand.commandLine().execute(args));
+    }
+}

@@ -1,0 +1,38 @@
+package dev.amber.cli;
+
+import picocli.CommandLine;
+
+/**
+ * Turns any failure into one line on stderr and a non-zero exit. Users see what went wrong, never a
+ * stack trace; {@code AMBER_DEBUG=1} shows the trace for bug reports.
+ */
+final class OneLineErrors implements CommandLine.IExecutionExceptionHandler {
+
+    /** Exit code for a failure the user can fix: bad input, unreachable service, refused request. */
+    static final int FAILURE = 1;
+
+    @Override
+    public int handleExecutionException(
+            Exception ex, CommandLine cli, CommandLine.ParseResult parseResult) {
+        if (System.getenv("AMBER_DEBUG") != null) {
+            ex.printStackTrace(cli.getErr());
+        }
+        cli.getErr().println("amber " + cli.getCommandName() + ": " + describe(ex));
+        cli.getErr().flush();
+        return FAILURE;
+    }
+
+    /** The most useful single line: the message, with the cause's when the message alone says too little. */
+    static String describe(Throwable ex) {
+        String message = ex.getMessage();
+        Throwable cause = ex.getCause();
+        if (message == null || message.isBlank()) {
+            return cause != null ? describe(cause) : ex.getClass().getSimpleName();
+        }
+        message = message.lines().findFirst().orElse(message);
+        if (cause != null && cause.getMessage() != null && !message.contains(cause.getMessage())) {
+            return message + ": " + cause.getMessage().lines().findFirst().orElse("");
+        }
+        return message;
+    }
+}
