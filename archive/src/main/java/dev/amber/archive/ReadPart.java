@@ -1,0 +1,29 @@
+package dev.amber.archive;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/** A part of a checkpoint a command can ask for; everything else is skipped during the pass. */
+public enum ReadPart {
+    /** Sizes of the checkpoint's parts: needs a full pass over a compressed archive. */
+    SIZES,
+    PROCESSES,
+    COMMAND_LINES,
+    ENVIRONMENT,
+    FILES,
+    SOCKETS,
+    CRIU_MOUNTS,
+    STATISTICS,
+    ROOTFS_DIFF,
+    MEMORY_MAPS;
+
+    public static Set<ReadPart> of(ReadPart... parts) {
+        Set<ReadPart> set = EnumSet.noneOf(ReadPart.class);
+        set.addAll(Set.of(parts));
+        return set;
+    }
+
+    /** Parts that are decoded from the CRIU images under {@code checkpoint/}. */
+    static final Set<ReadPart> FROM_IMAGES =
+            EnumSet.of(PROCESSES, COMMAND_LINES, ENVIRONMENT, FILES, SOCKETS, CRIU_MOUNTS, MEMORY_MAPS);
+}

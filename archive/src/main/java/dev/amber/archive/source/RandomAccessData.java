@@ -1,0 +1,12 @@
+package dev.amber.archive.source;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/** Bytes of one entry that can be read at any offset: plain tars, directories and spilled entries. */
+public interface RandomAccessData {
+    long size();
+
+    /** Fills {@code dst} completely from {@code position} of this entry. */
+    void read(long position, ByteBuffer dst) throws IOException;
+}
