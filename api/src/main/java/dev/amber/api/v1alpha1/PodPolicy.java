@@ -1,0 +1,9 @@
+package dev.amber.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/** Limits for the archives of all containers of one pod (or of every pod the selector matches). */
+public class PodPolicy extends LevelPolicy {
+    @JsonPropertyDescription("Pod name; omit to match pods by selector.")
+    public String pod;
+}
