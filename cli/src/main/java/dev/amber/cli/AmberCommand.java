@@ -14,6 +14,12 @@ import picocli.CommandLine.Command;
         description = "Checkpoint, keep, move and restore running Kubernetes workloads.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            dev.amber.cli.archive.ShowCommand.class,
+            dev.amber.cli.archive.InspectCommand.class,
+            dev.amber.cli.archive.MemparseCommand.class,
+            dev.amber.cli.archive.DiffCommand.class,
+            dev.amber.cli.archive.ListCommand.class,
+            AotTrainingCommand.class,
         })
 public final class AmberCommand implements Runnable {
 
