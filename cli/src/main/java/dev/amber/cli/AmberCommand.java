@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             dev.amber.cli.archive.MemparseCommand.class,
             dev.amber.cli.archive.DiffCommand.class,
             dev.amber.cli.archive.ListCommand.class,
+            dev.amber.cli.demo.DemoCommand.class,
             AotTrainingCommand.class,
         })
 public final class AmberCommand implements Runnable {
