@@ -1,0 +1,106 @@
+package dev.amber.wrapper;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Runs the {@code criu} binary and turns its failures into one-line errors quoting its log. */
+final class Criu {
+    /** Where CRIU lands when built from source or installed by a distribution. */
+    private static final List<String> SBIN = List.of("/usr/local/sbin", "/usr/sbin", "/sbin");
+
+    private final Path binary;
+
+    Criu(Path binary) {
+        this.binary = binary;
+    }
+
+    /** {@code AMBER_CRIU} if set, otherwise {@code criu} on PATH or in the sbin directories. */
+    static Criu locate() {
+        String override = System.getenv("AMBER_CRIU");
+        if (override != null && !override.isBlank()) {
+            Path p = Path.of(override);
+            if (!Files.isExecutable(p)) {
+                throw new WrapperException("AMBER_CRIU=" + override + " is not an executable file");
+            }
+            return new Criu(p);
+        }
+        List<String> dirs = new ArrayList<>();
+        String path = System.getenv("PATH");
+        if (path != null) {
+            dirs.addAll(List.of(path.split(File.pathSeparator)));
+        }
+        dirs.addAll(SBIN);
+        for (String dir : dirs) {
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir, "criu");
+            if (Files.isExecutable(candidate)) {
+                return new Criu(candidate);
+            }
+        }
+        throw new WrapperException("criu not found on PATH or in " + String.join(", ", SBIN)
+                + ": install CRIU >= 4.2 in the image or set AMBER_CRIU");
+    }
+
+    Path binary() {
+        return binary;
+    }
+
+    void dump(List<String> args, Path imagesDir) {
+        run(args, imagesDir.resolve(CriuArguments.DUMP_LOG), "dump");
+    }
+
+    /** Restores and returns the restored root's pid. */
+    long restore(List<String> args, Path imagesDir, Path pidFile) {
+        run(args, imagesDir.resolve(CriuArguments.RESTORE_LOG), "restore");
+        try {
+            return Long.parseLong(Files.readString(pidFile).trim());
+        } catch (IOException | NumberFormatException e) {
+            throw new WrapperException("criu restore succeeded but wrote no usable pid file " + pidFile, e);
+        }
+    }
+
+    private void run(List<String> args, Path log, String action) {
+        List<String> command = new ArrayList<>();
+        command.add(binary.toString());
+        command.addAll(args);
+        int exit;
+        try {
+            // CRIU inherits the wrapper's stdio: restore hands fds 0-2 to the app (--inherit-fd).
+            Process criu = new ProcessBuilder(command).inheritIO().start();
+            exit = criu.waitFor();
+        } catch (IOException e) {
+            throw new WrapperException("cannot run " + binary + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WrapperException("interrupted while criu " + action + " ran");
+        }
+        if (exit != 0) {
+            throw new CriuFailure("criu " + action + " failed (exit " + exit + "): "
+                    + firstError(log).orElse("no error line in the log") + " (see " + log + ")");
+        }
+    }
+
+    /**
+     * CRIU's first "Error" line is the cause; later ones are consequences. Errors CRIU logs and then
+     * carries on from (it cannot raise its own fd limit without CAP_SYS_RESOURCE) are skipped.
+     */
+    static Optional<String> firstError(Path log) {
+        try (var lines = Files.lines(log)) {
+            return lines.filter(l -> l.contains("Error (") && !l.contains("rlimit: Can't setup")).findFirst()
+                    .map(l -> l.replaceFirst("^\\(\\s*[0-9.]+\\)\\s*", "").strip());
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** CRIU ran and refused: the app is untouched (dump) or nothing was restored (restore). */
+    static final class CriuFailure extends WrapperException {
+        CriuFailure(String message) {
+            super(message);
+        }
+    }
+}

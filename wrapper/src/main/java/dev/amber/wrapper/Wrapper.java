@@ -1,0 +1,205 @@
+package dev.amber.wrapper;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * {@code amber wrap run -- CMD}: restores CMD's process tree from the image directory when a
+ * complete checkpoint is there, otherwise starts CMD; on SIGTERM checkpoints it or passes the
+ * signal on; exits with the app's exit code.
+ */
+public final class Wrapper {
+    /** First pid for a fresh app when the wrapper is a container's init; see {@link #reservePidsForApp()}. */
+    static final int APP_PID_FLOOR = 10_000;
+
+    private final WrapperConfig config;
+    private final Criu criu;
+    private final ImageStore store;
+    private final Supplier<NodeStateAnswer> nodeState;
+    private final WrapperLog log;
+
+    Wrapper(WrapperConfig config, Criu criu, Supplier<NodeStateAnswer> nodeState, WrapperLog log) {
+        this.config = config;
+        this.criu = criu;
+        this.store = new ImageStore(config.imageDir());
+        this.nodeState = nodeState;
+        this.log = log;
+    }
+
+    /** A wrapper that finds CRIU on this machine and asks the configured node-state server. */
+    public static Wrapper create(WrapperConfig config, WrapperLog log) {
+        NodeStateClient client = config.nodeStateServerURL() == null ? null : new NodeStateClient(config.nodeStateServerURL());
+        Supplier<NodeStateAnswer> nodeState = () -> client == null
+                ? NodeStateAnswer.unreachable("no nodeStateServerURL configured")
+                : client.ask(System.getenv("KUBERNETES_NODE_NAME"));
+        return new Wrapper(config, Criu.locate(), nodeState, log);
+    }
+
+    private sealed interface Event permits Term, Exit {}
+
+    private record Term() implements Event {}
+
+    private record Exit(int code) implements Event {}
+
+    /** Runs until the app exits (its exit code) or is checkpointed (0). */
+    public int run(List<String> command) {
+        if (command.isEmpty()) {
+            throw new WrapperException("no command to run: amber wrap run [--config FILE] -- CMD [ARGS...]");
+        }
+        store.prepare().forEach(p -> log.info("removed " + p + ": a dump that never completed"));
+        BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+        // Installed before the app exists, so a SIGTERM during start-up is not lost.
+        TermSignal.deliverTo(events, new Term());
+        Running running = startOrRestore(command);
+        running.app().exitCode().thenAccept(code -> events.add(new Exit(code)));
+        while (true) {
+            Event event;
+            try {
+                event = events.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new WrapperException("interrupted while waiting for the app");
+            }
+            if (event instanceof Exit(int code)) {
+                // The app ended by itself, so a checkpoint it was restored from is stale now.
+                store.retire();
+                log.info("app (pid " + running.app().pid() + ") exited with code " + code);
+                return code;
+            }
+            TerminationPolicy.Decision decision = TerminationPolicy.decide(config, nodeState);
+            if (decision.action() == TerminationPolicy.Action.CHECKPOINT) {
+                log.info("SIGTERM: checkpointing, because " + decision.why());
+                try {
+                    checkpoint(running);
+                    return 0;
+                } catch (WrapperException e) {
+                    log.info("checkpoint failed, passing SIGTERM to the app instead: " + e.getMessage());
+                }
+            } else {
+                log.info("SIGTERM: passing it to the app, because " + decision.why());
+            }
+            running.app().terminate();
+        }
+    }
+
+    private record Running(WrappedApp app, List<String> command) {}
+
+    private Running startOrRestore(List<String> command) {
+        Optional<ImageStore.StoredCheckpoint> checkpoint;
+        try {
+            checkpoint = store.current();
+        } catch (ImageStore.CorruptCheckpoint e) {
+            giveUpOnCheckpoint(e);
+            checkpoint = Optional.empty();
+        }
+        if (checkpoint.isPresent()) {
+            try {
+                return restore(checkpoint.get(), command);
+            } catch (WrapperException e) {
+                giveUpOnCheckpoint(e);
+            }
+        }
+        reservePidsForApp();
+        long start = System.nanoTime();
+        WrappedApp app = WrappedApp.Started.start(command);
+        log.info("started " + String.join(" ", command) + " (pid " + app.pid() + ", "
+                + millis(start) + " ms) with no checkpoint in " + config.imageDir());
+        return new Running(app, command);
+    }
+
+    /** Fails the start unless the config allows a fresh start; the bad checkpoint is kept aside either way. */
+    private void giveUpOnCheckpoint(WrapperException cause) {
+        if (!config.freshStartOnRestoreFailure()) {
+            throw new WrapperException(cause.getMessage()
+                    + "; set freshStartOnRestoreFailure: true to start afresh instead", cause);
+        }
+        Optional<Path> aside = store.quarantine();
+        log.info("cannot restore (" + cause.getMessage() + "); starting afresh as freshStartOnRestoreFailure allows"
+                + aside.map(p -> ", checkpoint kept in " + p).orElse(""));
+    }
+
+    private Running restore(ImageStore.StoredCheckpoint checkpoint, List<String> command) {
+        long start = System.nanoTime();
+        Path dir = checkpoint.dir();
+        CheckpointMarker marker = checkpoint.marker();
+        if (!marker.command().isEmpty() && !marker.command().equals(command)) {
+            log.info("note: the checkpoint holds " + String.join(" ", marker.command())
+                    + ", restoring it although the command is now " + String.join(" ", command));
+        }
+        AppFiles.restoreAdditional(config.additionalPaths(), dir);
+        Path pidFile = dir.resolve("restored.pid");
+        try {
+            Files.deleteIfExists(pidFile);
+        } catch (IOException e) {
+            throw new WrapperException("cannot write to " + dir + ": " + ImageStore.describe(e), e);
+        }
+        long pid = criu.restore(CriuArguments.restore(config, dir, pidFile, marker.stdio()), dir, pidFile);
+        WrappedApp app = WrappedApp.Restored.of(pid);
+        log.info("restored " + String.join(" ", marker.command()) + " (pid " + pid + ") from " + dir
+                + " in " + millis(start) + " ms");
+        return new Running(app, marker.command().isEmpty() ? command : marker.command());
+    }
+
+    private void checkpoint(Running running) {
+        long start = System.nanoTime();
+        long pid = running.app().pid();
+        AppFiles.removeInotifyIncompatible(config.inotifyIncompatiblePaths());
+        Map<Integer, String> stdio = StdioLinks.of(pid);
+        Path partial = store.beginPartial();
+        try {
+            criu.dump(CriuArguments.dump(config, pid, partial), partial);
+            // After the dump the app is gone, so the copies match the memory image exactly.
+            AppFiles.saveAdditional(config.additionalPaths(), partial);
+            ImageStore.StoredCheckpoint stored = store.publish(partial,
+                    new CheckpointMarker(CheckpointMarker.FORMAT, Instant.now().toString(), pid, running.command(), stdio));
+            awaitExit(running.app());
+            log.info("checkpointed pid " + pid + " into " + stored.dir() + " in " + millis(start) + " ms");
+        } catch (RuntimeException e) {
+            try {
+                store.discard(partial);
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+    }
+
+    /** CRIU kills the dumped tree; waiting for that keeps the wrapper from exiting before its child. */
+    private static void awaitExit(WrappedApp app) {
+        try {
+            app.exitCode().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // The checkpoint is already published; a slow reap changes nothing about it.
+        }
+    }
+
+    /**
+     * As a container's init the wrapper's own threads take the lowest pids, and a restore needs
+     * the app's old pids free in the new container. Starting the app high above them avoids the
+     * clash. Needs the same privilege CRIU needs; without it the app simply gets the next pid.
+     */
+    private void reservePidsForApp() {
+        if (ProcessHandle.current().pid() != 1) {
+            return;
+        }
+        try {
+            Files.writeString(Path.of("/proc/sys/kernel/ns_last_pid"), Integer.toString(APP_PID_FLOOR));
+        } catch (IOException e) {
+            log.info("cannot move the app's pid above " + APP_PID_FLOOR + " (" + ImageStore.describe(e)
+                    + "); a restore may find its pid taken by the wrapper's own threads");
+        }
+    }
+
+    private static long millis(long startNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+}
