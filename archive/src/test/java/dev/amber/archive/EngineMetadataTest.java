@@ -1,0 +1,54 @@
+package dev.amber.archive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.amber.archive.metadata.KubeletFileName;
+import dev.amber.archive.model.ContainerInfo;
+import dev.amber.archive.synthetic.SyntheticCheckpoint;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each engine keeps container, pod and namespace under its own keys; all three must come out the same. */
+class EngineMetadataTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void crioArchiveNamedByTheKubelet() throws Exception {
+        Path archive = new SyntheticCheckpoint().engine(Engine.CRIO).container("web").pod("shop-7d9f", "team-a")
+                .process(new SyntheticCheckpoint.Process(1, 0, "nginx", java.util.List.of("nginx"), java.util.List.of(), new byte[10]))
+                .writeTar(dir.resolve("checkpoint-shop-7d9f_team-a-web-2026-11-20T11:00:00Z.tar"), SyntheticCheckpoint.Compression.NONE);
+        ContainerInfo c = CheckpointReader.read(archive, ReadPart.of()).container();
+        assertThat(c.engine()).isEqualTo(Engine.CRIO);
+        assertThat(c.name()).isEqualTo("web");
+        assertThat(c.pod()).isEqualTo("shop-7d9f");
+        assertThat(c.namespace()).isEqualTo("team-a");
+        assertThat(c.podUid()).isEqualTo("0c6b5a1e-1111-2222-3333-444455556666");
+        assertThat(c.ip()).isEqualTo("10.244.0.7");
+        assertThat(c.checkpointed()).isEqualTo(Instant.parse("2026-11-20T11:00:00Z"));
+    }
+
+    @Test
+    void containerdArchive() throws Exception {
+        Path archive = new SyntheticCheckpoint().engine(Engine.CONTAINERD).container("worker").pod("batch-1", "jobs")
+                .process(new SyntheticCheckpoint.Process(1, 0, "app", java.util.List.of("app"), java.util.List.of(), new byte[10]))
+                .writeTar(dir.resolve("checkpoint-batch-1_jobs-worker-2026-11-20T11:00:00Z.tar"), SyntheticCheckpoint.Compression.NONE);
+        ContainerInfo c = CheckpointReader.read(archive, ReadPart.of()).container();
+        assertThat(c.engine()).isEqualTo(Engine.CONTAINERD);
+        assertThat(c.name()).isEqualTo("worker");
+        assertThat(c.pod()).isEqualTo("batch-1");
+        assertThat(c.namespace()).isEqualTo("jobs");
+    }
+
+    @Test
+    void kubeletFileNameNeedsTheNamespaceToSplitNamespaceFromContainer() {
+        KubeletFileName n = KubeletFileName.parse("checkpoint-my-pod_kube-system-side-car-2026-11-20T11:00:00Z.tar");
+        assertThat(n.pod()).isEqualTo("my-pod");
+        assertThat(n.container("kube-system")).isEqualTo("side-car");
+        assertThat(n.container("kube")).isEqualTo("system-side-car");
+        assertThat(n.time()).isEqualTo(Instant.parse("2026-11-20T11:00:00Z"));
+        assertThat(KubeletFileName.parse("checkpoint.tar")).isNull();
+    }
+}
