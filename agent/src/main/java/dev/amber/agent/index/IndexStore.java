@@ -1,0 +1,250 @@
+package dev.amber.agent.index;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.amber.agent.store.ArchiveFiles;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.StringWriter;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Persists the index as a compacted snapshot plus an append-only log of changes, both JSON lines.
+ *
+ * <p>Crash safety: the snapshot is replaced only by write-to-temporary, fsync, atomic rename, fsync of
+ * the directory; the log is appended and fsynced per batch. Replaying the log over the snapshot is
+ * idempotent, so a crash between writing a new snapshot and truncating the log is harmless, and a torn
+ * last log line (a crash mid-append) is ignored. The index is a cache of the directory: anything lost
+ * is re-read on the next start.
+ */
+public final class IndexStore implements AutoCloseable {
+    private static final String SNAPSHOT = "index.snapshot";
+    private static final String LOG = "index.log";
+    private static final int FORMAT = 1;
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final Path stateDir;
+    private FileChannel log;
+    private OutputStream logOut;
+    private long logRecords;
+
+    public IndexStore(Path stateDir) {
+        this.stateDir = stateDir;
+    }
+
+    /** What was stored, keyed by file name; empty on first start. */
+    public Map<String, ArchiveRecord> load() throws IOException {
+        Files.createDirectories(stateDir);
+        Map<String, ArchiveRecord> records = new LinkedHashMap<>();
+        Path snapshot = stateDir.resolve(SNAPSHOT);
+        if (Files.exists(snapshot)) {
+            replay(snapshot, records, false);
+        }
+        Path logFile = stateDir.resolve(LOG);
+        if (Files.exists(logFile)) {
+            logRecords = replay(logFile, records, true);
+        }
+        log = FileChannel.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        logOut = Channels.newOutputStream(log);
+        return records;
+    }
+
+    public void appendPut(ArchiveRecord record) throws IOException {
+        append(line(record, null));
+    }
+
+    public void appendRemove(String fileName) throws IOException {
+        append(line(null, fileName));
+    }
+
+    /** Makes the appended changes durable. */
+    public void sync() throws IOException {
+        if (log != null) {
+            log.force(false);
+        }
+    }
+
+    /** Records since the last snapshot: the caller compacts when this grows past the index's size. */
+    public long logRecords() {
+        return logRecords;
+    }
+
+    /** Writes {@code records} as the new snapshot and starts an empty log. */
+    public void compact(Iterable<ArchiveRecord> records) throws IOException {
+        Path tmp = stateDir.resolve(SNAPSHOT + ".tmp");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING);
+                OutputStream out = new java.io.BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
+            out.write(("{\"format\":" + FORMAT + "}\n").getBytes(StandardCharsets.UTF_8));
+            for (ArchiveRecord r : records) {
+                out.write(line(r, null));
+            }
+            out.flush();
+            ch.force(true);
+        }
+        Files.move(tmp, stateDir.resolve(SNAPSHOT), StandardCopyOption.ATOMIC_MOVE);
+        ArchiveFiles.syncDirectory(stateDir);
+        // The snapshot now holds everything the log said; a crash before this truncation replays it harmlessly.
+        log.truncate(0);
+        log.force(true);
+        logRecords = 0;
+    }
+
+    private void append(byte[] line) throws IOException {
+        logOut.write(line);
+        logRecords++;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (log != null) {
+            log.force(false);
+            log.close();
+        }
+    }
+
+    private static long replay(Path file, Map<String, ArchiveRecord> records, boolean tolerateTornTail) throws IOException {
+        long count = 0;
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.isEmpty()) {
+                    continue;
+                }
+                try {
+                    apply(line, records);
+                    count++;
+                } catch (IOException | RuntimeException e) {
+                    if (tolerateTornTail && in.readLine() == null) {
+                        break; // a crash mid-append: the change was never acknowledged
+                    }
+                    throw new IOException("index " + file + " is corrupt at record " + (count + 1) + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        return count;
+    }
+
+    private static void apply(String line, Map<String, ArchiveRecord> records) throws IOException {
+        try (JsonParser p = JSON.createParser(line)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException("not a JSON object");
+            }
+            String file = null;
+            String removed = null;
+            long size = 0;
+            long mtime = 0;
+            String ns = null;
+            String pod = null;
+            String uid = null;
+            String container = null;
+            String engine = null;
+            Instant checkpointed = null;
+            Map<String, String> labels = new LinkedHashMap<>();
+            String error = null;
+            String exported = null;
+            boolean pinned = false;
+            boolean header = false;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                switch (field) {
+                    case "format" -> {
+                        header = true;
+                        if (p.getIntValue() != FORMAT) {
+                            throw new IOException("unknown index format " + p.getIntValue());
+                        }
+                    }
+                    case "remove" -> removed = p.getText();
+                    case "file" -> file = p.getText();
+                    case "size" -> size = p.getLongValue();
+                    case "mtime" -> mtime = p.getLongValue();
+                    case "ns" -> ns = p.getText();
+                    case "pod" -> pod = p.getText();
+                    case "uid" -> uid = p.getText();
+                    case "container" -> container = p.getText();
+                    case "engine" -> engine = p.getText();
+                    case "time" -> checkpointed = Instant.ofEpochMilli(p.getLongValue());
+                    case "error" -> error = p.getText();
+                    case "exported" -> exported = p.getText();
+                    case "pinned" -> pinned = p.getBooleanValue();
+                    case "labels" -> {
+                        while (p.nextToken() == JsonToken.FIELD_NAME) {
+                            String k = p.currentName();
+                            p.nextToken();
+                            labels.put(k, p.getText());
+                        }
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+            if (header) {
+                return;
+            }
+            if (removed != null) {
+                records.remove(removed);
+            } else if (file != null) {
+                records.put(file, new ArchiveRecord(file, size, mtime, ns, pod, uid, container, engine, checkpointed,
+                        labels, error, exported, pinned));
+            } else {
+                throw new IOException("record names no file");
+            }
+        }
+    }
+
+    private static byte[] line(ArchiveRecord r, String removed) throws IOException {
+        StringWriter w = new StringWriter(256);
+        try (JsonGenerator g = JSON.createGenerator(w)) {
+            g.writeStartObject();
+            if (removed != null) {
+                g.writeStringField("remove", removed);
+            } else {
+                g.writeStringField("file", r.fileName());
+                g.writeNumberField("size", r.size());
+                g.writeNumberField("mtime", r.modifiedMillis());
+                writeIfSet(g, "ns", r.namespace());
+                writeIfSet(g, "pod", r.pod());
+                writeIfSet(g, "uid", r.podUid());
+                writeIfSet(g, "container", r.container());
+                writeIfSet(g, "engine", r.engine());
+                if (r.checkpointed() != null) {
+                    g.writeNumberField("time", r.checkpointed().toEpochMilli());
+                }
+                if (!r.labels().isEmpty()) {
+                    g.writeObjectFieldStart("labels");
+                    for (var e : r.labels().entrySet()) {
+                        g.writeStringField(e.getKey(), e.getValue());
+                    }
+                    g.writeEndObject();
+                }
+                writeIfSet(g, "error", r.error());
+                writeIfSet(g, "exported", r.exportedTo());
+                if (r.pinned()) {
+                    g.writeBooleanField("pinned", true);
+                }
+            }
+            g.writeEndObject();
+        }
+        w.write('\n');
+        return w.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void writeIfSet(JsonGenerator g, String field, String value) throws IOException {
+        if (value != null && !value.isEmpty()) {
+            g.writeStringField(field, value);
+        }
+    }
+
+}
