@@ -122,7 +122,10 @@ public final class DemoCommand implements Runnable {
     private void runAmber(PrintWriter out, String... args) {
         out.println("      $ amber " + String.join(" ", args));
         out.flush();
-        int exit = AmberCommand.commandLine().execute(args);
+        int exit = AmberCommand.commandLine()
+                .setOut(out)
+                .setErr(spec.commandLine().getErr())
+                .execute(args);
         if (exit != 0) {
             throw new DemoException("amber " + args[0] + " could not read the archive (exit code " + exit + ")");
         }
