@@ -1,0 +1,21 @@
+package dev.amber.cli.image;
+
+import dev.amber.image.CheckpointImages;
+import dev.amber.image.registry.RegistryOptions;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Registry options every image subcommand shares. */
+final class RegistryFlags {
+    @Option(names = "--insecure", description = "Talk plain HTTP to the registry (a local registry); TLS otherwise.")
+    boolean insecure;
+
+    @Option(names = "--authfile", paramLabel = "FILE",
+            description = "Credentials file (Podman/Docker format). Default: $REGISTRY_AUTH_FILE, "
+                    + "$XDG_RUNTIME_DIR/containers/auth.json, ~/.config/containers/auth.json, ~/.docker/config.json.")
+    Path authFile;
+
+    CheckpointImages images() {
+        return CheckpointImages.standard(RegistryOptions.defaults().withInsecure(insecure).withAuthFile(authFile));
+    }
+}

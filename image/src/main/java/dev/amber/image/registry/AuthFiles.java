@@ -1,0 +1,144 @@
+package dev.amber.image.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.amber.image.ImageException;
+import dev.amber.image.ImageReference;
+import dev.amber.image.oci.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Finds credentials in the auth files Podman, Skopeo, Buildah and Docker write, in the order
+ * containers/image reads them: an explicit {@code --authfile} alone when given; otherwise
+ * {@code $REGISTRY_AUTH_FILE}, {@code $XDG_RUNTIME_DIR/containers/auth.json},
+ * {@code ~/.config/containers/auth.json}, {@code ~/.docker/config.json}. Within a file the most specific
+ * key wins: {@code host/repo/path}, then its parent paths, then {@code host}, then Docker's URL forms.
+ * Credential helpers ({@code credHelpers}, {@code credsStore}) are not run.
+ */
+public final class AuthFiles {
+    private final List<Path> files;
+    private final boolean explicit;
+
+    /** @param explicit the user named the file: a missing file is then an error, not a skipped entry */
+    public AuthFiles(List<Path> files, boolean explicit) {
+        this.files = List.copyOf(files);
+        this.explicit = explicit;
+    }
+
+    /** The standard search list, or just {@code explicit} when the user named a file. */
+    public static AuthFiles standard(Path explicit, Map<String, String> env) {
+        if (explicit != null) {
+            return new AuthFiles(List.of(explicit), true);
+        }
+        List<Path> files = new ArrayList<>();
+        if (env.get("REGISTRY_AUTH_FILE") != null && !env.get("REGISTRY_AUTH_FILE").isBlank()) {
+            files.add(Path.of(env.get("REGISTRY_AUTH_FILE")));
+        }
+        if (env.get("XDG_RUNTIME_DIR") != null && !env.get("XDG_RUNTIME_DIR").isBlank()) {
+            files.add(Path.of(env.get("XDG_RUNTIME_DIR"), "containers", "auth.json"));
+        }
+        String home = env.getOrDefault("HOME", System.getProperty("user.home"));
+        if (home != null) {
+            files.add(Path.of(home, ".config", "containers", "auth.json"));
+            files.add(Path.of(home, ".docker", "config.json"));
+        }
+        return new AuthFiles(files, false);
+    }
+
+    public List<Path> files() {
+        return files;
+    }
+
+    /** Credentials for the reference's registry and repository, if any file has them. */
+    public Optional<Credentials> lookup(ImageReference ref) throws ImageException {
+        if (!ref.isRegistry()) {
+            return Optional.empty();
+        }
+        for (Path file : files) {
+            if (!Files.isRegularFile(file)) {
+                if (explicit) {
+                    throw new ImageException("auth file " + file + " does not exist");
+                }
+                continue;
+            }
+            JsonNode auths = read(file).path("auths");
+            for (String key : candidateKeys(ref)) {
+                JsonNode entry = auths.get(key);
+                if (entry != null && entry.isObject()) {
+                    Credentials c = decode(entry, file, key);
+                    if (c != null) {
+                        return Optional.of(c);
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Keys to try, most specific first. */
+    static List<String> candidateKeys(ImageReference ref) {
+        List<String> keys = new ArrayList<>();
+        String registry = ref.registry();
+        String path = registry + "/" + ref.repository();
+        while (true) {
+            keys.add(path);
+            int slash = path.lastIndexOf('/');
+            if (slash <= registry.length() - 1) {
+                break;
+            }
+            path = path.substring(0, slash);
+            if (path.equals(registry)) {
+                break;
+            }
+        }
+        keys.add(registry);
+        keys.add("https://" + registry);
+        keys.add("http://" + registry);
+        keys.add("https://" + registry + "/v1/");
+        keys.add("https://" + registry + "/v2/");
+        if (registry.equals("docker.io")) {
+            keys.add("https://index.docker.io/v1/");
+            keys.add("index.docker.io");
+            keys.add("registry-1.docker.io");
+        }
+        return keys;
+    }
+
+    private static JsonNode read(Path file) throws ImageException {
+        try {
+            return Json.parse(Files.readAllBytes(file), "auth file " + file);
+        } catch (ImageException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new ImageException("cannot read auth file " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static Credentials decode(JsonNode entry, Path file, String key) throws ImageException {
+        String auth = entry.path("auth").asText("");
+        if (!auth.isEmpty()) {
+            String plain;
+            try {
+                plain = new String(Base64.getDecoder().decode(auth.trim()), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new ImageException("auth file " + file + ": entry '" + key + "' has an auth value that is not base64");
+            }
+            int colon = plain.indexOf(':');
+            if (colon < 0) {
+                throw new ImageException("auth file " + file + ": entry '" + key + "' is not user:password");
+            }
+            return new Credentials(plain.substring(0, colon), plain.substring(colon + 1), file.toString());
+        }
+        if (entry.hasNonNull("username") && entry.hasNonNull("password")) {
+            return new Credentials(entry.get("username").asText(), entry.get("password").asText(), file.toString());
+        }
+        return null;
+    }
+}

@@ -1,0 +1,237 @@
+package dev.amber.image.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.amber.image.ImageException;
+import dev.amber.image.ImageReference;
+import dev.amber.image.oci.Json;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import javax.net.ssl.SSLException;
+
+/**
+ * HTTP to one repository of one registry, with the distribution spec's authentication: a request that
+ * gets 401 is answered by its {@code WWW-Authenticate} challenge (a bearer token fetched from the realm,
+ * with the auth file's credentials if any, or Basic credentials) and sent once more. Tokens are kept per
+ * scope, so a push fetches one pull-and-push token and reuses it for every chunk.
+ */
+final class RegistryHttp {
+    private final HttpClient client;
+    private final ImageReference ref;
+    private final URI base;
+    private final Optional<Credentials> credentials;
+    private final AuthFiles authFiles;
+    private final Duration timeout;
+    private final Map<String, String> tokensByScope = new HashMap<>();
+    private String authorization;
+
+    RegistryHttp(HttpClient client, ImageReference ref, RegistryOptions options, AuthFiles authFiles) throws ImageException {
+        this.client = client;
+        this.ref = ref;
+        this.authFiles = authFiles;
+        this.credentials = authFiles.lookup(ref);
+        this.timeout = options.timeout();
+        String host = ref.registry().equals("docker.io") ? "registry-1.docker.io" : ref.registry();
+        this.base = URI.create((options.insecure() ? "http://" : "https://") + host);
+    }
+
+    URI base() {
+        return base;
+    }
+
+    String registry() {
+        return ref.registry();
+    }
+
+    /** {@code /v2/<repository>/<suffix>} on this registry. */
+    URI repositoryUri(String suffix) {
+        return base.resolve("/v2/" + ref.repository() + "/" + suffix);
+    }
+
+    /** Resolves a {@code Location} header, which may be relative to the registry. */
+    URI resolve(String location) throws ImageException {
+        if (location == null || location.isBlank()) {
+            throw new ImageException("registry " + registry() + " answered without a Location header");
+        }
+        return base.resolve(location);
+    }
+
+    HttpRequest.Builder request(URI uri) {
+        return HttpRequest.newBuilder(uri).timeout(timeout);
+    }
+
+    /**
+     * Sends a request, authenticating on a 401 challenge. The request's body publisher must be repeatable.
+     *
+     * @param action what the request does, for error messages ("push", "pull", "upload of layer")
+     */
+    <T> HttpResponse<T> send(HttpRequest.Builder builder, HttpResponse.BodyHandler<T> handler, String action) throws ImageException {
+        if (authorization != null) {
+            builder.setHeader("Authorization", authorization);
+        }
+        HttpRequest request = builder.build();
+        HttpResponse<T> response = exchange(request, handler, action);
+        if (response.statusCode() != 401) {
+            return response;
+        }
+        AuthChallenge challenge = AuthChallenge.parse(response.headers().firstValue("WWW-Authenticate").orElse(null));
+        discard(response);
+        if (challenge == null) {
+            throw new ImageException("registry " + registry() + " refused " + action + " (HTTP 401) without saying how to authenticate");
+        }
+        String previous = authorization;
+        authorization = authorize(challenge, action);
+        if (authorization.equals(previous)) {
+            throw refused(action);
+        }
+        HttpResponse<T> retried = exchange(copy(request).setHeader("Authorization", authorization).build(), handler, action);
+        if (retried.statusCode() == 401) {
+            discard(retried);
+            throw refused(action);
+        }
+        return retried;
+    }
+
+    private String authorize(AuthChallenge challenge, String action) throws ImageException {
+        if (challenge.isBasic()) {
+            return credentials.orElseThrow(() -> noCredentials(action)).basicHeader();
+        }
+        if (!challenge.isBearer()) {
+            throw new ImageException("registry " + registry() + " asks for unsupported authentication '" + challenge.scheme() + "'");
+        }
+        String scope = challenge.params().getOrDefault("scope", "");
+        String token = tokensByScope.get(scope);
+        if (token == null) {
+            token = fetchToken(challenge, action);
+            tokensByScope.put(scope, token);
+        }
+        return "Bearer " + token;
+    }
+
+    private String fetchToken(AuthChallenge challenge, String action) throws ImageException {
+        String realm = challenge.params().get("realm");
+        if (realm == null || realm.isBlank()) {
+            throw new ImageException("registry " + registry() + " sent a bearer challenge without a realm");
+        }
+        StringBuilder query = new StringBuilder();
+        for (String name : new String[] {"service", "scope"}) {
+            String value = challenge.params().get(name);
+            if (value != null && !value.isEmpty()) {
+                query.append(query.isEmpty() ? "" : "&").append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+            }
+        }
+        URI uri = URI.create(realm + (query.isEmpty() ? "" : (realm.contains("?") ? "&" : "?") + query));
+        HttpRequest.Builder builder = request(uri).header("Accept", "application/json").GET();
+        credentials.ifPresent(c -> builder.header("Authorization", c.basicHeader()));
+        HttpResponse<byte[]> response = exchange(builder.build(), HttpResponse.BodyHandlers.ofByteArray(), "token request for " + action);
+        if (response.statusCode() == 401 || response.statusCode() == 403) {
+            throw credentials.isPresent() ? refused(action) : noCredentials(action);
+        }
+        if (response.statusCode() != 200) {
+            throw new ImageException("token service " + uri.getHost() + " answered HTTP " + response.statusCode() + " for " + action);
+        }
+        JsonNode body = Json.parse(response.body(), "token from " + uri.getHost());
+        String token = body.path("token").asText(body.path("access_token").asText(""));
+        if (token.isEmpty()) {
+            throw new ImageException("token service " + uri.getHost() + " returned no token for " + action);
+        }
+        return token;
+    }
+
+    private ImageException refused(String action) {
+        return credentials
+                .<ImageException>map(c -> new ImageException("registry " + registry() + " refused the credentials of '" + c.username()
+                        + "' (from " + c.source() + ") for " + action + " of " + ref.repository()))
+                .orElseGet(() -> noCredentials(action));
+    }
+
+    private ImageException noCredentials(String action) {
+        return new ImageException("registry " + registry() + " requires credentials for " + action + " of " + ref.repository()
+                + "; none found in " + authFiles.files() + " (log in with podman login, or pass --authfile)");
+    }
+
+    private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler, String action)
+            throws ImageException {
+        try {
+            return client.send(request, handler);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ImageException(action + " interrupted");
+        } catch (HttpConnectTimeoutException e) {
+            throw new RegistryConnectionException("timed out connecting to registry " + registry() + " for " + action, e);
+        } catch (HttpTimeoutException e) {
+            throw new RegistryConnectionException("registry " + registry() + " stopped answering during " + action, e);
+        } catch (ConnectException e) {
+            throw new RegistryConnectionException("cannot reach registry " + registry() + " (" + base + "): connection refused", e);
+        } catch (SSLException e) {
+            throw new ImageException("TLS with registry " + registry() + " failed (" + e.getMessage()
+                    + "); for a plain-HTTP registry pass --insecure", e);
+        } catch (InterruptedIOException e) {
+            throw new RegistryConnectionException("registry " + registry() + " stopped answering during " + action, e);
+        } catch (IOException e) {
+            if (e.getCause() instanceof ConnectException) {
+                throw new RegistryConnectionException("cannot reach registry " + registry() + " (" + base + "): connection refused", e);
+            }
+            if (e.getCause() instanceof SSLException ssl) {
+                throw new ImageException("TLS with registry " + registry() + " failed (" + ssl.getMessage()
+                        + "); for a plain-HTTP registry pass --insecure", e);
+            }
+            throw new RegistryConnectionException("connection to registry " + registry() + " failed during " + action
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+        }
+    }
+
+    private static HttpRequest.Builder copy(HttpRequest request) {
+        return HttpRequest.newBuilder(request, (name, value) -> !name.equalsIgnoreCase("Authorization"));
+    }
+
+    private static void discard(HttpResponse<?> response) {
+        if (response.body() instanceof java.io.InputStream in) {
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // the connection is dropped; nothing else depends on it
+            }
+        }
+    }
+
+    /** A registry's error answer as one line: its error code and message when it sent the standard JSON. */
+    ImageException failure(String action, HttpResponse<?> response) {
+        String detail = "";
+        Object body = response.body();
+        byte[] bytes = body instanceof byte[] b ? b : null;
+        if (body instanceof java.io.InputStream in) {
+            try (in) {
+                bytes = in.readNBytes(8192);
+            } catch (IOException ignored) {
+                bytes = null;
+            }
+        }
+        if (bytes != null && bytes.length > 0) {
+            try {
+                JsonNode first = Json.MAPPER.readTree(bytes).path("errors").path(0);
+                if (!first.isMissingNode()) {
+                    detail = ": " + first.path("code").asText() + " " + first.path("message").asText();
+                }
+            } catch (IOException ignored) {
+                detail = "";
+            }
+        }
+        int status = response.statusCode();
+        String what = status == 403 ? "denied " : "failed ";
+        return new ImageException("registry " + registry() + " " + what + action + " of " + ref.repository()
+                + " (HTTP " + status + detail.stripTrailing() + ")");
+    }
+}

@@ -1,0 +1,362 @@
+package dev.amber.image.registry;
+
+import dev.amber.image.BlobContent;
+import dev.amber.image.ImageException;
+import dev.amber.image.ImageReference;
+import dev.amber.image.ImageStore;
+import dev.amber.image.ProgressListener;
+import dev.amber.image.oci.Descriptor;
+import dev.amber.image.oci.Digests;
+import dev.amber.image.oci.MediaTypes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+
+/**
+ * A repository in a registry, spoken to with the OCI distribution API.
+ *
+ * <p>Uploads are chunked ({@code POST}, then {@code PATCH} with {@code Content-Range}, then {@code PUT
+ * ?digest=}). When a connection drops, the upload's status ({@code GET} on its location) tells how many
+ * bytes the registry kept, and the upload resumes from there: a dropped connection costs at most one
+ * chunk's worth of resending, never the whole layer.
+ */
+public final class RegistryStore implements ImageStore {
+    private static final String MANIFEST_ACCEPT = String.join(", ", MediaTypes.OCI_MANIFEST, MediaTypes.DOCKER_MANIFEST,
+            MediaTypes.OCI_INDEX, MediaTypes.DOCKER_LIST);
+
+    private final ImageReference ref;
+    private final RegistryOptions options;
+    private final RegistryHttp http;
+
+    public RegistryStore(HttpClient client, ImageReference ref, RegistryOptions options, AuthFiles authFiles) throws ImageException {
+        if (!ref.isRegistry()) {
+            throw new IllegalArgumentException("not a registry reference: " + ref);
+        }
+        this.ref = ref;
+        this.options = options;
+        this.http = new RegistryHttp(client, ref, options, authFiles);
+    }
+
+    /** The HTTP client every registry store shares: HTTP/1.1 (uploads stream on one connection), no redirects. */
+    public static HttpClient newClient(RegistryOptions options) {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(options.timeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    @Override
+    public String describe() {
+        return ref.registry() + "/" + ref.repository();
+    }
+
+    @Override
+    public boolean hasBlob(Descriptor blob) throws ImageException {
+        HttpResponse<Void> response = http.send(http.request(http.repositoryUri("blobs/" + blob.digest()))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.discarding(), "blob check");
+        return switch (response.statusCode()) {
+            case 200 -> response.headers().firstValueAsLong("Content-Length").orElse(blob.size()) == blob.size();
+            case 404 -> false;
+            default -> throw http.failure("blob check", response);
+        };
+    }
+
+    @Override
+    public void putBlob(Descriptor blob, BlobContent content, ProgressListener progress) throws ImageException {
+        String action = "upload of blob " + blob.digest().substring(0, 19);
+        URI location = startUpload(action);
+        long size = content.size();
+        long offset = 0;
+        int failures = 0;
+        ImageException lastFailure = null;
+        while (offset < size || failures > 0) {
+            if (failures > 0) {
+                if (failures >= options.attempts()) {
+                    throw new ImageException(lastFailure.getMessage() + " (gave up after " + failures + " attempts)", lastFailure);
+                }
+                pause(failures);
+                try {
+                    UploadStatus status = uploadStatus(location, action);
+                    if (status == null) {
+                        location = startUpload(action); // the registry forgot the upload: start over
+                        offset = 0;
+                    } else {
+                        location = status.location();
+                        offset = status.offset();
+                    }
+                    failures = 0;
+                } catch (RegistryConnectionException e) {
+                    failures++;
+                    lastFailure = e;
+                    continue;
+                }
+                if (offset >= size) {
+                    break;
+                }
+            }
+            long length = Math.min(options.chunkBytes(), size - offset);
+            try {
+                HttpResponse<byte[]> response = http.send(http.request(location)
+                        .header("Content-Type", "application/octet-stream")
+                        .header("Content-Range", offset + "-" + (offset + length - 1))
+                        .method("PATCH", slice(content, offset, length)), HttpResponse.BodyHandlers.ofByteArray(), action);
+                if (response.statusCode() == 416) {
+                    failures = 1; // out of step with the registry: ask where it stands
+                    lastFailure = http.failure(action, response);
+                    continue;
+                }
+                if (response.statusCode() != 202) {
+                    throw http.failure(action, response);
+                }
+                location = http.resolve(response.headers().firstValue("Location").orElse(location.toString()));
+                long end = rangeEnd(response.headers().firstValue("Range").orElse(null));
+                offset = end >= 0 ? end + 1 : offset + length;
+                progress.progress("uploading", offset, size);
+            } catch (RegistryConnectionException e) {
+                failures++;
+                lastFailure = e;
+            }
+        }
+        URI finish = URI.create(location + (location.getQuery() == null ? "?" : "&") + "digest=" + blob.digest());
+        HttpResponse<byte[]> done = http.send(http.request(finish).header("Content-Type", "application/octet-stream")
+                .PUT(HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.ofByteArray(), action);
+        if (done.statusCode() != 201) {
+            throw http.failure(action, done);
+        }
+    }
+
+    private URI startUpload(String action) throws ImageException {
+        HttpResponse<byte[]> response = http.send(http.request(http.repositoryUri("blobs/uploads/"))
+                .POST(HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.ofByteArray(), action);
+        if (response.statusCode() != 202) {
+            throw http.failure(action, response);
+        }
+        return http.resolve(response.headers().firstValue("Location").orElse(null));
+    }
+
+    private record UploadStatus(URI location, long offset) {}
+
+    /** Where an upload stands, or null when the registry no longer knows it. */
+    private UploadStatus uploadStatus(URI location, String action) throws ImageException {
+        HttpResponse<byte[]> response = http.send(http.request(location).GET(), HttpResponse.BodyHandlers.ofByteArray(), action);
+        if (response.statusCode() == 404) {
+            return null;
+        }
+        if (response.statusCode() != 204 && response.statusCode() != 200) {
+            throw http.failure(action, response);
+        }
+        URI next = http.resolve(response.headers().firstValue("Location").orElse(location.toString()));
+        return new UploadStatus(next, rangeEnd(response.headers().firstValue("Range").orElse(null)) + 1);
+    }
+
+    /** The last byte a {@code Range: 0-N} header reports, or -1 when the registry holds nothing yet. */
+    static long rangeEnd(String range) {
+        if (range == null || range.isBlank()) {
+            return -1;
+        }
+        String r = range.trim();
+        if (r.startsWith("bytes=")) {
+            r = r.substring(6);
+        }
+        int dash = r.indexOf('-');
+        try {
+            return Long.parseLong(r.substring(dash + 1).trim());
+        } catch (NumberFormatException | IndexOutOfBoundsException e) {
+            return -1;
+        }
+    }
+
+    private static HttpRequest.BodyPublisher slice(BlobContent content, long offset, long length) {
+        return HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
+            try {
+                return new BoundedInputStream(content.open(offset), length);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }), length);
+    }
+
+    private void pause(int failures) {
+        try {
+            Thread.sleep(Math.min(200L << failures, 5_000L));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String putManifest(String tag, byte[] manifest, String mediaType) throws ImageException {
+        String digest = Digests.sha256(manifest);
+        HttpResponse<byte[]> response = http.send(http.request(http.repositoryUri("manifests/" + (tag != null ? tag : digest)))
+                .header("Content-Type", mediaType)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(manifest)), HttpResponse.BodyHandlers.ofByteArray(), "push of manifest");
+        if (response.statusCode() != 201 && response.statusCode() != 200) {
+            throw http.failure("push of manifest", response);
+        }
+        String stored = response.headers().firstValue("Docker-Content-Digest").orElse(digest);
+        if (!stored.equals(digest)) {
+            throw new ImageException("registry " + ref.registry() + " stored the manifest as " + stored + ", expected " + digest);
+        }
+        return digest;
+    }
+
+    @Override
+    public FetchedManifest getManifest(String reference) throws ImageException {
+        HttpResponse<byte[]> response = http.send(http.request(http.repositoryUri("manifests/" + reference))
+                .header("Accept", MANIFEST_ACCEPT).GET(), HttpResponse.BodyHandlers.ofByteArray(), "pull of manifest");
+        if (response.statusCode() == 404) {
+            throw new ImageException("registry " + ref.registry() + " has no image " + ref.repository() + (reference.startsWith("sha256:") ? "@" : ":") + reference);
+        }
+        if (response.statusCode() != 200) {
+            throw http.failure("pull of manifest", response);
+        }
+        byte[] body = response.body();
+        if (body.length > 4 << 20) {
+            throw new ImageException("manifest of " + ref + " is " + body.length + " bytes, too large for a manifest");
+        }
+        String digest = Digests.sha256(body);
+        if (reference.startsWith("sha256:") && !reference.equals(digest)) {
+            throw new ImageException("manifest of " + ref + " has digest " + digest + ", not the requested " + reference);
+        }
+        String mediaType = response.headers().firstValue("Content-Type").orElse(MediaTypes.OCI_MANIFEST);
+        return new FetchedManifest(body, mediaType.split(";")[0].trim(), digest);
+    }
+
+    @Override
+    public byte[] getSmallBlob(Descriptor blob) throws IOException {
+        if (blob.size() > 16 << 20) {
+            throw new ImageException("blob " + blob.digest() + " is " + blob.size() + " bytes, too large for a config");
+        }
+        HttpResponse<InputStream> response = openBlob(blob, 0, "pull of config");
+        byte[] data;
+        try (InputStream in = response.body()) {
+            data = in.readNBytes((int) blob.size() + 1);
+        }
+        if (data.length != blob.size() || !Digests.sha256(data).equals(blob.digest())) {
+            throw new ImageException("blob " + blob.digest() + " from " + describe() + " does not match its digest");
+        }
+        return data;
+    }
+
+    /** Downloads with the same resume idea as uploads: a dropped connection continues with a Range request. */
+    @Override
+    public void getBlob(Descriptor blob, Path target, ProgressListener progress) throws IOException {
+        MessageDigest sha = Digests.newSha256();
+        long offset = 0;
+        int failures = 0;
+        try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+            byte[] buffer = new byte[1 << 20];
+            while (offset < blob.size()) {
+                try {
+                    HttpResponse<InputStream> response = openBlob(blob, offset, "pull of layer");
+                    try (InputStream in = response.body()) {
+                        int n;
+                        while ((n = in.read(buffer)) > 0) {
+                            if (offset + n > blob.size()) {
+                                throw new ImageException("blob " + blob.digest() + " from " + describe() + " is longer than its descriptor says");
+                            }
+                            out.write(buffer, 0, n);
+                            sha.update(buffer, 0, n);
+                            offset += n;
+                            progress.progress("downloading", offset, blob.size());
+                        }
+                    }
+                    if (offset < blob.size()) {
+                        throw new RegistryConnectionException("registry " + ref.registry() + " ended the layer download early", null);
+                    }
+                } catch (RegistryConnectionException | java.io.EOFException e) {
+                    if (++failures >= options.attempts()) {
+                        throw new ImageException(e.getMessage() + " (gave up after " + failures + " attempts)", e);
+                    }
+                    pause(failures);
+                } catch (IOException e) {
+                    if (e instanceof ImageException) {
+                        throw e;
+                    }
+                    if (++failures >= options.attempts()) {
+                        throw new ImageException("download of " + blob.digest() + " from " + describe() + " failed: " + e.getMessage(), e);
+                    }
+                    pause(failures);
+                }
+            }
+        }
+        String actual = Digests.of(sha);
+        if (!actual.equals(blob.digest())) {
+            throw new ImageException("layer from " + describe() + " has digest " + actual + ", not " + blob.digest());
+        }
+    }
+
+    /** Opens a blob from {@code offset}, following a redirect to storage without sending our credentials there. */
+    private HttpResponse<InputStream> openBlob(Descriptor blob, long offset, String action) throws ImageException {
+        HttpRequest.Builder request = http.request(http.repositoryUri("blobs/" + blob.digest())).GET();
+        if (offset > 0) {
+            request.header("Range", "bytes=" + offset + "-");
+        }
+        HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream(), action);
+        for (int hops = 0; hops < 5 && isRedirect(response.statusCode()); hops++) {
+            URI target = http.base().resolve(response.headers().firstValue("Location").orElseThrow());
+            closeQuietly(response);
+            HttpRequest.Builder follow = HttpRequest.newBuilder(target).timeout(options.timeout()).GET();
+            if (offset > 0) {
+                follow.header("Range", "bytes=" + offset + "-");
+            }
+            try {
+                response = newPlainClient().send(follow.build(), HttpResponse.BodyHandlers.ofInputStream());
+            } catch (IOException e) {
+                throw new RegistryConnectionException("download from " + target.getHost() + " failed: " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ImageException(action + " interrupted");
+            }
+        }
+        int status = response.statusCode();
+        if (status == 404) {
+            closeQuietly(response);
+            throw new ImageException("registry " + ref.registry() + " has no blob " + blob.digest() + " in " + ref.repository());
+        }
+        if (offset > 0 && status == 200) {
+            closeQuietly(response);
+            throw new ImageException("registry " + ref.registry() + " cannot resume a download (no Range support)");
+        }
+        if (status != 200 && status != 206) {
+            throw http.failure(action, response);
+        }
+        return response;
+    }
+
+    private HttpClient plainClient;
+
+    private HttpClient newPlainClient() {
+        if (plainClient == null) {
+            plainClient = HttpClient.newBuilder().connectTimeout(options.timeout()).followRedirects(HttpClient.Redirect.NORMAL).build();
+        }
+        return plainClient;
+    }
+
+    private static boolean isRedirect(int status) {
+        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    }
+
+    private static void closeQuietly(HttpResponse<InputStream> response) {
+        try {
+            response.body().close();
+        } catch (IOException ignored) {
+            // nothing to do about a connection we abandon
+        }
+    }
+
+    @Override
+    public void close() {
+        // the HTTP client is shared and owned by whoever created it
+    }
+}
