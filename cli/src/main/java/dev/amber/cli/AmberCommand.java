@@ -21,7 +21,6 @@ import picocli.CommandLine.Command;
             dev.amber.cli.archive.ListCommand.class,
             dev.amber.cli.demo.DemoCommand.class,
             dev.amber.cli.image.ImageCommand.class,
-            dev.amber.cli.retention.RetentionCommand.class,
             AotTrainingCommand.class,
         })
 public final class AmberCommand implements Runnable {
