@@ -103,7 +103,7 @@ public final class ContainerInfoParser {
             for (ContainerInfo.Network n : networks) {
                 for (ContainerInfo.NetworkInterface i : n.interfaces().values()) {
                     if (ip == null && i.ip() != null) {
-                        ip = i.ip();
+                        ip = i.ip().replaceFirst("/\\d+$", "");
                         mac = i.mac();
                     }
                 }
@@ -154,10 +154,8 @@ public final class ContainerInfoParser {
             Map<String, ContainerInfo.NetworkInterface> interfaces = new LinkedHashMap<>();
             net.getValue().path("interfaces").properties().forEach(itf -> {
                 JsonNode subnet = itf.getValue().path("subnets").path(0);
-                String ipnet = Json.text(subnet, "ipnet");
-                String ip = ipnet == null ? null : ipnet.replaceFirst("/\\d+$", "");
                 interfaces.put(itf.getKey(), new ContainerInfo.NetworkInterface(
-                        ip, Json.text(itf.getValue(), "mac_address"), Json.text(subnet, "gateway")));
+                        Json.text(subnet, "ipnet"), Json.text(itf.getValue(), "mac_address"), Json.text(subnet, "gateway")));
             });
             out.add(new ContainerInfo.Network(net.getKey(), interfaces));
         });

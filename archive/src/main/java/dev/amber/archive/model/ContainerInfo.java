@@ -30,6 +30,7 @@ public record ContainerInfo(
 
     public record Network(String name, Map<String, NetworkInterface> interfaces) {}
 
+    /** @param ip address with prefix length, as the network recorded it ({@code 10.88.0.5/16}) */
     public record NetworkInterface(String ip, String mac, String gateway) {}
 
     /** A mount from the OCI runtime spec. */

@@ -57,6 +57,13 @@ public final class SyntheticCheckpoint {
     private final List<Process> processes = new ArrayList<>();
     private final Map<String, byte[]> extra = new LinkedHashMap<>();
     private boolean withTcp = true;
+    private String checkpointedTime = "2026-11-20T11:00:00Z";
+
+    /** The checkpoint time CRI-O and containerd record in config.dump (Podman records none). */
+    public SyntheticCheckpoint checkpointed(java.time.Instant time) {
+        this.checkpointedTime = time.toString();
+        return this;
+    }
 
     public SyntheticCheckpoint engine(Engine e) {
         this.engine = e;
@@ -149,7 +156,7 @@ public final class SyntheticCheckpoint {
                         + "\"runtime\":\"runc\",\"createdTime\":\"2026-11-20T10:00:00.123456789Z\"}"
                 : "{\"id\":\"4f2a9c1b8d7e\",\"name\":\"k8s_" + containerName + "\",\"rootfsImage\":\"localhost/amber-test/busybox:latest\","
                         + "\"rootfsImageRef\":\"sha256:0123\",\"rootfsImageName\":\"localhost/amber-test/busybox:latest\","
-                        + "\"runtime\":\"runc\",\"createdTime\":\"2026-11-20T10:00:00Z\",\"checkpointedTime\":\"2026-11-20T11:00:00Z\"}";
+                        + "\"runtime\":\"runc\",\"createdTime\":\"2026-11-20T10:00:00Z\",\"checkpointedTime\":\"" + checkpointedTime + "\"}";
         return json.getBytes(StandardCharsets.UTF_8);
     }
 

@@ -91,7 +91,10 @@ final class CheckpointJson {
             n.set("file_descriptors", files(c.files(), s));
         }
         if (s.sockets()) {
-            n.set("sockets", sockets(c.sockets(), s));
+            ArrayNode sockets = sockets(c.sockets(), s);
+            if (!sockets.isEmpty()) {
+                n.set("sockets", sockets);
+            }
         }
         if (s.mounts()) {
             ArrayNode mounts = n.putArray("mounts");
@@ -168,8 +171,10 @@ final class CheckpointJson {
                 ArrayNode open = p.putArray("open_files");
                 for (OpenFile f : list) {
                     ObjectNode o = open.addObject();
-                    o.put("type", f.type());
-                    o.put("fd", f.fd());
+                    // checkpointctl's shape: "fd" is "<type> <number>"; cwd and root have no type.
+                    boolean numbered = f.fd().chars().allMatch(Character::isDigit);
+                    o.put("type", numbered ? f.type() : "");
+                    o.put("fd", numbered ? f.type() + " " + f.fd() : f.fd());
                     o.put("path", f.path());
                     if (f.deleted()) {
                         o.put("deleted", true);
@@ -183,8 +188,8 @@ final class CheckpointJson {
     private static ArrayNode sockets(Map<Integer, List<SocketInfo>> sockets, InspectSelection s) {
         ArrayNode out = JsonOutput.MAPPER.createArrayNode();
         sockets.forEach((pid, list) -> {
-            if (s.pid() != null && !s.pid().equals(pid)) {
-                return;
+            if ((s.pid() != null && !s.pid().equals(pid)) || list.isEmpty()) {
+                return; // like checkpointctl, only processes that hold sockets are listed
             }
             ObjectNode p = out.addObject();
             p.put("pid", pid);
