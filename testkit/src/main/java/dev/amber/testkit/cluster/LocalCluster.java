@@ -1,0 +1,154 @@
+package dev.amber.testkit.cluster;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The local test cluster that {@code scripts/cluster} runs on this machine: etcd, the control plane
+ * and two nodes, each with its own kubelet and containerd, plus a plain-HTTP registry. This class only
+ * drives the script; the script owns how the cluster is built and laid out.
+ */
+public final class LocalCluster {
+
+    /** The node tests start workloads on. */
+    public static final String NODE_A = "amber-node-a";
+    /** The node tests move workloads to. */
+    public static final String NODE_B = "amber-node-b";
+    /** The busybox-based image every node has imported (no registry pulls happen here). */
+    public static final String TEST_IMAGE = "localhost/amber-test/busybox:latest";
+    /** Plain-HTTP registry every node can pull from; checkpoint images go here. */
+    public static final String REGISTRY = "127.0.0.1:5000";
+
+    /** A cold first run builds Kubernetes, containerd and etcd from source. */
+    private static final Duration UP_TIMEOUT = Duration.ofMinutes(45);
+    private static final Duration DOWN_TIMEOUT = Duration.ofMinutes(2);
+    private static final Pattern EXPORT_LINE = Pattern.compile("(?m)^export KUBECONFIG=(\\S+)$");
+
+    private final Path repository;
+    private final Path kubeconfig;
+
+    private LocalCluster(Path repository, Path kubeconfig) {
+        this.repository = repository;
+        this.kubeconfig = kubeconfig;
+    }
+
+    /** Runs {@code scripts/cluster up}, which reuses a running cluster, and returns a handle to it. */
+    public static LocalCluster up() {
+        Path repository = repositoryRoot();
+        String out = script(repository, UP_TIMEOUT, "up");
+        Matcher export = EXPORT_LINE.matcher(out);
+        if (!export.find()) {
+            throw new IllegalStateException("scripts/cluster up printed no 'export KUBECONFIG=' line: " + out.strip());
+        }
+        return new LocalCluster(repository, Path.of(export.group(1)));
+    }
+
+    /** Runs {@code scripts/cluster down}: stops everything the cluster started. */
+    public void down() {
+        script(repository, DOWN_TIMEOUT, "down");
+    }
+
+    /** True when {@code scripts/cluster status} reports the cluster running. */
+    public boolean isRunning() {
+        try {
+            return script(repository, DOWN_TIMEOUT, "status").contains("export KUBECONFIG=");
+        } catch (IllegalStateException stopped) {
+            return false;
+        }
+    }
+
+    public Path kubeconfig() {
+        return kubeconfig;
+    }
+
+    public Path repository() {
+        return repository;
+    }
+
+    /** A new client authenticated as cluster admin; the caller closes it. */
+    public KubernetesClient newClient() {
+        try {
+            Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
+            return new KubernetesClientBuilder().withConfig(config).build();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + kubeconfig, e);
+        }
+    }
+
+    /** The repository checkout: the first directory upwards from the working directory with scripts/cluster. */
+    static Path repositoryRoot() {
+        String configured = System.getProperty("amber.repository");
+        if (configured != null) {
+            return Path.of(configured).toAbsolutePath();
+        }
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isExecutable(dir.resolve("scripts/cluster"))) {
+                return dir;
+            }
+        }
+        throw new IllegalStateException("no scripts/cluster above " + Path.of("").toAbsolutePath()
+                + "; set -Damber.repository=<checkout>");
+    }
+
+    /** Runs scripts/cluster with one argument; returns stdout, fails with the tail of stderr. */
+    static String script(Path repository, Duration timeout, String command) {
+        List<String> argv = new ArrayList<>(List.of(repository.resolve("scripts/cluster").toString(), command));
+        Path err = null;
+        Path out = null;
+        try {
+            out = Files.createTempFile("cluster-out-", ".txt");
+            err = Files.createTempFile("cluster-err-", ".txt");
+            Process process = new ProcessBuilder(argv)
+                    .directory(repository.toFile())
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .start();
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("scripts/cluster " + command + " did not finish within " + timeout);
+            }
+            String stdout = Files.readString(out, StandardCharsets.UTF_8);
+            if (process.exitValue() != 0) {
+                throw new IllegalStateException("scripts/cluster " + command + " failed (exit " + process.exitValue()
+                        + "): " + tail(Files.readString(err, StandardCharsets.UTF_8)));
+            }
+            return stdout;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run scripts/cluster " + command, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running scripts/cluster " + command, e);
+        } finally {
+            deleteQuietly(out);
+            deleteQuietly(err);
+        }
+    }
+
+    private static String tail(String text) {
+        String[] lines = text.strip().split("\n");
+        return String.join("\n", List.of(lines).subList(Math.max(0, lines.length - 15), lines.length));
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // a leftover temporary file is harmless
+            }
+        }
+    }
+}
