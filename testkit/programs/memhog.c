@@ -13,6 +13,9 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+/* Publishing the buffer here keeps the compiler from dropping the fill and the marker as dead stores. */
+static uint64_t *volatile held_memory;
+
 int main(int argc, char **argv) {
     if (argc != 3) {
         fprintf(stderr, "usage: memhog MEBIBYTES MARKER\n");
@@ -47,6 +50,7 @@ int main(int argc, char **argv) {
         memory[i] = state * 0x2545F4914F6CDD1DULL;
     }
     memcpy((char *)memory + size / 2, marker, strlen(marker));
+    held_memory = memory;
 
     setvbuf(stdout, NULL, _IOLBF, 0);
     printf("memhog: holding %ld MiB\n", mebibytes);

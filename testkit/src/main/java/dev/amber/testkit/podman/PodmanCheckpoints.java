@@ -109,7 +109,15 @@ public final class PodmanCheckpoints {
         });
     }
 
-    /** A container holding a deleted-but-open file and a file changed in its rootfs (rootfs-diff and deleted.files have content). */
+    /**
+     * A container holding a deleted-but-open file and a file changed in its rootfs (rootfs-diff and deleted.files have content).
+     *
+     * <p>In detail (NONE compression): {@code /data/new-file} is added (in rootfs-diff.tar),
+     * {@code /etc/amber-test/delete-me} deleted (in deleted.files), {@code /etc/amber-test/change-me}
+     * modified (Podman 4.3 puts only added files into rootfs-diff.tar, so this change is not in the
+     * archive), and {@code holdfile} keeps {@code /data/held-file} open after deleting it (a CRIU
+     * ghost-file image).
+     */
     public static synchronized Path filesArchive() {
         return ARCHIVES.computeIfAbsent("files", key -> {
             // /etc/amber-test/change-me and delete-me come with the test image (scripts/lib/test-rootfs).
