@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Times amber against checkpointctl on the same checkpoint archives (issue: archive engine).
+#   benchmarks/archive-engine.sh [RUNS]
+# Archives: a container holding 1 GiB of random memory (memhog), exported by Podman uncompressed
+# and as zstd, and a tiny busybox counter. Each command runs RUNS times (default 3); the median wall
+# time is reported with the ratio amber/checkpointctl. Needs scripts/setup-runtime to have run.
+set -euo pipefail
+root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
+runs=${1:-3}
+work=${AMBER_BENCH_DIR:-/var/tmp/amber-bench}
+mkdir -p "$work"
+cctl=$("$root/scripts/lib/install-peers")
+amber="$root/amber"
+marker=AMBER-BENCH-TOKEN-42
+
+"$amber" --version >/dev/null # build and train the AOT cache outside the timings
+export AMBER_SKIP_BUILD=1
+
+make_archives() {
+  [ -f "$work/mem1g.tar" ] && [ -f "$work/mem1g.tar.zst" ] && [ -f "$work/tiny.tar" ] && return
+  podman rm -f amber-bench-mem amber-bench-tiny >/dev/null 2>&1 || true
+  podman run -d --name amber-bench-mem localhost/amber-test/busybox:latest memhog 1024 "$marker" >/dev/null
+  until podman logs amber-bench-mem 2>/dev/null | grep -q "memhog 0"; do sleep 1; done
+  podman container checkpoint --leave-running --compress none --export "$work/mem1g.tar" amber-bench-mem >/dev/null
+  podman container checkpoint --compress zstd --export "$work/mem1g.tar.zst" amber-bench-mem >/dev/null
+  podman rm -f amber-bench-mem >/dev/null
+  podman run -d --name amber-bench-tiny localhost/amber-test/busybox:latest sh -c 'while :; do sleep 1; done' >/dev/null
+  sleep 1
+  podman container checkpoint --compress none --export "$work/tiny.tar" amber-bench-tiny >/dev/null
+  podman rm -f amber-bench-tiny >/dev/null
+}
+
+# Median wall time in seconds of RUNS runs of a command (output discarded; page cache warm).
+time_cmd() {
+  local times=() i s e
+  "$@" >/dev/null 2>&1 || { echo "FAILED: $*" >&2; echo "n/a"; return; }
+  for ((i = 0; i < runs; i++)); do
+    s=$(date +%s.%N); "$@" >/dev/null 2>&1; e=$(date +%s.%N)
+    times+=("$(echo "$e - $s" | bc -l)")
+  done
+  printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.3f", a[int((NR+1)/2)]}'
+}
+
+make_archives
+printf '| archive | command | checkpointctl (s) | amber (s) | amber / checkpointctl |\n|---|---|---|---|---|\n'
+row() {
+  local label=$1 archive=$2 what=$3; shift 3
+  local theirs ours
+  case $what in
+    show) theirs=$(time_cmd "$cctl" show "$archive"); ours=$(time_cmd "$amber" show "$archive") ;;
+    inspect) theirs=$(time_cmd "$cctl" inspect --all "$archive"); ours=$(time_cmd "$amber" inspect --all "$archive") ;;
+    memparse) theirs=$(time_cmd "$cctl" memparse "$archive"); ours=$(time_cmd "$amber" memparse "$archive") ;;
+    search) theirs=$(time_cmd "$cctl" memparse --pid 1 --search "$marker" "$archive")
+            ours=$(time_cmd "$amber" memparse --pid 1 --search "$marker" "$archive") ;;
+  esac
+  local ratio=n/a
+  [[ $theirs != n/a && $ours != n/a ]] && ratio=$(echo "scale=2; $ours / $theirs" | bc -l)
+  printf '| %s | %s | %s | %s | %s |\n' "$label" "$what" "$theirs" "$ours" "$ratio"
+}
+for what in show inspect memparse search; do row "1 GiB, uncompressed" "$work/mem1g.tar" $what; done
+for what in show inspect memparse search; do row "1 GiB, zstd" "$work/mem1g.tar.zst" $what; done
+for what in show inspect memparse; do row "tiny (counter), uncompressed" "$work/tiny.tar" $what; done
