@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             dev.amber.cli.archive.ListCommand.class,
             dev.amber.cli.demo.DemoCommand.class,
             dev.amber.cli.image.ImageCommand.class,
+            CompletionCommand.class,
             AotTrainingCommand.class,
         })
 public final class AmberCommand implements Runnable {
