@@ -4,7 +4,6 @@ import dev.amber.archive.ArchiveFormat;
 import dev.amber.archive.tar.TarEntry;
 import dev.amber.archive.tar.TarIndex;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -49,37 +48,7 @@ final class SeekableTarSource implements ArchiveSource {
     public void forEach(EntryVisitor visitor) throws IOException {
         for (TarEntry e : entries) {
             ChannelSlice slice = new ChannelSlice(channel, e.dataOffset(), e.size());
-            boolean more = visitor.visit(new ArchiveEntry() {
-                @Override
-                public String name() {
-                    return e.name();
-                }
-
-                @Override
-                public long size() {
-                    return e.size();
-                }
-
-                @Override
-                public boolean isRegularFile() {
-                    return e.isRegularFile();
-                }
-
-                @Override
-                public long modifiedEpochSeconds() {
-                    return e.modifiedEpochSeconds();
-                }
-
-                @Override
-                public InputStream open() {
-                    return slice.stream();
-                }
-
-                @Override
-                public RandomAccessData randomAccess() {
-                    return slice;
-                }
-            });
+            boolean more = visitor.visit(new TarMember(e, slice::stream, slice));
             if (!more) {
                 return;
             }

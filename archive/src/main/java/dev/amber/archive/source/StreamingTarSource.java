@@ -43,38 +43,7 @@ final class StreamingTarSource implements ArchiveSource {
                 InputStream decompressed = decompress(raw)) {
             TarInputReader tar = new TarInputReader(decompressed);
             for (TarEntry e = tar.next(); e != null; e = tar.next()) {
-                TarEntry entry = e;
-                boolean more = visitor.visit(new ArchiveEntry() {
-                    @Override
-                    public String name() {
-                        return entry.name();
-                    }
-
-                    @Override
-                    public long size() {
-                        return entry.size();
-                    }
-
-                    @Override
-                    public boolean isRegularFile() {
-                        return entry.isRegularFile();
-                    }
-
-                    @Override
-                    public long modifiedEpochSeconds() {
-                        return entry.modifiedEpochSeconds();
-                    }
-
-                    @Override
-                    public InputStream open() {
-                        return tar.entryStream();
-                    }
-
-                    @Override
-                    public RandomAccessData randomAccess() {
-                        return null;
-                    }
-                });
+                boolean more = visitor.visit(new TarMember(e, tar::entryStream, null));
                 if (!more) {
                     return;
                 }
