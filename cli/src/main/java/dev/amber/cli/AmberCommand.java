@@ -11,8 +11,15 @@ import picocli.CommandLine.Command;
         name = "amber",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "Checkpoint, keep, move and restore running Kubernetes workloads.",
-        subcommands = {
+        description = "Checkpoint, keep, move and restore running Kubernetes workloads.")
+public final class AmberCommand implements Runnable {
+
+    /**
+     * Every subcommand, in the order help lists them. Registered programmatically rather than in the
+     * annotation: picocli reflects over a command's options when it registers it, so a run registers
+     * only the subcommand it runs (see {@link #commandLine(String...)}).
+     */
+    static final Class<?>[] SUBCOMMANDS = {
             CommandLine.HelpCommand.class,
             dev.amber.cli.archive.ShowCommand.class,
             dev.amber.cli.archive.InspectCommand.class,
@@ -23,8 +30,7 @@ import picocli.CommandLine.Command;
             dev.amber.cli.image.ImageCommand.class,
             CompletionCommand.class,
             AotTrainingCommand.class,
-        })
-public final class AmberCommand implements Runnable {
+    };
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -34,9 +40,28 @@ public final class AmberCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    /** The configured command line: shared error handling and exit codes for every subcommand. */
+    /** The configured command line with every subcommand: shared error handling and exit codes. */
     public static CommandLine commandLine() {
+        return commandLine(new String[0]);
+    }
+
+    /**
+     * The command line for running {@code args}: only the named subcommand is registered, which keeps
+     * start-up cheap; without one (help, a typo, completion) all are, so help and suggestions are whole.
+     */
+    public static CommandLine commandLine(String... args) {
         CommandLine cli = new CommandLine(new AmberCommand());
+        String first = java.util.Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse(null);
+        // help and completion describe the other commands, so they need all of them.
+        boolean needsAll = first == null || first.equals("help") || first.equals("completion");
+        Class<?> only = needsAll ? null : java.util.Arrays.stream(SUBCOMMANDS)
+                .filter(c -> first.equals(c.getAnnotation(Command.class).name()))
+                .findFirst().orElse(null);
+        for (Class<?> c : SUBCOMMANDS) {
+            if (only == null || c == only) {
+                cli.addSubcommand(c);
+            }
+        }
         cli.setExecutionExceptionHandler(new OneLineErrors());
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         return cli;
