@@ -36,7 +36,8 @@ public final class DemoCommand implements Runnable {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     @Option(names = "--keep-archive", paramLabel = "FILE",
-            description = "Keep the checkpoint archive at FILE instead of deleting it at the end.")
+            description = "Keep the checkpoint archive at FILE instead of deleting it at the end; "
+                    + "FILE ending .tar is uncompressed, .tar.gz gzip, anything else zstd.")
     Path keepArchive;
 
     @CommandLine.Spec
@@ -63,7 +64,7 @@ public final class DemoCommand implements Runnable {
 
             step(out, "2/4", "Checkpointing it with CRIU: podman container checkpoint --export " + archive);
             long started = System.nanoTime();
-            podman.run("container", "checkpoint", "--export", archive.toString(), name);
+            podman.run("container", "checkpoint", "--export", archive.toString(), "--compress", compressionFor(archive), name);
             double checkpointSeconds = (System.nanoTime() - started) / 1e9;
             // The checkpoint stopped the container, so its log ends exactly where the archive's does.
             long lastBeforeCheckpoint = counterValues(podman.run("logs", name)).getLast();
@@ -111,6 +112,10 @@ public final class DemoCommand implements Runnable {
         if (!isRoot()) {
             throw new DemoException("checkpointing with CRIU needs root; run amber demo as root");
         }
+        if (keepArchive != null && !Files.isDirectory(keepArchive.toAbsolutePath().getParent())) {
+            throw new DemoException("cannot keep the archive at " + keepArchive + ": "
+                    + keepArchive.toAbsolutePath().getParent() + " is not a directory");
+        }
         try {
             podman.run("image", "exists", IMAGE);
         } catch (DemoException e) {
@@ -148,6 +153,12 @@ public final class DemoCommand implements Runnable {
         }
         throw new DemoException("container " + container + " did not count as expected within " + WAIT.toSeconds()
                 + " s (last values: " + values.subList(Math.max(0, values.size() - 3), values.size()) + ")");
+    }
+
+    /** Podman's --compress value for the archive's file name, so the name tells the truth. */
+    static String compressionFor(Path archive) {
+        String name = archive.getFileName().toString();
+        return name.endsWith(".tar") ? "none" : name.endsWith(".tar.gz") || name.endsWith(".tgz") ? "gzip" : "zstd";
     }
 
     /** The values logged after {@code last}: the restored log starts with the checkpointed one's lines. */

@@ -25,6 +25,14 @@ class DemoCommandTest {
         assertThat(DemoCommand.valuesAfter(List.of(0L, 1L), 1)).isEmpty();
     }
 
+    @Test
+    void archiveNameChoosesTheCompression() {
+        assertThat(DemoCommand.compressionFor(java.nio.file.Path.of("/tmp/a.tar"))).isEqualTo("none");
+        assertThat(DemoCommand.compressionFor(java.nio.file.Path.of("a.tar.gz"))).isEqualTo("gzip");
+        assertThat(DemoCommand.compressionFor(java.nio.file.Path.of("a.tar.zst"))).isEqualTo("zstd");
+        assertThat(DemoCommand.compressionFor(java.nio.file.Path.of("checkpoint"))).isEqualTo("zstd");
+    }
+
     /** The whole tour against the real Podman and CRIU, exactly as a user runs it. */
     @Test
     @Tag("podman")
