@@ -20,6 +20,7 @@ import java.util.function.Supplier;
 public final class Wrapper {
     /** First pid for a fresh app when the wrapper is a container's init; see {@link #reservePidsForApp()}. */
     static final int APP_PID_FLOOR = 10_000;
+    private static final int PID_RETRIES = 25;
 
     private final WrapperConfig config;
     private final Criu criu;
@@ -142,11 +143,37 @@ public final class Wrapper {
         } catch (IOException e) {
             throw new WrapperException("cannot write to " + dir + ": " + ImageStore.describe(e), e);
         }
-        long pid = criu.restore(CriuArguments.restore(config, dir, pidFile, marker.stdio()), dir, pidFile);
+        long pid = restoreWaitingForPids(CriuArguments.restore(config, dir, pidFile, marker.stdio()), dir, pidFile);
         WrappedApp app = WrappedApp.Restored.of(pid);
         log.info("restored " + String.join(" ", marker.command()) + " (pid " + pid + ") from " + dir
                 + " in " + millis(start) + " ms");
         return new Running(app, marker.command().isEmpty() ? command : marker.command());
+    }
+
+    /**
+     * In the same pid namespace (a container restarted inside a pod that shares its pid namespace,
+     * or a host) the previous tree's zombies may not be reaped yet when the next start restores, and
+     * CRIU finds their pids taken. They are reaped within moments, so a few retries cover that.
+     */
+    private long restoreWaitingForPids(List<String> args, Path dir, Path pidFile) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return criu.restore(args, dir, pidFile);
+            } catch (Criu.CriuFailure e) {
+                if (!e.getMessage().contains("File exists") || attempt == PID_RETRIES) {
+                    throw e;
+                }
+                if (attempt == 1) {
+                    log.info("a pid of the checkpoint is still taken (" + e.getMessage() + "); retrying");
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     private void checkpoint(Running running) {
@@ -161,7 +188,7 @@ public final class Wrapper {
             AppFiles.saveAdditional(config.additionalPaths(), partial);
             ImageStore.StoredCheckpoint stored = store.publish(partial,
                     new CheckpointMarker(CheckpointMarker.FORMAT, Instant.now().toString(), pid, running.command(), stdio));
-            awaitExit(running.app());
+            awaitGone(running.app(), dumpedPids(stored.dir(), pid));
             log.info("checkpointed pid " + pid + " into " + stored.dir() + " in " + millis(start) + " ms");
         } catch (RuntimeException e) {
             try {
@@ -173,12 +200,38 @@ public final class Wrapper {
         }
     }
 
-    /** CRIU kills the dumped tree; waiting for that keeps the wrapper from exiting before its child. */
-    private static void awaitExit(WrappedApp app) {
+    /**
+     * CRIU kills the dumped tree. Waiting until the app has exited and its descendants are reaped
+     * (by whoever adopted them) means that when the wrapper exits their pids are free again, which
+     * a restore in the same pid namespace needs. A restored app stays a zombie until the wrapper
+     * exits, so for the root only its exit is awaited.
+     */
+    private void awaitGone(WrappedApp app, List<Long> descendants) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         try {
-            app.exitCode().get(10, TimeUnit.SECONDS);
+            app.exitCode().get(5, TimeUnit.SECONDS);
+            while (descendants.stream().anyMatch(p -> Files.exists(Path.of("/proc", Long.toString(p))))) {
+                if (System.nanoTime() > deadline) {
+                    log.info("some dumped processes are not reaped yet; a restore in this pid namespace may find their pids taken");
+                    return;
+                }
+                Thread.sleep(10);
+            }
         } catch (Exception e) {
             // The checkpoint is already published; a slow reap changes nothing about it.
+        }
+    }
+
+    /** Every process and thread CRIU dumped (one core-PID.img each), the root excepted. */
+    private static List<Long> dumpedPids(Path images, long root) {
+        try (var files = Files.list(images)) {
+            return files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.startsWith("core-") && n.endsWith(".img"))
+                    .map(n -> Long.parseLong(n.substring(5, n.length() - 4)))
+                    .filter(p -> p != root)
+                    .toList();
+        } catch (IOException | NumberFormatException e) {
+            return List.of();
         }
     }
 

@@ -65,6 +65,9 @@ public final class WrapperConfigLoader {
 
     /** Parses and validates; {@code source} names the config in error messages. */
     public static WrapperConfig parse(String yaml, String source) {
+        if (yaml.lines().allMatch(l -> l.isBlank() || l.stripLeading().startsWith("#"))) {
+            throw new WrapperException("config " + source + ": empty; at least imageDir is needed");
+        }
         WrapperConfig config;
         try {
             config = YAML.readValue(yaml, WrapperConfig.class);
@@ -72,7 +75,7 @@ public final class WrapperConfigLoader {
             String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()
                     .map(Object::toString).collect(Collectors.toCollection(TreeSet::new)).toString();
             throw new WrapperException("config " + source + ": unknown key '" + e.getPropertyName() + "'"
-                    + at(e.getLocation()) + "; known keys: " + known.replaceAll("[\\[\\]]", ""));
+                    + lineOfKey(yaml, e.getPropertyName()) + "; known keys: " + known.replaceAll("[\\[\\]]", ""));
         } catch (InvalidFormatException e) {
             throw new WrapperException("config " + source + ": " + path(e) + at(e.getLocation())
                     + ": '" + e.getValue() + "' is not " + expected(e.getTargetType()));
@@ -133,6 +136,18 @@ public final class WrapperConfigLoader {
                 .collect(Collectors.joining("."))
                 .replace(".[", "[");
         return path.isEmpty() ? "value" : path;
+    }
+
+    /** The parser reports where it stopped, often the next line; the key's own line is clearer. */
+    private static String lineOfKey(String yaml, String key) {
+        Pattern keyLine = Pattern.compile("^\\s*(- )?\"?" + Pattern.quote(key) + "\"?\\s*:");
+        List<String> lines = yaml.lines().toList();
+        for (int i = 0; i < lines.size(); i++) {
+            if (keyLine.matcher(lines.get(i)).find()) {
+                return " (line " + (i + 1) + ")";
+            }
+        }
+        return "";
     }
 
     private static String at(JsonLocation location) {

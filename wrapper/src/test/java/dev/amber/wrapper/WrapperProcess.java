@@ -1,0 +1,114 @@
+package dev.amber.wrapper;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * The wrapper as a real process ({@code java -cp <this test's class path> WrapperMain run ...}), with
+ * its stdout and stderr read from pipes, as a container runtime would.
+ */
+final class WrapperProcess implements AutoCloseable {
+    private final Process process;
+    final List<String> out = new CopyOnWriteArrayList<>();
+    final List<String> err = new CopyOnWriteArrayList<>();
+
+    private WrapperProcess(Process process) {
+        this.process = process;
+        pump(process.getInputStream(), out);
+        pump(process.getErrorStream(), err);
+    }
+
+    static WrapperProcess start(Path config, String... command) {
+        return start(config, java.util.Map.of(), command);
+    }
+
+    static WrapperProcess start(Path config, java.util.Map<String, String> env, String... command) {
+        List<String> args = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                WrapperMain.class.getName(), "run", "--config", config.toString(), "--"));
+        args.addAll(List.of(command));
+        try {
+            ProcessBuilder builder = new ProcessBuilder(args);
+            builder.environment().putAll(env);
+            return new WrapperProcess(builder.start());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void pump(java.io.InputStream in, List<String> into) {
+        Thread.ofPlatform().daemon().start(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    into.add(line);
+                }
+            } catch (IOException e) {
+                // The process ended.
+            }
+        });
+    }
+
+    String awaitOut(Predicate<String> line) {
+        return awaitLine(out, line);
+    }
+
+    String awaitErr(Predicate<String> line) {
+        return awaitLine(err, line);
+    }
+
+    private String awaitLine(List<String> lines, Predicate<String> line) {
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> lines.stream().anyMatch(line));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("expected line did not come; stderr: " + err + "; stdout: " + out, e);
+        }
+        return lines.stream().filter(line).findFirst().orElseThrow();
+    }
+
+    /** SIGTERM through the handle: {@link Process#destroy()} would also close our ends of the pipes. */
+    void sigterm() {
+        process.toHandle().destroy();
+    }
+
+    int awaitExit() throws InterruptedException {
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            throw new AssertionError("wrapper still running; stderr: " + err);
+        }
+        // Let the pumps drain the last lines.
+        Thread.sleep(100);
+        return process.exitValue();
+    }
+
+    /** The pid the wrapper reported for its app ("started ... (pid N" or "restored ... (pid N"). */
+    long appPid() {
+        var m = java.util.regex.Pattern.compile("\\(pid ([0-9]+)").matcher(awaitErr(l -> l.contains("(pid ")));
+        m.find();
+        return Long.parseLong(m.group(1));
+    }
+
+    static boolean alive(long pid) {
+        Optional<ProcessHandle> h = ProcessHandle.of(pid);
+        return h.isPresent() && h.get().isAlive();
+    }
+
+    @Override
+    public void close() {
+        // The app is the wrapper's child, started or restored; it must not outlive the test.
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+}
