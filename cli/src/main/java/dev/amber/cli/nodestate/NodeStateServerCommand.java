@@ -1,0 +1,45 @@
+package dev.amber.cli.nodestate;
+
+import dev.amber.nodestate.NodeStateServer;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.net.InetSocketAddress;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "node-state-server", mixinStandardHelpOptions = true,
+        description = {"Watch Nodes and answer GET /nodes/{name} with {\"name\", \"state\", \"reason\"}",
+            "(running, shutting-down or unknown) for `amber wrap run`; also /healthz and /metrics.",
+            "Any number of replicas can run behind one Service."})
+public final class NodeStateServerCommand implements Callable<Integer> {
+
+    @Option(names = "--listen", defaultValue = "0.0.0.0:8080", paramLabel = "HOST:PORT",
+            description = "Address to serve on (default: ${DEFAULT-VALUE}).")
+    String listen;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        int colon = listen.lastIndexOf(':');
+        int port;
+        try {
+            port = Integer.parseInt(listen.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--listen must be HOST:PORT, not '" + listen + "'");
+        }
+        InetSocketAddress address = new InetSocketAddress(colon > 0 ? listen.substring(0, colon) : "0.0.0.0", port);
+        KubernetesClient client = new KubernetesClientBuilder().build();
+        NodeStateServer server = NodeStateServer.start(client, address);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            client.close();
+            stopped.countDown();
+        }));
+        System.err.println("amber node-state-server: serving on " + address.getHostString() + ":" + server.port()
+                + " for cluster " + client.getMasterUrl());
+        stopped.await();
+        return 0;
+    }
+}
