@@ -7,6 +7,7 @@ import dev.amber.archive.ReadPart;
 import dev.amber.image.layout.OciArchiveStore;
 import dev.amber.image.layout.OciLayoutStore;
 import dev.amber.image.oci.Descriptor;
+import dev.amber.image.oci.Digests;
 import dev.amber.image.oci.ImageConfig;
 import dev.amber.image.oci.ImageManifest;
 import dev.amber.image.oci.MediaTypes;
@@ -23,6 +24,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Checkpoint archives as OCI images: push, pull and inspect. The library API the CLI, the node agent
@@ -48,9 +51,10 @@ public final class CheckpointImages {
 
     /**
      * Pushes a checkpoint archive as a one-layer image. The archive is the layer as it is (a plain tar as
-     * {@code tar}, zstd as {@code tar+zstd}, gzip as {@code tar+gzip}): it is read once to hash it and once
-     * to send it, never copied or recompressed. The manifest goes last, after every blob is confirmed
-     * stored, so a failure leaves no tag pointing at a half image.
+     * {@code tar}, zstd as {@code tar+zstd}, gzip as {@code tar+gzip}), never copied or recompressed, and
+     * hashed in the same read that uploads it (a compressed archive is also decompressed once, beside the
+     * upload, for its diff_id). The manifest goes last, after every blob is confirmed stored, so a failure
+     * leaves no tag pointing at a half image.
      */
     public PushResult push(Path archive, ImageReference ref, PushOptions options) throws IOException {
         if (ref.digest() != null) {
@@ -65,30 +69,46 @@ public final class CheckpointImages {
         };
         Checkpoint checkpoint = CheckpointReader.read(archive, ReadPart.of());
         String architecture = ImageConfig.hostArchitecture();
-
-        LayerDigests digests = LayerDigests.of(archive, format, options.progress());
-        Descriptor layer = new Descriptor(layerType, digests.digest(), digests.size());
-        Instant created = checkpoint.container().checkpointed() != null ? checkpoint.container().checkpointed()
-                : checkpoint.container().created();
-        byte[] configJson = new ImageConfig(architecture, "linux", created, List.of(digests.diffId())).toJson();
-        Descriptor config = new Descriptor(MediaTypes.OCI_CONFIG, dev.amber.image.oci.Digests.sha256(configJson), configJson.length);
-
         Map<String, String> annotations = new LinkedHashMap<>(CheckpointAnnotations.of(checkpoint.container(), architecture));
-        if (format != ArchiveFormat.TAR) {
-            annotations.put(CheckpointAnnotations.AMBER_UNCOMPRESSED_SIZE, Long.toString(digests.uncompressedSize()));
-        }
         annotations.putAll(options.extraAnnotations());
         if (!CheckpointAnnotations.isCheckpoint(annotations)) {
             throw new ImageException(archive + " records no container name, which every engine needs to restore it");
         }
-        byte[] manifest = ImageManifest.toJson(config, List.of(layer), annotations);
-
+        long size = Files.size(archive);
+        // A compressed archive's diff_id needs a decompressing pass; it runs beside the upload.
+        CompletableFuture<LayerDigests> uncompressed = format == ArchiveFormat.TAR ? null
+                : CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return LayerDigests.uncompressed(archive, format);
+                    } catch (IOException e) {
+                        throw new CompletionException(e);
+                    }
+                });
         try (ImageStore store = stores.open(ref, true)) {
-            boolean uploaded = false;
-            if (!store.hasBlob(layer)) {
-                store.putBlob(layer, BlobContent.ofFile(archive, digests.size()), options.progress());
+            boolean uploaded;
+            String layerDigest = DigestCache.lookup(archive);
+            if (layerDigest != null) {
+                Descriptor known = new Descriptor(layerType, layerDigest, size);
+                uploaded = !store.hasBlob(known);
+                if (uploaded) {
+                    store.putBlob(known, BlobContent.ofFile(archive, size), options.progress());
+                }
+            } else {
+                layerDigest = store.putBlobComputingDigest(layerType, new HashingFileContent(archive, size), options.progress());
+                DigestCache.remember(archive, layerDigest);
                 uploaded = true;
             }
+            Descriptor layer = new Descriptor(layerType, layerDigest, size);
+            String diffId = layerDigest;
+            if (uncompressed != null) {
+                LayerDigests plain = join(uncompressed);
+                diffId = plain.diffId();
+                annotations.put(CheckpointAnnotations.AMBER_UNCOMPRESSED_SIZE, Long.toString(plain.uncompressedSize()));
+            }
+            Instant created = checkpoint.container().checkpointed() != null ? checkpoint.container().checkpointed()
+                    : checkpoint.container().created();
+            byte[] configJson = new ImageConfig(architecture, "linux", created, List.of(diffId)).toJson();
+            Descriptor config = new Descriptor(MediaTypes.OCI_CONFIG, Digests.sha256(configJson), configJson.length);
             if (!store.hasBlob(config)) {
                 store.putBlob(config, BlobContent.ofBytes(configJson), ProgressListener.NONE);
             }
@@ -98,8 +118,24 @@ public final class CheckpointImages {
                             + " after it was uploaded; the manifest was not pushed");
                 }
             }
+            byte[] manifest = ImageManifest.toJson(config, List.of(layer), annotations);
             String digest = store.putManifest(ref.tag(), manifest, MediaTypes.OCI_MANIFEST);
-            return new PushResult(ref.withDigest(digest), digest, layer, digests.diffId(), config, uploaded, annotations);
+            return new PushResult(ref.withDigest(digest), digest, layer, diffId, config, uploaded, annotations);
+        } finally {
+            if (uncompressed != null) {
+                uncompressed.cancel(true);
+            }
+        }
+    }
+
+    private static LayerDigests join(CompletableFuture<LayerDigests> future) throws IOException {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw e;
         }
     }
 

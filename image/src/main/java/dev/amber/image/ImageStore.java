@@ -21,6 +21,23 @@ public interface ImageStore extends AutoCloseable {
     void putBlob(Descriptor blob, BlobContent content, ProgressListener progress) throws IOException;
 
     /**
+     * Stores a blob whose digest is computed from the bytes as they are stored, so the source is read once.
+     * A store that must know the digest before it writes reads the rest first; the default does that and
+     * then skips the write when the blob is already there.
+     *
+     * @return the blob's digest
+     */
+    default String putBlobComputingDigest(String mediaType, HashingFileContent content, ProgressListener progress)
+            throws IOException {
+        String digest = content.hashRemaining(progress);
+        Descriptor blob = new Descriptor(mediaType, digest, content.size());
+        if (!hasBlob(blob)) {
+            putBlob(blob, content, progress);
+        }
+        return digest;
+    }
+
+    /**
      * Stores a manifest under {@code tag} (or only by digest when tag is null).
      *
      * @return the manifest's digest

@@ -24,6 +24,11 @@ public record LayerDigests(String digest, long size, String diffId, long uncompr
     private static final int BUFFER = 1 << 20;
 
     public static LayerDigests of(Path file, ArchiveFormat format, ProgressListener progress) throws IOException {
+        return of(file, format, progress, true);
+    }
+
+    private static LayerDigests of(Path file, ArchiveFormat format, ProgressListener progress, boolean hashStored)
+            throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = channel.size();
             if (format == ArchiveFormat.TAR) {
@@ -42,7 +47,7 @@ public record LayerDigests(String digest, long size, String diffId, long uncompr
             }
             MessageDigest stored = Digests.newSha256();
             CountingInput counted = new CountingInput(java.nio.channels.Channels.newInputStream(channel), size, progress);
-            InputStream raw = new DigestInputStream(counted, stored);
+            InputStream raw = hashStored ? new DigestInputStream(counted, stored) : counted;
             MessageDigest plain = Digests.newSha256();
             long uncompressed = 0;
             try (InputStream in = switch (format) {
@@ -60,8 +65,16 @@ public record LayerDigests(String digest, long size, String diffId, long uncompr
             } catch (IOException e) {
                 throw new ImageException(file + ": cannot decompress (" + e.getMessage() + ")", e);
             }
-            return new LayerDigests(Digests.of(stored), counted.count, Digests.of(plain), uncompressed);
+            return new LayerDigests(hashStored ? Digests.of(stored) : null, counted.count, Digests.of(plain), uncompressed);
         }
+    }
+
+    /**
+     * The diff_id of a compressed archive (the sha256 of its uncompressed tar) and that tar's size; the
+     * stored digest is left null, because the upload computes it. Runs beside the upload.
+     */
+    public static LayerDigests uncompressed(Path file, ArchiveFormat format) throws IOException {
+        return of(file, format, ProgressListener.NONE, false);
     }
 
     private static final class CountingInput extends java.io.FilterInputStream {

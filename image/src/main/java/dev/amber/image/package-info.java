@@ -24,9 +24,13 @@
  *       unpacked zstd layers since 1.5. The config's {@code rootfs.diff_ids} must be the sha256 of the
  *       <em>uncompressed</em> tar, so a compressed archive is decompressed once while it is hashed, in the
  *       same read of the file ({@link dev.amber.image.LayerDigests}).</li>
- *   <li><b>Hash first, then upload.</b> The final {@code PUT} needs the digest, and the {@code HEAD} that
- *       skips an existing layer needs it before anything is sent, so the file is read twice: once to
- *       hash (with SHA-NI, faster than the registry can store), once to send from the page cache.</li>
+ *   <li><b>Hash while uploading, one read of the file.</b> The digest is only needed by the final
+ *       {@code PUT ?digest=}, so the bytes read for each chunk are hashed as they are sent
+ *       ({@link dev.amber.image.HashingFileContent}; a retried range is not hashed twice). Hashing first
+ *       would cost a second full read and, on this machine, double the time. What hashing first would buy,
+ *       a {@code HEAD} that skips a layer the registry already has, comes from a cache instead: the digest
+ *       is kept in the archive's {@code user.amber.sha256} extended attribute (valid while size and mtime
+ *       match), so a repeated push of the same archive asks the registry first and sends nothing.</li>
  *   <li><b>Annotations of all three engines</b> at the manifest's top level
  *       ({@link dev.amber.image.CheckpointAnnotations}): CRI-O's
  *       {@code io.kubernetes.cri-o.annotations.checkpoint.*}, the {@code org.criu.checkpoint.*} set

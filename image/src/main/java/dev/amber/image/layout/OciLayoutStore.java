@@ -80,6 +80,30 @@ public final class OciLayoutStore implements ImageStore {
         }
     }
 
+    /** Writes under a temporary name while hashing, then renames to the digest: one read of the source. */
+    @Override
+    public String putBlobComputingDigest(String mediaType, dev.amber.image.HashingFileContent content, ProgressListener progress)
+            throws IOException {
+        Path tmp = Files.createTempFile(dir.resolve("blobs").resolve("sha256"), "upload-", ".partial");
+        try {
+            try (InputStream in = content.open(0); OutputStream out = Files.newOutputStream(tmp)) {
+                byte[] buffer = new byte[1 << 20];
+                long done = 0;
+                int n;
+                while ((n = in.read(buffer)) > 0) {
+                    out.write(buffer, 0, n);
+                    done += n;
+                    progress.progress("writing", done, content.size());
+                }
+            }
+            String digest = content.digest();
+            move(tmp, blobPath(digest));
+            return digest;
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
     @Override
     public String putManifest(String tag, byte[] manifest, String mediaType) throws IOException {
         String digest = Digests.sha256(manifest);

@@ -72,7 +72,22 @@ public final class RegistryStore implements ImageStore {
 
     @Override
     public void putBlob(Descriptor blob, BlobContent content, ProgressListener progress) throws ImageException {
-        String action = "upload of blob " + blob.digest().substring(0, 19);
+        upload(content, () -> blob.digest(), "upload of blob " + blob.digest().substring(0, 19), progress);
+    }
+
+    /** Uploads and hashes in one read of the archive: the digest is only needed by the final {@code PUT}. */
+    @Override
+    public String putBlobComputingDigest(String mediaType, dev.amber.image.HashingFileContent content, ProgressListener progress)
+            throws ImageException {
+        return upload(content, content::digest, "upload of layer", progress);
+    }
+
+    private interface DigestSource {
+        String digest() throws ImageException;
+    }
+
+    private String upload(BlobContent content, DigestSource digestSource, String action, ProgressListener progress)
+            throws ImageException {
         URI location = startUpload(action);
         long size = content.size();
         long offset = 0;
@@ -126,12 +141,14 @@ public final class RegistryStore implements ImageStore {
                 lastFailure = e;
             }
         }
-        URI finish = URI.create(location + (location.getQuery() == null ? "?" : "&") + "digest=" + blob.digest());
+        String digest = digestSource.digest();
+        URI finish = URI.create(location + (location.getQuery() == null ? "?" : "&") + "digest=" + digest);
         HttpResponse<byte[]> done = http.send(http.request(finish).header("Content-Type", "application/octet-stream")
                 .PUT(HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.ofByteArray(), action);
         if (done.statusCode() != 201) {
             throw http.failure(action, done);
         }
+        return digest;
     }
 
     private URI startUpload(String action) throws ImageException {

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Benchmark: the time to get a 1 GiB checkpoint archive into a local registry as a checkpoint image.
+#   amber image push                    (the archive is the layer; hash, then upload)
+#   the documented buildah recipe       (from scratch, add, config --annotation, commit, push)
+#   podman checkpoint --create-image    (+ podman push; includes CRIU's dump, measured separately too)
+# against the floor of one read of the file plus its SHA-256 (sha256sum).
+#
+#   benchmarks/image-push.sh [MEBIBYTES]     default 1024; needs root, scripts/setup-runtime done
+#   AMBER="java -jar /path/amber.jar" benchmarks/image-push.sh   measure a given build instead of ./amber
+#
+# Every tool pushes into an empty registry (fresh storage), with the archive in the page cache,
+# so the numbers compare the tools, not the disk. Prints a Markdown table for docs/benchmarks.md.
+set -euo pipefail
+root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+mib=${1:-1024}
+image=localhost/amber-test/busybox:latest
+work=$(mktemp -d /var/tmp/amber-bench-image.XXXXXX)
+port=$(( 20000 + RANDOM % 20000 ))
+registry=127.0.0.1:$port
+registry_pid=
+ctr=bench-image-$$
+read -r -a amber <<<"${AMBER:-$root/amber}"
+podman_img=localhost/bench-image-podman-$$
+
+cleanup() {
+  [ -n "$registry_pid" ] && kill "$registry_pid" 2>/dev/null && wait "$registry_pid" 2>/dev/null || true
+  podman rm -f -t 0 "$ctr" "$ctr-2" >/dev/null 2>&1 || true
+  podman image rm -f "$podman_img" >/dev/null 2>&1 || true
+  buildah rm --all >/dev/null 2>&1 || true
+  buildah rmi -f bench-image-buildah >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+start_registry() {
+  [ -n "$registry_pid" ] && { kill "$registry_pid"; wait "$registry_pid" 2>/dev/null || true; }
+  rm -rf "$work/storage"
+  cat >"$work/registry.yml" <<YML
+version: 0.1
+log:
+  level: error
+storage:
+  filesystem:
+    rootdirectory: $work/storage
+http:
+  addr: $registry
+YML
+  docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
+  registry_pid=$!
+  for _ in $(seq 100); do curl -sf "http://$registry/v2/" >/dev/null && return 0; sleep 0.1; done
+  echo "registry did not start: $(cat "$work/registry.log")" >&2; exit 1
+}
+
+# Seconds (3 decimals) that "$@" takes.
+timed() {
+  local t0 t1
+  t0=$(date +%s%N)
+  "$@" >"$work/last.log" 2>&1 || { cat "$work/last.log" >&2; exit 1; }
+  t1=$(date +%s%N)
+  awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", (b - a) / 1e9 }'
+}
+
+memhog_container() {
+  podman run -d --name "$1" "$image" memhog "$mib" BENCHMARKER >/dev/null
+  for _ in $(seq 600); do podman logs "$1" 2>/dev/null | grep -q 'memhog 0' && return 0; sleep 0.2; done
+  echo "memhog did not start" >&2; exit 1
+}
+
+buildah_recipe() {
+  local c
+  c=$(buildah from scratch)
+  buildah add "$c" "$work/checkpoint.tar" /
+  buildah config --annotation "io.kubernetes.cri-o.annotations.checkpoint.name=$ctr" "$c"
+  buildah commit "$c" bench-image-buildah
+  buildah rm "$c"
+  buildah push --tls-verify=false bench-image-buildah "docker://$registry/bench/buildah:1"
+}
+
+podman_create_image() {
+  podman container checkpoint --create-image "$podman_img" "$ctr-2"
+  podman push --tls-verify=false "$podman_img" "docker://$registry/bench/podman:1"
+}
+
+echo "making a ${mib} MiB checkpoint archive ..." >&2
+memhog_container "$ctr"
+export_s=$(timed podman container checkpoint --compress none --export "$work/checkpoint.tar" "$ctr")
+size=$(stat -c %s "$work/checkpoint.tar")
+"${amber[@]}" --version >/dev/null   # build amber now, not inside a measurement
+cat "$work/checkpoint.tar" >/dev/null # page cache warm for every tool alike
+
+sha_s=$(timed sha256sum "$work/checkpoint.tar")
+start_registry
+amber_s=$(timed "${amber[@]}" image push --insecure "$work/checkpoint.tar" "$registry/bench/amber:1")
+amber_again_s=$(timed "${amber[@]}" image push --insecure "$work/checkpoint.tar" "$registry/bench/amber:2")
+start_registry
+buildah_s=$(timed buildah_recipe)
+memhog_container "$ctr-2"
+start_registry
+podman_s=$(timed podman_create_image)
+
+echo "| what | seconds | vs buildah recipe |"
+echo "|---|---|---|"
+row() { printf '| %s | %s | %s |\n' "$1" "$2" "$(awk -v a="$2" -v b="$buildah_s" 'BEGIN { printf "%.2f", a / b }')"; }
+row "\`sha256sum\` of the archive (the floor)" "$sha_s"
+row "\`amber image push\`" "$amber_s"
+row "\`amber image push\` again (layer already there: hash, HEAD, manifest)" "$amber_again_s"
+row "buildah recipe (from scratch, add, config --annotation, commit, push)" "$buildah_s"
+row "\`podman container checkpoint --create-image\` + \`podman push\` (includes the CRIU dump)" "$podman_s"
+row "(\`podman container checkpoint --export\` alone, the dump part of the row above)" "$export_s"
+echo
+echo "archive: $size bytes (uncompressed tar, as the kubelet writes them); $(nproc) cores; $(date -u +%Y-%m-%d)"

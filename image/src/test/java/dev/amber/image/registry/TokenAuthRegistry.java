@@ -1,0 +1,234 @@
+package dev.amber.image.registry;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+import dev.amber.image.oci.Json;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.cert.Certificate;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * Debian's docker-registry with token authentication, as registries on the internet run it: it answers
+ * 401 with a {@code Bearer realm=...,service=...,scope=...} challenge and accepts only JWTs signed by
+ * the key its {@code rootcertbundle} names. The token service is a small JDK HTTP server here that
+ * checks Basic credentials and signs tokens for the requested scope; the registry side is the real one.
+ */
+final class TokenAuthRegistry implements AutoCloseable {
+    static final String USER = "amber";
+    static final String PASSWORD = "s3cret-pass";
+    private static final String SERVICE = "amber-test-registry";
+    private static final String ISSUER = "amber-test-issuer";
+
+    private final Path dir;
+    private final HttpServer tokenServer;
+    private final Process registry;
+    private final int port;
+    private final AtomicInteger tokensIssued = new AtomicInteger();
+
+    private TokenAuthRegistry(Path dir, HttpServer tokenServer, Process registry, int port) {
+        this.dir = dir;
+        this.tokenServer = tokenServer;
+        this.registry = registry;
+        this.port = port;
+    }
+
+    static TokenAuthRegistry start() throws Exception {
+        Path dir = Files.createTempDirectory("amber-token-registry-");
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        Path keystore = dir.resolve("signer.p12");
+        run(keytool, "-genkeypair", "-alias", "signer", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=amber-test-token",
+                "-validity", "2", "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", "changeit");
+        run(keytool, "-exportcert", "-rfc", "-alias", "signer", "-keystore", keystore.toString(), "-storepass", "changeit",
+                "-file", dir.resolve("signer.pem").toString());
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(keystore)) {
+            ks.load(in, "changeit".toCharArray());
+        }
+        PrivateKey key = (PrivateKey) ks.getKey("signer", "changeit".toCharArray());
+        Certificate cert = ks.getCertificate("signer");
+
+        HttpServer tokens = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        int port = freePort();
+        TokenAuthRegistry[] self = new TokenAuthRegistry[1];
+        tokens.createContext("/token", exchange -> {
+            String expected = "Basic " + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+            if (!expected.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                exchange.sendResponseHeaders(401, -1);
+                exchange.close();
+                return;
+            }
+            String scope = query(exchange.getRequestURI().getRawQuery(), "scope");
+            byte[] body = ("{\"token\":\"" + jwt(key, cert, scope) + "\"}").getBytes(StandardCharsets.UTF_8);
+            self[0].tokensIssued.incrementAndGet();
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        tokens.start();
+        Path config = dir.resolve("config.yml");
+        Files.writeString(config, """
+                version: 0.1
+                log:
+                  level: warn
+                storage:
+                  filesystem:
+                    rootdirectory: %s
+                http:
+                  addr: 127.0.0.1:%d
+                auth:
+                  token:
+                    realm: http://127.0.0.1:%d/token
+                    service: %s
+                    issuer: %s
+                    rootcertbundle: %s
+                """.formatted(dir.resolve("storage"), port, tokens.getAddress().getPort(), SERVICE, ISSUER, dir.resolve("signer.pem")));
+        Process registry = new ProcessBuilder("docker-registry", "serve", config.toString()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("registry.log").toFile()).start();
+        self[0] = new TokenAuthRegistry(dir, tokens, registry, port);
+        self[0].awaitChallenge();
+        return self[0];
+    }
+
+    String hostPort() {
+        return "127.0.0.1:" + port;
+    }
+
+    int tokensIssued() {
+        return tokensIssued.get();
+    }
+
+    /** An auth file (Podman's format) holding {@code password} for this registry. */
+    Path authFile(String password) throws IOException {
+        String auth = Base64.getEncoder().encodeToString((USER + ":" + password).getBytes(StandardCharsets.UTF_8));
+        return Files.writeString(Files.createTempFile(dir, "auth-", ".json"),
+                "{\"auths\":{\"" + hostPort() + "\":{\"auth\":\"" + auth + "\"}}}");
+    }
+
+    private void awaitChallenge() throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        for (int i = 0; i < 200; i++) {
+            if (!registry.isAlive()) {
+                throw new IllegalStateException("docker-registry exited: " + Files.readString(dir.resolve("registry.log")));
+            }
+            try {
+                HttpResponse<Void> r = client.send(HttpRequest.newBuilder(URI.create("http://" + hostPort() + "/v2/")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 401) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("docker-registry with token auth did not start: " + Files.readString(dir.resolve("registry.log")));
+    }
+
+    /** A JWT the registry accepts: RS256, {@code kid} in libtrust's format, access for the scope asked. */
+    private static String jwt(PrivateKey key, Certificate cert, String scope) {
+        try {
+            ObjectNode header = Json.object().put("typ", "JWT").put("alg", "RS256").put("kid", libtrustKeyId(cert));
+            long now = Instant.now().getEpochSecond();
+            ObjectNode claims = Json.object().put("iss", ISSUER).put("sub", USER).put("aud", SERVICE)
+                    .put("iat", now - 10).put("nbf", now - 10).put("exp", now + 300).put("jti", Long.toString(System.nanoTime()));
+            var access = claims.putArray("access");
+            if (scope != null) {
+                String[] parts = scope.split(":");
+                var entry = access.addObject().put("type", parts[0]).put("name", parts[1]);
+                var actions = entry.putArray("actions");
+                Arrays.stream(parts[2].split(",")).forEach(actions::add);
+            }
+            Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+            String signingInput = b64.encodeToString(Json.bytes(header)) + "." + b64.encodeToString(Json.bytes(claims));
+            Signature signature = Signature.getInstance("SHA256withRSA");
+            signature.initSign(key);
+            signature.update(signingInput.getBytes(StandardCharsets.US_ASCII));
+            return signingInput + "." + b64.encodeToString(signature.sign());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** libtrust's key id: the first 240 bits of the SHA-256 of the DER public key, base32, in groups of four. */
+    private static String libtrustKeyId(Certificate cert) throws Exception {
+        byte[] hash = Arrays.copyOf(MessageDigest.getInstance("SHA-256").digest(cert.getPublicKey().getEncoded()), 30);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+        StringBuilder base32 = new StringBuilder();
+        int buffer = 0;
+        int bits = 0;
+        for (byte b : hash) {
+            buffer = (buffer << 8) | (b & 0xff);
+            bits += 8;
+            while (bits >= 5) {
+                base32.append(alphabet.charAt((buffer >> (bits - 5)) & 31));
+                bits -= 5;
+            }
+        }
+        StringBuilder id = new StringBuilder();
+        for (int i = 0; i < base32.length(); i += 4) {
+            id.append(i == 0 ? "" : ":").append(base32, i, i + 4);
+        }
+        return id.toString();
+    }
+
+    private static String query(String raw, String name) {
+        if (raw == null) {
+            return null;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && pair.substring(0, eq).equals(name)) {
+                return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
+    private static void run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        registry.destroy();
+        if (!registry.waitFor(10, TimeUnit.SECONDS)) {
+            registry.destroyForcibly().waitFor();
+        }
+        tokenServer.stop(0);
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
