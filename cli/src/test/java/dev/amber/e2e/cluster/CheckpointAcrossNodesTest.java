@@ -156,7 +156,7 @@ class CheckpointAcrossNodesTest {
         assertThat(Files.readAllLines(Path.of("/proc/self/mountinfo")))
                 .as("mounts of the cluster")
                 .noneMatch(line -> line.contains(" /var/lib/amber-cluster/") || line.contains(" /run/amber-cluster/"));
-        assertThat(processesMentioning("amber-cluster/")).as("processes of the cluster").isEmpty();
+        assertThat(clusterProcesses()).as("processes of the cluster").isEmpty();
         assertThat(Path.of("/sys/fs/cgroup/pids/" + LocalCluster.NODE_A)).doesNotExist();
         assertThat(Path.of("/sys/fs/cgroup/pids/" + LocalCluster.NODE_B)).doesNotExist();
     }
@@ -214,23 +214,27 @@ class CheckpointAcrossNodesTest {
         return out.lines().map(l -> l.startsWith("./") ? l.substring(2) : l).toList();
     }
 
-    /** Processes whose command line names {@code fragment}, except this JVM. */
-    private static List<String> processesMentioning(String fragment) throws IOException {
+    /**
+     * Processes the cluster left: anything running a binary from the cluster's build cache, anything
+     * whose command line names the cluster's state directories (containerd shims, the registry), and
+     * the counter itself, wherever it runs.
+     */
+    private static List<String> clusterProcesses() throws IOException {
         List<String> found = new java.util.ArrayList<>();
-        long self = ProcessHandle.current().pid();
         try (var procs = Files.list(Path.of("/proc"))) {
             for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
-                if (Long.parseLong(proc.getFileName().toString()) == self) {
-                    continue;
-                }
                 String cmdline;
+                String exe;
                 try {
                     cmdline = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
-                } catch (IOException gone) {
+                    exe = Files.readSymbolicLink(proc.resolve("exe")).toString();
+                } catch (IOException goneOrKernelThread) {
                     continue;
                 }
-                if (cmdline.contains(fragment)) {
-                    found.add(proc.getFileName() + ": " + cmdline.strip());
+                boolean clusterBinary = exe.contains("/amber-cluster/") && exe.contains("/bin/");
+                boolean clusterState = cmdline.contains("/var/lib/amber-cluster/") || cmdline.contains("/run/amber-cluster/");
+                if (clusterBinary || clusterState || cmdline.contains(COUNTER_SCRIPT)) {
+                    found.add(proc.getFileName() + ": " + exe + " " + cmdline.strip());
                 }
             }
         }
