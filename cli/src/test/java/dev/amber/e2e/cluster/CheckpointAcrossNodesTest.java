@@ -120,8 +120,26 @@ class CheckpointAcrossNodesTest {
         // A move: the source stops, then its checkpoint starts on the other node.
         client.pods().withName(POD).withGracePeriod(0).delete();
         client.pods().withName(POD).waitUntilCondition(pod -> pod == null, 2, TimeUnit.MINUTES);
-        String restored = POD + "-restored";
-        client.pods().resource(counterPod(restored, LocalCluster.NODE_B, checkpointImage)).create();
+        assertRestoredOnNodeBContinuesCounting(client, POD + "-restored", checkpointImage);
+    }
+
+    @Test
+    @Order(4)
+    void podOnNodeBRestoredFromAnImageAmberPushedContinuesCounting(KubernetesClient client, TestNamespace namespace) {
+        assertThat(archive).as("step 2 ran").isNotNull();
+        String reference = LocalCluster.REGISTRY + "/amber-test/" + namespace.name() + "-counter:amber";
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = AmberCommand.commandLine("image", "push").setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+                .execute("image", "push", "--insecure", archive.toString(), reference);
+        assertThat(exit).as("amber image push: %s", err).isZero();
+
+        assertRestoredOnNodeBContinuesCounting(client, POD + "-from-amber-image", reference);
+    }
+
+    /** Creates a Pod on node B from a checkpoint image; it must run the checkpointed process on. */
+    private static void assertRestoredOnNodeBContinuesCounting(KubernetesClient client, String restored, String image) {
+        client.pods().resource(counterPod(restored, LocalCluster.NODE_B, image)).create();
 
         Pod running = client.pods().withName(restored).waitUntilCondition(
                 pod -> pod != null && "Running".equals(pod.getStatus().getPhase()),
@@ -143,7 +161,7 @@ class CheckpointAcrossNodesTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void deletingEverythingAndClusterDownLeaveNothingBehind(KubernetesClient client, TestNamespace namespace,
             LocalCluster cluster) throws IOException {
         client.namespaces().withName(namespace.name()).delete();
