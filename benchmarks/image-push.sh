@@ -104,7 +104,7 @@ echo "|---|---|---|"
 row() { printf '| %s | %s | %s |\n' "$1" "$2" "$(awk -v a="$2" -v b="$buildah_s" 'BEGIN { printf "%.2f", a / b }')"; }
 row "\`sha256sum\` of the archive (the floor)" "$sha_s"
 row "\`amber image push\`" "$amber_s"
-row "\`amber image push\` again (layer already there: hash, HEAD, manifest)" "$amber_again_s"
+row "\`amber image push\` again to a new tag (digest from the xattr cache, HEAD finds the layer, config and manifest only)" "$amber_again_s"
 row "buildah recipe (from scratch, add, config --annotation, commit, push)" "$buildah_s"
 row "\`podman container checkpoint --create-image\` + \`podman push\` (includes the CRIU dump)" "$podman_s"
 row "(\`podman container checkpoint --export\` alone, the dump part of the row above)" "$export_s"

@@ -16,16 +16,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * have gone from client to registry it cuts every open connection, either once in the middle of a
  * request ({@link Mode#DROP_ONCE}), once just as the next upload chunk starts
  * ({@link Mode#DROP_ONCE_BETWEEN_CHUNKS}, so the registry holds exactly the chunks before it), or for good,
- * refusing new connections too ({@link Mode#DIE}, a registry that went away).
+ * refusing new connections too ({@link Mode#DIE}, a registry that went away). {@link Mode#DROP_ONCE_DOWNLOADING}
+ * counts the other way: it cuts once {@code failAfter} bytes have come from the registry.
  */
 final class FaultyProxy implements AutoCloseable {
-    enum Mode { DROP_ONCE, DROP_ONCE_BETWEEN_CHUNKS, DIE }
+    enum Mode { DROP_ONCE, DROP_ONCE_BETWEEN_CHUNKS, DROP_ONCE_DOWNLOADING, DIE }
 
     private final ServerSocket server;
     private final int targetPort;
     private final long failAfter;
     private final Mode mode;
     private final AtomicLong upstreamBytes = new AtomicLong();
+    private final AtomicLong downstreamBytes = new AtomicLong();
     private final AtomicInteger drops = new AtomicInteger();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile boolean failed;
@@ -74,12 +76,16 @@ final class FaultyProxy implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) > 0) {
+                    if (!countsUpstream && !failed && mode == Mode.DROP_ONCE_DOWNLOADING && downstreamBytes.addAndGet(n) > failAfter) {
+                        fail();
+                        return;
+                    }
                     if (countsUpstream && !failed && mode == Mode.DROP_ONCE_BETWEEN_CHUNKS && upstreamBytes.get() > failAfter
                             && new String(buffer, 0, Math.min(n, 6), java.nio.charset.StandardCharsets.US_ASCII).equals("PATCH ")) {
                         fail();
                         return;
                     }
-                    if (countsUpstream && !failed && mode != Mode.DROP_ONCE_BETWEEN_CHUNKS && upstreamBytes.get() + n > failAfter) {
+                    if (countsUpstream && !failed && (mode == Mode.DROP_ONCE || mode == Mode.DIE) && upstreamBytes.get() + n > failAfter) {
                         int allowed = (int) (failAfter - upstreamBytes.get());
                         out.write(buffer, 0, allowed);
                         upstreamBytes.addAndGet(allowed);

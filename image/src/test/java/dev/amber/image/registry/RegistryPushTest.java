@@ -114,6 +114,17 @@ class RegistryPushTest {
         }
     }
 
+    @Test
+    void aDownloadCutShortResumesWithARangeRequest() throws Exception {
+        Path fresh = freshArchive("download.tar", 23);
+        PushResult pushed = images(insecure()).push(fresh, ImageReference.parse(registry.hostPort() + "/ckpt/download:v1"),
+                PushOptions.defaults());
+        try (FaultyProxy proxy = new FaultyProxy(registry.uri().getPort(), 3 * CHUNK, FaultyProxy.Mode.DROP_ONCE_DOWNLOADING)) {
+            assertPulledBack(proxy.hostPort() + "/ckpt/download:v1", fresh, pushed);
+            assertThat(proxy.drops()).isEqualTo(1);
+        }
+    }
+
     private static Path freshArchive(String name, int seed) throws Exception {
         byte[] memory = new byte[5 << 20];
         new Random(seed).nextBytes(memory); // a layer the registry does not have yet
