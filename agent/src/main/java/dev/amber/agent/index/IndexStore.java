@@ -50,7 +50,7 @@ public final class IndexStore implements AutoCloseable {
         Map<String, ArchiveRecord> records = new LinkedHashMap<>();
         Path snapshot = stateDir.resolve(SNAPSHOT);
         if (Files.exists(snapshot)) {
-            replay(snapshot, records, false);
+            loadSnapshot(snapshot, records);
         }
         Path logFile = stateDir.resolve(LOG);
         if (Files.exists(logFile)) {
@@ -137,11 +137,36 @@ public final class IndexStore implements AutoCloseable {
         return count;
     }
 
+    /** A snapshot was renamed into place whole: one parser reads its records back to back. */
+    private static void loadSnapshot(Path file, Map<String, ArchiveRecord> records) throws IOException {
+        long count = 0;
+        try (JsonParser p = JSON.createParser(Files.newInputStream(file))) {
+            JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                if (t != JsonToken.START_OBJECT) {
+                    throw new IOException("index " + file + " is corrupt at record " + (count + 1));
+                }
+                applyObject(p, records);
+                count++;
+            }
+        }
+    }
+
     private static void apply(String line, Map<String, ArchiveRecord> records) throws IOException {
         try (JsonParser p = JSON.createParser(line)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new IOException("not a JSON object");
             }
+            applyObject(p, records);
+            if (p.nextToken() != null) {
+                throw new IOException("more than one record on a line");
+            }
+        }
+    }
+
+    /** Reads one record; the parser stands on its START_OBJECT. */
+    private static void applyObject(JsonParser p, Map<String, ArchiveRecord> records) throws IOException {
+        {
             String file = null;
             String removed = null;
             long size = 0;

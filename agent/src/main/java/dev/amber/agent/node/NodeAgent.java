@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
 public final class NodeAgent implements ArchiveWatcher.Listener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
     private static final int RECENT_DELETIONS = 50;
+    /** A dry run of a sweeping policy would otherwise log every archive of the node. */
+    private static final int DRY_RUN_LINES_PER_PASS = 100;
 
     private final AgentConfig config;
     private final ArchiveFiles files;
@@ -62,6 +64,8 @@ public final class NodeAgent implements ArchiveWatcher.Listener, AutoCloseable {
     private final ExecutorService exports = Executors.newSingleThreadExecutor(r -> new Thread(r, "amber-export"));
     private final Set<String> exportsInFlight = new HashSet<>();
     private final Deque<NodeReport.Deletion> recent = new ArrayDeque<>();
+    /** In a dry run the same archives come up on every pass: each is reported once. */
+    private final Set<String> reportedDryRun = new HashSet<>();
     private long deletedTotal;
     private RetentionPolicy policy;
     private ArchiveWatcher watcher;
@@ -113,9 +117,13 @@ public final class NodeAgent implements ArchiveWatcher.Listener, AutoCloseable {
         return result;
     }
 
-    /** A new or changed policy; null clears it (nothing is deleted without a policy). */
-    public void setPolicy(RetentionPolicy next) {
-        worker.execute(() -> {
+    /**
+     * A new or changed policy; null clears it (nothing is deleted without a policy).
+     *
+     * @return completes with the plan of the pass the change caused, or null when it caused none
+     */
+    public java.util.concurrent.Future<RetentionPlan> setPolicy(RetentionPolicy next) {
+        return worker.submit(() -> {
             boolean first = policy == null;
             policy = next;
             if (next != null && !next.checkpointDirectory().equals(config.checkpointDirectory().toString())) {
@@ -124,11 +132,12 @@ public final class NodeAgent implements ArchiveWatcher.Listener, AutoCloseable {
             }
             if (next != null && (first || next.applyPoliciesImmediately())) {
                 try {
-                    applyAll();
+                    return applyAll();
                 } catch (IOException e) {
                     LOG.warn("cannot apply the new policy: {}", e.getMessage());
                 }
             }
+            return null;
         });
     }
 
@@ -261,19 +270,28 @@ public final class NodeAgent implements ArchiveWatcher.Listener, AutoCloseable {
             return null;
         }
         Instant now = clock.instant();
+        int dryRunLines = 0;
         RetentionPlan plan = RetentionEngine.plan(archives, policy, livePods.get(), now);
         for (RetentionExecutor.Outcome o : executor.execute(plan, config.dryRun())) {
             Decision d = o.decision();
+            if (config.dryRun() && !reportedDryRun.add(d.archive().fileName())) {
+                continue;
+            }
             if (config.dryRun() || o.done()) {
                 deletedTotal++;
                 recent.addFirst(new NodeReport.Deletion(d.archive().fileName(), d.describe(), now));
                 while (recent.size() > RECENT_DELETIONS) {
                     recent.removeLast();
                 }
-                LOG.info("{} {}: {}", config.dryRun() ? "would delete" : "deleted", d.archive().fileName(), d.describe());
+                if (!config.dryRun() || dryRunLines++ < DRY_RUN_LINES_PER_PASS) {
+                    LOG.info("{} {}: {}", config.dryRun() ? "would delete" : "deleted", d.archive().fileName(), d.describe());
+                }
             } else if (o.failure() != null) {
                 LOG.warn("did not delete {}: {}", d.archive().fileName(), o.failure());
             }
+        }
+        if (dryRunLines > DRY_RUN_LINES_PER_PASS) {
+            LOG.info("would delete {} more archives (dry run; see the policy status)", dryRunLines - DRY_RUN_LINES_PER_PASS);
         }
         for (ArchiveRecord a : plan.exports()) {
             startExport(a);

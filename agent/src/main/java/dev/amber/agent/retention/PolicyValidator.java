@@ -166,7 +166,7 @@ public final class PolicyValidator {
     }
 
     /** Parses Go-style durations ({@code 48h}, {@code 1h30m}) and days ({@code 7d}); null when absent. */
-    static Duration parseDuration(String text) {
+    public static Duration parseDuration(String text) {
         Matcher m = DURATION_PART.matcher(text);
         Duration total = Duration.ZERO;
         int end = 0;

@@ -1,0 +1,126 @@
+package dev.amber.agent.cluster;
+
+import dev.amber.agent.node.NodeReport;
+import dev.amber.agent.node.StatusSink;
+import dev.amber.agent.retention.InvalidPolicyException;
+import dev.amber.api.v1alpha1.CheckpointPolicy;
+import dev.amber.api.v1alpha1.CheckpointPolicyStatus;
+import dev.amber.api.v1alpha1.NodeRetentionStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes this node's entry of the policy's {@code status.nodes} and the {@code Valid} condition. Every
+ * node's agent writes the same object, so each write is a read-modify-update guarded by the
+ * resourceVersion and retried on conflict; reports are coalesced to one write per interval.
+ */
+public final class PolicyStatusWriter implements StatusSink, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PolicyStatusWriter.class);
+    private static final int RECENT_IN_STATUS = 10;
+
+    private final KubernetesClient client;
+    private final String policyName;
+    private final String nodeName;
+    private final Clock clock;
+    private final AtomicReference<NodeReport> pendingReport = new AtomicReference<>();
+    private final AtomicReference<InvalidPolicyException> pendingRejection = new AtomicReference<>();
+    private volatile boolean validSeen;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "amber-status"));
+
+    public PolicyStatusWriter(KubernetesClient client, String policyName, String nodeName, Duration interval, Clock clock) {
+        this.client = client;
+        this.policyName = policyName;
+        this.nodeName = nodeName;
+        this.clock = clock;
+        timer.scheduleWithFixedDelay(this::flush, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void report(NodeReport report) {
+        pendingReport.set(report);
+        validSeen = true;
+    }
+
+    @Override
+    public void policyRejected(InvalidPolicyException problem) {
+        pendingRejection.set(problem);
+    }
+
+    /** The policy was accepted: the next write marks it Valid. */
+    public void policyAccepted() {
+        pendingRejection.set(null);
+        validSeen = true;
+    }
+
+    private void flush() {
+        NodeReport report = pendingReport.getAndSet(null);
+        InvalidPolicyException rejection = pendingRejection.get();
+        if (report == null && rejection == null && !validSeen) {
+            return;
+        }
+        validSeen = false;
+        for (int attempt = 1; attempt <= 5; attempt++) {
+            try {
+                CheckpointPolicy policy = client.resources(CheckpointPolicy.class).withName(policyName).get();
+                if (policy == null) {
+                    return;
+                }
+                write(policy, report, rejection);
+                client.resource(policy).updateStatus();
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409) {
+                    LOG.warn("cannot write status of CheckpointPolicy {}: {}", policyName, e.getMessage());
+                    return;
+                }
+            }
+        }
+    }
+
+    private void write(CheckpointPolicy policy, NodeReport report, InvalidPolicyException rejection) {
+        CheckpointPolicyStatus status = policy.getStatus() == null ? new CheckpointPolicyStatus() : policy.getStatus();
+        policy.setStatus(status);
+        Long generation = policy.getMetadata().getGeneration();
+        if (rejection != null) {
+            Conditions.set(status.conditions, "Valid", false, "InvalidSpec", rejection.getMessage(), generation, clock.instant());
+        } else {
+            Conditions.set(status.conditions, "Valid", true, "Accepted", "the policy is applied", generation, clock.instant());
+        }
+        if (report == null) {
+            return;
+        }
+        NodeRetentionStatus mine = status.nodes.stream().filter(n -> nodeName.equals(n.nodeName)).findFirst().orElse(null);
+        if (mine == null) {
+            mine = new NodeRetentionStatus();
+            mine.nodeName = nodeName;
+            status.nodes.add(mine);
+        }
+        mine.observedGeneration = generation;
+        mine.lastApplied = report.lastApplied() == null ? null : report.lastApplied().toString();
+        mine.dryRun = report.dryRun() ? true : null;
+        mine.archives = report.archives();
+        mine.bytes = report.bytes();
+        mine.pendingExports = report.pendingExports();
+        mine.deletedTotal = report.deletedTotal();
+        mine.recentDeletions = new ArrayList<>();
+        for (NodeReport.Deletion d : report.recentDeletions().subList(0, Math.min(RECENT_IN_STATUS, report.recentDeletions().size()))) {
+            mine.recentDeletions.add(new NodeRetentionStatus.Deletion(d.archive(), d.reason(), d.time().toString()));
+        }
+        status.nodes.sort(java.util.Comparator.comparing(n -> n.nodeName));
+    }
+
+    @Override
+    public void close() {
+        flush();
+        timer.shutdownNow();
+    }
+}

@@ -1,0 +1,145 @@
+package dev.amber.agent.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.amber.agent.export.CheckpointExporter;
+import dev.amber.agent.index.ArchiveIndex;
+import dev.amber.agent.index.ArchiveRecord;
+import dev.amber.agent.index.IndexStore;
+import dev.amber.agent.kubelet.KubeletCheckpointClient;
+import dev.amber.agent.metrics.AgentMetrics;
+import dev.amber.agent.node.AgentConfig;
+import dev.amber.agent.node.NodeAgent;
+import dev.amber.api.v1alpha1.CheckpointPolicy;
+import dev.amber.api.v1alpha1.NodeRetentionStatus;
+import dev.amber.testkit.cluster.LocalCluster;
+import dev.amber.testkit.cluster.LocalClusterExtension;
+import dev.amber.testkit.cluster.TestNamespace;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.FileInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent against the local cluster: a pod on node A is checkpointed twice through the kubelet, the
+ * agent (watching node A's real checkpoint directory, following a real CheckpointPolicy) indexes both
+ * and keeps one; once the pod is deleted, the remaining archive is an orphan and goes too. The policy
+ * covers only this test's namespace (the global levels are disabled with 0), so archives of other tests
+ * in the shared directory are never touched.
+ */
+@Tag("cluster")
+@ExtendWith(LocalClusterExtension.class)
+class AgentOnClusterTest {
+    private static final Path CHECKPOINTS =
+            Path.of("/var/lib/amber-cluster/nodes/" + LocalCluster.NODE_A + "/kubelet/checkpoints");
+
+    @TempDir Path state;
+
+    @Test
+    void indexesKubeletCheckpointsAndEnforcesThePolicyIncludingOrphans(KubernetesClient client, TestNamespace namespace)
+            throws Exception {
+        try (FileInputStream crd = new FileInputStream("../deploy/crds/checkpointpolicies.amber.dev-v1.yml")) {
+            client.load(crd).serverSideApply();
+        }
+        String policyName = "agent-test-" + namespace.name();
+        CheckpointPolicy policy = io.fabric8.kubernetes.client.utils.Serialization.unmarshal("""
+                apiVersion: amber.dev/v1alpha1
+                kind: CheckpointPolicy
+                metadata: {name: %s}
+                spec:
+                  applyPoliciesImmediately: true
+                  globalPolicy: {maxCheckpointsPerContainer: 0, maxCheckpointsPerPod: 0, maxCheckpointsPerNamespace: 0}
+                  namespacePolicies: [{namespace: %s, maxCheckpoints: 1, retainOrphan: false}]
+                """.formatted(policyName, namespace.name()), CheckpointPolicy.class);
+        client.resource(policy).create();
+        Files.createDirectories(CHECKPOINTS);
+
+        ArchiveIndex index = ArchiveIndex.open(new IndexStore(state));
+        try (ClusterBinding cluster = new ClusterBinding(client, policyName, LocalCluster.NODE_A);
+                PolicyStatusWriter status = new PolicyStatusWriter(client, policyName, LocalCluster.NODE_A,
+                        Duration.ofMillis(500), Clock.systemUTC());
+                NodeAgent agent = new NodeAgent(new AgentConfig(CHECKPOINTS, state, Duration.ofMillis(200),
+                        Duration.ofMinutes(10), false), index, cluster::livePods, cluster::withPodLabels,
+                        CheckpointExporter.NONE, new AgentMetrics(index), status, Clock.systemUTC())) {
+            cluster.startPodInformers(agent::rescanNeeded);
+            agent.start();
+            cluster.followPolicy(agent, status);
+
+            client.pods().resource(sleeper(namespace)).create();
+            client.pods().withName("sleeper").waitUntilCondition(
+                    p -> p != null && "Running".equals(p.getStatus().getPhase()), 3, TimeUnit.MINUTES);
+
+            KubeletCheckpointClient kubelet = KubeletCheckpointClient.viaApiServer(client, LocalCluster.NODE_A);
+            String first = kubelet.checkpoint(namespace.name(), "sleeper", "main", Duration.ofSeconds(120)).getFirst();
+            await().atMost(Duration.ofSeconds(30)).until(() -> index.get(Path.of(first).getFileName().toString()) != null);
+            ArchiveRecord indexed = index.get(Path.of(first).getFileName().toString());
+            assertThat(indexed.namespace()).isEqualTo(namespace.name());
+            assertThat(indexed.pod()).isEqualTo("sleeper");
+            assertThat(indexed.container()).isEqualTo("main");
+            assertThat(indexed.engine()).isEqualTo("CONTAINERD");
+            assertThat(indexed.labels()).containsEntry("app", "sleeper");
+
+            Thread.sleep(1100); // kubelet archive names carry seconds
+            String second = kubelet.checkpoint(namespace.name(), "sleeper", "main", Duration.ofSeconds(120)).getFirst();
+            await().atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(Path.of(first)));
+            assertThat(Path.of(second)).exists();
+
+            client.pods().withName("sleeper").withGracePeriod(0).delete();
+            await().atMost(Duration.ofSeconds(60)).until(() -> !Files.exists(Path.of(second)));
+
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                CheckpointPolicy current = client.resources(CheckpointPolicy.class).withName(policyName).get();
+                assertThat(current.getStatus().conditions).anySatisfy(c -> {
+                    assertThat(c.getType()).isEqualTo("Valid");
+                    assertThat(c.getStatus()).isEqualTo("True");
+                });
+                NodeRetentionStatus node = current.getStatus().nodes.stream()
+                        .filter(n -> LocalCluster.NODE_A.equals(n.nodeName)).findFirst().orElseThrow();
+                assertThat(node.recentDeletions).extracting(d -> d.reason)
+                        .anyMatch(r -> r.startsWith("max-checkpoints")).anyMatch(r -> r.startsWith("orphan"));
+            });
+
+            // An invalid edit is rejected in status and changes nothing.
+            CheckpointPolicy current = client.resources(CheckpointPolicy.class).withName(policyName).get();
+            current.getSpec().namespacePolicies.getFirst().maxAge = "1h";
+            current.getSpec().namespacePolicies.getFirst().namespace = null;
+            client.resource(current).update();
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                    client.resources(CheckpointPolicy.class).withName(policyName).get().getStatus().conditions)
+                    .anySatisfy(c -> {
+                        assertThat(c.getStatus()).isEqualTo("False");
+                        assertThat(c.getMessage()).contains("namespacePolicies[0] needs a namespace or a selector");
+                    }));
+        } finally {
+            client.resources(CheckpointPolicy.class).withName(policyName).delete();
+            try (var files = Files.list(CHECKPOINTS)) {
+                for (Path p : files.filter(f -> f.getFileName().toString().contains("_" + namespace.name() + "-")).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    private static Pod sleeper(TestNamespace namespace) {
+        return new PodBuilder()
+                .withNewMetadata().withName("sleeper").withNamespace(namespace.name()).addToLabels("app", "sleeper").endMetadata()
+                .withNewSpec()
+                .withNodeSelector(Map.of("kubernetes.io/hostname", LocalCluster.NODE_A))
+                .withRestartPolicy("Never").withTerminationGracePeriodSeconds(1L)
+                .addNewContainer().withName("main").withImage(LocalCluster.TEST_IMAGE).withImagePullPolicy("Never")
+                .withCommand(List.of("/bin/sh", "-c", "while true; do sleep 1; done")).endContainer()
+                .endSpec().build();
+    }
+}

@@ -1,0 +1,151 @@
+package dev.amber.cli.retention;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.amber.agent.index.ArchiveIndex;
+import dev.amber.agent.index.DirectoryScanner;
+import dev.amber.agent.retention.Decision;
+import dev.amber.agent.retention.LivePods;
+import dev.amber.agent.retention.LivePodsFiles;
+import dev.amber.agent.retention.PolicyFiles;
+import dev.amber.agent.retention.RetentionEngine;
+import dev.amber.agent.retention.RetentionExecutor;
+import dev.amber.agent.retention.RetentionPlan;
+import dev.amber.agent.retention.RetentionPolicy;
+import dev.amber.agent.store.ArchiveFiles;
+import dev.amber.cli.output.JsonOutput;
+import dev.amber.cli.output.Table;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "apply", mixinStandardHelpOptions = true,
+        description = {"Apply a CheckpointPolicy once to a checkpoint directory, as the node agent would.",
+            "No archive counts as orphaned unless --live-pods or --orphans-from-cluster says which pods exist."})
+public final class RetentionApplyCommand implements Callable<Integer> {
+
+    @Option(names = "--dir", required = true, paramLabel = "DIR", description = "Checkpoint directory.")
+    Path dir;
+
+    @Option(names = "--policy", required = true, paramLabel = "FILE",
+            description = "CheckpointPolicy YAML: a whole resource or just its spec.")
+    Path policyFile;
+
+    @Option(names = "--dry-run", description = "Show what would be deleted; delete nothing.")
+    boolean dryRun;
+
+    @Option(names = "--format", defaultValue = "table", description = "Output format: table or json (default: ${DEFAULT-VALUE}).")
+    Format format;
+
+    @ArgGroup(exclusive = true)
+    Orphans orphans;
+
+    static final class Orphans {
+        @Option(names = "--live-pods", paramLabel = "FILE",
+                description = "Pods (and namespaces) that exist, as written by kubectl get pods,namespaces -A -o json.")
+        Path livePods;
+
+        @Option(names = "--orphans-from-cluster", description = "Ask the cluster in the current kube context which pods exist.")
+        boolean fromCluster;
+    }
+
+    enum Format { table, json }
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        RetentionPolicy policy = PolicyFiles.load(policyFile);
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("checkpoint directory " + dir + " does not exist");
+        }
+        LivePods live = livePods();
+        ArchiveFiles files = new ArchiveFiles(dir.toAbsolutePath().normalize());
+        if (!dryRun) {
+            files.recover();
+        }
+        ArchiveIndex index = ArchiveIndex.inMemory();
+        new DirectoryScanner(files, index, UnaryOperator.identity()).scan();
+        RetentionPlan plan = RetentionEngine.plan(index.all(), policy, live, Instant.now());
+        List<RetentionExecutor.Outcome> outcomes = new RetentionExecutor(files, index, null).execute(plan, dryRun);
+        boolean failed = outcomes.stream().anyMatch(o -> !dryRun && !o.done() && o.failure() != null);
+        print(plan, outcomes);
+        return failed ? 1 : 0;
+    }
+
+    private LivePods livePods() throws Exception {
+        if (orphans == null) {
+            return null;
+        }
+        if (orphans.livePods != null) {
+            return LivePodsFiles.read(orphans.livePods);
+        }
+        try (KubernetesClient client = new KubernetesClientBuilder().build()) {
+            return LivePodsFiles.of(client.pods().inAnyNamespace().list().getItems(),
+                    client.namespaces().list().getItems());
+        }
+    }
+
+    private void print(RetentionPlan plan, List<RetentionExecutor.Outcome> outcomes) {
+        PrintWriter out = spec.commandLine().getOut();
+        String deleteWord = dryRun ? "would delete" : "deleted";
+        if (format == Format.json) {
+            ObjectNode root = JsonOutput.object();
+            root.put("dryRun", dryRun);
+            ArrayNode deleted = root.putArray("deleted");
+            ArrayNode failed = JsonOutput.MAPPER.createArrayNode();
+            for (RetentionExecutor.Outcome o : outcomes) {
+                ObjectNode n = entry(o.decision());
+                if (dryRun || o.done() || "already gone".equals(o.failure())) {
+                    deleted.add(n);
+                } else {
+                    failed.add(n.put("error", o.failure()));
+                }
+            }
+            ArrayNode kept = root.putArray("kept");
+            plan.kept().forEach(d -> kept.add(entry(d)));
+            if (!failed.isEmpty()) {
+                root.set("failed", failed);
+            }
+            JsonOutput.print(out, root);
+            return;
+        }
+        Table table = new Table("ACTION", "ARCHIVE", "REASON");
+        for (RetentionExecutor.Outcome o : outcomes) {
+            String action = dryRun || o.done() ? deleteWord : "not deleted (" + o.failure() + ")";
+            table.row(action, o.decision().archive().fileName(), o.decision().describe());
+        }
+        for (Decision d : plan.kept()) {
+            table.row("keep", d.archive().fileName(), d.describe());
+        }
+        if (table.isEmpty()) {
+            out.println("no checkpoint archives in " + dir);
+            out.flush();
+        } else {
+            table.print(out);
+        }
+    }
+
+    private ObjectNode entry(Decision d) {
+        ObjectNode n = JsonOutput.object();
+        n.put("path", dir.resolve(d.archive().fileName()).toString());
+        n.put("reason", d.describe());
+        n.put("namespace", d.archive().namespace());
+        n.put("pod", d.archive().pod());
+        n.put("container", d.archive().container());
+        n.put("size", d.archive().size());
+        return n;
+    }
+}
