@@ -1,13 +1,11 @@
 package dev.amber.wrapper;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
-
 /** What {@code checkpointOn: node-shutdown} does when the node-state server cannot answer. */
 public enum IfNodeStateUnknown {
     /** Keep the state: a needless checkpoint costs seconds, a lost one costs the app's work. */
-    @JsonProperty("checkpoint") CHECKPOINT,
+    CHECKPOINT,
     /** Forward SIGTERM as if the node were staying. */
-    @JsonProperty("terminate") TERMINATE;
+    TERMINATE;
 
     public String yamlName() {
         return name().toLowerCase(java.util.Locale.ROOT);

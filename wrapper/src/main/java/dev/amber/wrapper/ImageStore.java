@@ -1,6 +1,5 @@
 package dev.amber.wrapper;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -33,7 +32,6 @@ final class ImageStore {
     private static final String FAILED_PREFIX = "failed-";
     private static final DateTimeFormatter STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path imageDir;
 
@@ -104,15 +102,15 @@ final class ImageStore {
             throw new CorruptCheckpoint("checkpoint " + dir + " is incomplete: no " + CheckpointMarker.FILE_NAME);
         }
         try {
-            CheckpointMarker m = JSON.readValue(marker.toFile(), CheckpointMarker.class);
+            CheckpointMarker m = CheckpointMarker.parse(Files.readString(marker));
             if (m.format() != CheckpointMarker.FORMAT) {
                 throw new CorruptCheckpoint("checkpoint " + dir + " has format " + m.format()
                         + ", this wrapper reads format " + CheckpointMarker.FORMAT);
             }
             return Optional.of(new StoredCheckpoint(dir, m));
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {
             throw new CorruptCheckpoint("checkpoint " + dir + " has an unreadable " + CheckpointMarker.FILE_NAME
-                    + ": " + e.getMessage().lines().findFirst().orElse(""));
+                    + ": " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
         }
     }
 
@@ -129,7 +127,7 @@ final class ImageStore {
     StoredCheckpoint publish(Path partial, CheckpointMarker marker) {
         try {
             Path markerTmp = partial.resolve(CheckpointMarker.FILE_NAME + ".tmp");
-            Files.write(markerTmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(marker));
+            Files.writeString(markerTmp, marker.toJson());
             try (FileChannel ch = FileChannel.open(markerTmp, StandardOpenOption.WRITE)) {
                 ch.force(true);
             }

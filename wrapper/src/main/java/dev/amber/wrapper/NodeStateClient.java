@@ -1,7 +1,5 @@
 package dev.amber.wrapper;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -9,6 +7,7 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Asks {@code GET {nodeStateServerURL}/nodes/{node}}. Uses {@link HttpURLConnection} from
@@ -17,7 +16,6 @@ import java.time.Duration;
  */
 public final class NodeStateClient {
     static final Duration TIMEOUT = Duration.ofSeconds(3);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI server;
 
@@ -43,12 +41,12 @@ public final class NodeStateClient {
             http.setRequestProperty("Accept", "application/json");
             int status = http.getResponseCode();
             InputStream body = status >= 400 ? http.getErrorStream() : http.getInputStream();
-            JsonNode json = body == null ? null : JSON.readTree(body);
-            if (json == null || !json.hasNonNull("state")) {
+            Object json = body == null ? null : WrapperConfigLoader.readYaml(new String(body.readAllBytes(), StandardCharsets.UTF_8));
+            if (!(json instanceof Map<?, ?> map) || map.get("state") == null) {
                 return NodeStateAnswer.unreachable(uri + " answered HTTP " + status + " without a state");
             }
-            return new NodeStateAnswer(json.get("state").asText(), json.path("reason").asText(""), true);
-        } catch (IOException | IllegalArgumentException e) {
+            return new NodeStateAnswer(String.valueOf(map.get("state")), (map.get("reason") == null ? "" : String.valueOf(map.get("reason"))), true);
+        } catch (IOException | RuntimeException e) {
             return NodeStateAnswer.unreachable(uri + ": " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : " " + e.getMessage()));
         }

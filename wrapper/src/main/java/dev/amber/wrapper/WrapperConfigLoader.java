@@ -1,27 +1,31 @@
 package dev.amber.wrapper;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * Finds and reads the wrapper's YAML config. Unknown keys are errors, not warnings: a misspelt
  * {@code tcpEstablished} would otherwise silently drop every connection at the first restore.
+ * Parsed with SnakeYAML into plain maps and checked key by key, which gives exact messages and
+ * keeps start-up fast (no data-binding framework to initialise).
  */
 public final class WrapperConfigLoader {
 
@@ -29,11 +33,11 @@ public final class WrapperConfigLoader {
     public static final List<Path> DEFAULT_LOCATIONS =
             List.of(Path.of("/etc/amber/config.yaml"), Path.of("/etc/crik/config.yaml"));
 
-    private static final Pattern GHOST_LIMIT = Pattern.compile("[0-9]+[KMG]?");
+    static final List<String> KEYS = List.of("imageDir", "additionalPaths", "inotifyIncompatiblePaths",
+            "nodeStateServerURL", "checkpointOn", "ifNodeStateUnknown", "freshStartOnRestoreFailure",
+            "tcpEstablished", "fileLocks", "extUnixSockets", "manageCgroups", "ghostLimit", "externalMounts");
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    private static final Pattern GHOST_LIMIT = Pattern.compile("[0-9]+[KMG]?");
 
     private WrapperConfigLoader() {}
 
@@ -63,38 +67,156 @@ public final class WrapperConfigLoader {
         return parse(text, file.toString());
     }
 
+    /** YAML (or JSON) text as plain maps, lists and scalars; {@code null} for an empty document. */
+    static Object readYaml(String text) {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        return new Yaml(new SafeConstructor(options)).load(text);
+    }
+
     /** Parses and validates; {@code source} names the config in error messages. */
     public static WrapperConfig parse(String yaml, String source) {
-        if (yaml.lines().allMatch(l -> l.isBlank() || l.stripLeading().startsWith("#"))) {
-            throw new WrapperException("config " + source + ": empty; at least imageDir is needed");
-        }
-        WrapperConfig config;
+        Object document;
         try {
-            config = YAML.readValue(yaml, WrapperConfig.class);
-        } catch (UnrecognizedPropertyException e) {
-            String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()
-                    .map(Object::toString).collect(Collectors.toCollection(TreeSet::new)).toString();
-            throw new WrapperException("config " + source + ": unknown key '" + e.getPropertyName() + "'"
-                    + lineOfKey(yaml, e.getPropertyName()) + "; known keys: " + known.replaceAll("[\\[\\]]", ""));
-        } catch (InvalidFormatException e) {
-            throw new WrapperException("config " + source + ": " + path(e) + at(e.getLocation())
-                    + ": '" + e.getValue() + "' is not " + expected(e.getTargetType()));
-        } catch (JsonMappingException e) {
-            throw new WrapperException("config " + source + ": " + path(e) + at(e.getLocation()) + ": "
-                    + e.getOriginalMessage().lines().findFirst().orElse("invalid value"));
-        } catch (JacksonException e) {
-            throw new WrapperException("config " + source + ": not valid YAML" + at(e.getLocation()) + ": "
-                    + e.getOriginalMessage().lines().findFirst().orElse(""));
+            document = readYaml(yaml);
+        } catch (MarkedYAMLException e) {
+            throw new WrapperException("config " + source + ": not valid YAML (line " + (e.getProblemMark().getLine() + 1)
+                    + "): " + e.getProblem());
+        } catch (YAMLException e) {
+            throw new WrapperException("config " + source + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
         }
-        if (config == null) {
+        if (document == null) {
             throw new WrapperException("config " + source + ": empty; at least imageDir is needed");
         }
-        validate(config, source);
+        if (!(document instanceof Map<?, ?> map)) {
+            throw new WrapperException("config " + source + ": must be a mapping of keys to values");
+        }
+        Fields f = new Fields(map, yaml, "config " + source + ": ");
+        for (Object key : map.keySet()) {
+            if (!KEYS.contains(String.valueOf(key))) {
+                throw new WrapperException(f.prefix + "unknown key '" + key + "'" + f.line(String.valueOf(key))
+                        + "; known keys: " + String.join(", ", new TreeSet<>(KEYS)));
+            }
+        }
+        WrapperConfig config = new WrapperConfig(
+                f.path("imageDir"),
+                f.paths("additionalPaths"),
+                f.paths("inotifyIncompatiblePaths"),
+                f.url("nodeStateServerURL"),
+                f.choice("checkpointOn", CheckpointOn.values(), CheckpointOn::yamlName),
+                f.choice("ifNodeStateUnknown", IfNodeStateUnknown.values(), IfNodeStateUnknown::yamlName),
+                f.bool("freshStartOnRestoreFailure"),
+                f.bool("tcpEstablished"),
+                f.bool("fileLocks"),
+                f.bool("extUnixSockets"),
+                f.string("manageCgroups"),
+                f.size("ghostLimit"),
+                f.paths("externalMounts"));
+        validate(config, f.prefix);
         return config;
     }
 
-    private static void validate(WrapperConfig config, String source) {
-        String prefix = "config " + source + ": ";
+    /** Typed access to the document's values, each failure naming the key and its line. */
+    private record Fields(Map<?, ?> map, String yaml, String prefix) {
+
+        private WrapperException wrong(String key, Object value, String expected) {
+            return new WrapperException(prefix + key + line(key) + ": '" + value + "' is not " + expected);
+        }
+
+        String line(String key) {
+            Pattern keyLine = Pattern.compile("^\\s*\"?" + Pattern.quote(key) + "\"?\\s*:");
+            List<String> lines = yaml.lines().toList();
+            for (int i = 0; i < lines.size(); i++) {
+                if (keyLine.matcher(lines.get(i)).find()) {
+                    return " (line " + (i + 1) + ")";
+                }
+            }
+            return "";
+        }
+
+        String string(String key) {
+            Object v = map.get(key);
+            if (v == null) {
+                return null;
+            }
+            if (v instanceof Map<?, ?> || v instanceof List<?>) {
+                throw wrong(key, v, "a single value");
+            }
+            return String.valueOf(v);
+        }
+
+        Path path(String key) {
+            String v = string(key);
+            return v == null ? null : toPath(key, v);
+        }
+
+        private Path toPath(String key, String v) {
+            try {
+                return Path.of(v);
+            } catch (InvalidPathException e) {
+                throw wrong(key, v, "a path");
+            }
+        }
+
+        List<Path> paths(String key) {
+            Object v = map.get(key);
+            if (v == null) {
+                return null;
+            }
+            if (!(v instanceof List<?> list)) {
+                throw wrong(key, v, "a list of paths");
+            }
+            List<Path> paths = new ArrayList<>();
+            for (Object item : list) {
+                if (item == null || item instanceof Map<?, ?> || item instanceof List<?>) {
+                    throw wrong(key, item, "a path");
+                }
+                paths.add(toPath(key, String.valueOf(item)));
+            }
+            return paths;
+        }
+
+        Boolean bool(String key) {
+            Object v = map.get(key);
+            if (v == null || v instanceof Boolean) {
+                return (Boolean) v;
+            }
+            throw wrong(key, v, "true or false");
+        }
+
+        URI url(String key) {
+            String v = string(key);
+            try {
+                return v == null ? null : new URI(v);
+            } catch (java.net.URISyntaxException e) {
+                throw wrong(key, v, "a URL");
+            }
+        }
+
+        String size(String key) {
+            Object v = map.get(key);
+            if (v == null) {
+                return null;
+            }
+            String s = String.valueOf(v);
+            if (!(v instanceof Number || v instanceof String) || !GHOST_LIMIT.matcher(s).matches()) {
+                throw wrong(key, v, "a size in bytes, optionally with K, M or G (e.g. 64M)");
+            }
+            return s;
+        }
+
+        <E> E choice(String key, E[] values, Function<E, String> name) {
+            String v = string(key);
+            if (v == null) {
+                return null;
+            }
+            return Arrays.stream(values).filter(e -> name.apply(e).equals(v)).findFirst()
+                    .orElseThrow(() -> wrong(key, v, "one of "
+                            + Arrays.stream(values).map(name).collect(Collectors.joining(", "))));
+        }
+    }
+
+    private static void validate(WrapperConfig config, String prefix) {
         if (config.imageDir() == null) {
             throw new WrapperException(prefix + "imageDir is required (the directory, usually a volume, that holds checkpoints)");
         }
@@ -116,10 +238,6 @@ public final class WrapperConfigLoader {
             throw new WrapperException(prefix + "manageCgroups '" + config.manageCgroups() + "' is not one of "
                     + String.join(", ", new TreeSet<>(WrapperConfig.CGROUP_MODES)));
         }
-        if (config.ghostLimit() != null && !GHOST_LIMIT.matcher(config.ghostLimit()).matches()) {
-            throw new WrapperException(prefix + "ghostLimit '" + config.ghostLimit()
-                    + "' must be a size in bytes, optionally with K, M or G (e.g. 64M)");
-        }
     }
 
     private static void requireAbsolute(String prefix, String key, List<Path> paths) {
@@ -128,42 +246,5 @@ public final class WrapperConfigLoader {
                 throw new WrapperException(prefix + key + " entry '" + p + "' must be an absolute path");
             }
         }
-    }
-
-    private static String path(JsonMappingException e) {
-        String path = e.getPath().stream()
-                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-                .collect(Collectors.joining("."))
-                .replace(".[", "[");
-        return path.isEmpty() ? "value" : path;
-    }
-
-    /** The parser reports where it stopped, often the next line; the key's own line is clearer. */
-    private static String lineOfKey(String yaml, String key) {
-        Pattern keyLine = Pattern.compile("^\\s*(- )?\"?" + Pattern.quote(key) + "\"?\\s*:");
-        List<String> lines = yaml.lines().toList();
-        for (int i = 0; i < lines.size(); i++) {
-            if (keyLine.matcher(lines.get(i)).find()) {
-                return " (line " + (i + 1) + ")";
-            }
-        }
-        return "";
-    }
-
-    private static String at(JsonLocation location) {
-        return location == null || location.getLineNr() < 1 ? "" : " (line " + location.getLineNr() + ")";
-    }
-
-    private static String expected(Class<?> type) {
-        if (type.isEnum()) {
-            return "one of " + Arrays.stream(type.getEnumConstants())
-                    .map(c -> c instanceof CheckpointOn on ? on.yamlName()
-                            : c instanceof IfNodeStateUnknown u ? u.yamlName() : c.toString())
-                    .collect(Collectors.joining(", "));
-        }
-        if (type == Boolean.class || type == boolean.class) {
-            return "true or false";
-        }
-        return "a valid " + type.getSimpleName();
     }
 }

@@ -19,6 +19,14 @@ class ImageStoreTest {
     }
 
     @Test
+    void theMarkerSurvivesItsOwnJson() {
+        CheckpointMarker tricky = new CheckpointMarker(CheckpointMarker.FORMAT, "2026-01-01T00:00:00Z", 42,
+                List.of("sh", "-c", "echo \"quoted\" \\ back\tslash\nnewline: {x}"), Map.of(1, "pipe:[5]", 2, "var/log/app.log"));
+
+        assertThat(CheckpointMarker.parse(tricky.toJson())).isEqualTo(tricky);
+    }
+
+    @Test
     void anEmptyDirHasNoCheckpoint() {
         ImageStore store = new ImageStore(imageDir.resolve("new"));
         store.prepare();

@@ -111,7 +111,7 @@ class WrapperConfigLoaderTest {
         assertThatThrownBy(() -> WrapperConfigLoader.parse("imageDir: /d\nmanageCgroups: maybe\n", "c.yaml"))
                 .hasMessageStartingWith("config c.yaml: manageCgroups 'maybe' is not one of full, ignore, none");
         assertThatThrownBy(() -> WrapperConfigLoader.parse("imageDir: /d\nghostLimit: lots\n", "c.yaml"))
-                .hasMessageContaining("ghostLimit 'lots' must be a size in bytes");
+                .hasMessage("config c.yaml: ghostLimit (line 2): 'lots' is not a size in bytes, optionally with K, M or G (e.g. 64M)");
         assertThatThrownBy(() -> WrapperConfigLoader.parse("imageDir: /d\nnodeStateServerURL: nss:8080\n", "c.yaml"))
                 .hasMessageContaining("nodeStateServerURL must be an http:// or https:// URL");
     }
