@@ -20,6 +20,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Images amber pushed, restored by a real engine: Podman pulls the image and restores the counter
@@ -46,11 +48,12 @@ class PodmanRestoreTest {
         registry.close();
     }
 
-    @Test
-    void podmanRestoresTheCounterFromTheImageAmberPushed() throws Exception {
-        Path archive = PodmanCheckpoints.counterArchive(Compression.ZSTD);
+    @ParameterizedTest
+    @EnumSource(value = Compression.class, names = {"ZSTD", "GZIP"})
+    void podmanRestoresTheCounterFromTheImageAmberPushed(Compression compression) throws Exception {
+        Path archive = PodmanCheckpoints.counterArchive(compression);
         long stoppedAt = PodmanCheckpoints.counterAtCheckpoint(archive);
-        String ref = registry.hostPort() + "/ckpt/counter-zstd:v1";
+        String ref = registry.hostPort() + "/ckpt/counter-" + compression.name().toLowerCase() + ":v1";
         IMAGES.push(archive, ImageReference.parse(ref), PushOptions.defaults());
 
         Podman.run("pull", "--quiet", "--tls-verify=false", ref);
@@ -100,6 +103,22 @@ class PodmanRestoreTest {
         assertThat(annotations.path(CheckpointAnnotations.CRIU_ENGINE).asText()).isEqualTo("podman");
         assertThat(annotations.path(CheckpointAnnotations.CRIU_RUNTIME).asText()).isEqualTo("runc");
         assertThat(annotations.path(CheckpointAnnotations.CRIU_ROOTFS_IMAGE_NAME).asText()).isEqualTo(Podman.TEST_IMAGE);
+    }
+
+    @Test
+    void skopeoCopiesAnOciArchiveAmberWroteAndAmberReadsWhatSkopeoWrote() throws Exception {
+        Path archive = PodmanCheckpoints.counterArchive(Compression.ZSTD);
+        Path ociArchive = dir.resolve("moved.tar");
+        PushResult pushed = IMAGES.push(archive, ImageReference.parse("oci-archive:" + ociArchive + ":v1"), PushOptions.defaults());
+
+        String ref = registry.hostPort() + "/ckpt/carried:v1";
+        run("skopeo", "copy", "--dest-tls-verify=false", "oci-archive:" + ociArchive + ":v1", "docker://" + ref);
+        assertThat(IMAGES.inspect(ImageReference.parse(ref)).manifestDigest()).isEqualTo(pushed.manifestDigest());
+
+        Path layout = dir.resolve("skopeo-layout");
+        run("skopeo", "copy", "--src-tls-verify=false", "docker://" + ref, "oci:" + layout + ":back");
+        Path back = IMAGES.pull(ImageReference.parse("oci:" + layout + ":back"), dir.resolve("back.tar.zst"), ProgressListener.NONE).archive();
+        assertThat(java.nio.file.Files.readAllBytes(back)).isEqualTo(java.nio.file.Files.readAllBytes(archive));
     }
 
     /**

@@ -51,6 +51,11 @@ final class FaultyProxy implements AutoCloseable {
         return upstreamBytes.get();
     }
 
+    /** Bytes that came back from the registry. */
+    long downstreamBytes() {
+        return downstreamBytes.get();
+    }
+
     int drops() {
         return drops.get();
     }
@@ -76,7 +81,7 @@ final class FaultyProxy implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) > 0) {
-                    if (!countsUpstream && !failed && mode == Mode.DROP_ONCE_DOWNLOADING && downstreamBytes.addAndGet(n) > failAfter) {
+                    if (!countsUpstream && downstreamBytes.addAndGet(n) > failAfter && !failed && mode == Mode.DROP_ONCE_DOWNLOADING) {
                         fail();
                         return;
                     }

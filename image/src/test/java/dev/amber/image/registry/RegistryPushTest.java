@@ -125,6 +125,17 @@ class RegistryPushTest {
         }
     }
 
+    @Test
+    void inspectReadsTheManifestAndConfigButNotTheLayer() throws Exception {
+        ImageReference direct = ImageReference.parse(registry.hostPort() + "/ckpt/inspected:v1");
+        images(insecure()).push(archive, direct, PushOptions.defaults());
+        try (FaultyProxy counting = new FaultyProxy(registry.uri().getPort(), Long.MAX_VALUE, FaultyProxy.Mode.DROP_ONCE_DOWNLOADING)) {
+            CheckpointImageInfo info = images(insecure()).inspect(ImageReference.parse(counting.hostPort() + "/ckpt/inspected:v1"));
+            assertThat(info.layer().size()).isEqualTo(archiveSize);
+            assertThat(counting.downstreamBytes()).isLessThan(32 * 1024);
+        }
+    }
+
     private static Path freshArchive(String name, int seed) throws Exception {
         byte[] memory = new byte[5 << 20];
         new Random(seed).nextBytes(memory); // a layer the registry does not have yet
