@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /** At most {@code limit} bytes of a stream: one chunk of an upload. */
-final class BoundedInputStream extends FilterInputStream {
+class BoundedInputStream extends FilterInputStream {
     private long remaining;
 
     BoundedInputStream(InputStream in, long limit) {

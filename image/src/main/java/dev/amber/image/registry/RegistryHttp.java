@@ -113,7 +113,8 @@ final class RegistryHttp {
         }
         String scope = challenge.params().getOrDefault("scope", "");
         String token = tokensByScope.get(scope);
-        if (token == null) {
+        // A token refused again has expired (long uploads outlive them): fetch a fresh one.
+        if (token == null || ("Bearer " + token).equals(authorization)) {
             token = fetchToken(challenge, action);
             tokensByScope.put(scope, token);
         }

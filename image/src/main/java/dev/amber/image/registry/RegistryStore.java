@@ -123,7 +123,7 @@ public final class RegistryStore implements ImageStore {
                 HttpResponse<byte[]> response = http.send(http.request(location)
                         .header("Content-Type", "application/octet-stream")
                         .header("Content-Range", offset + "-" + (offset + length - 1))
-                        .method("PATCH", slice(content, offset, length)), HttpResponse.BodyHandlers.ofByteArray(), action);
+                        .method("PATCH", slice(content, offset, length, progress)), HttpResponse.BodyHandlers.ofByteArray(), action);
                 if (response.statusCode() == 416) {
                     failures = 1; // out of step with the registry: ask where it stands
                     lastFailure = http.failure(action, response);
@@ -192,10 +192,23 @@ public final class RegistryStore implements ImageStore {
         }
     }
 
-    private static HttpRequest.BodyPublisher slice(BlobContent content, long offset, long length) {
+    /** One chunk of the blob, re-readable for retries, reporting progress as the client reads it. */
+    private static HttpRequest.BodyPublisher slice(BlobContent content, long offset, long length, ProgressListener progress) {
         return HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
             try {
-                return new BoundedInputStream(content.open(offset), length);
+                return new BoundedInputStream(content.open(offset), length) {
+                    private long sent = offset;
+
+                    @Override
+                    public int read(byte[] b, int off, int len) throws IOException {
+                        int n = super.read(b, off, len);
+                        if (n > 0) {
+                            sent += n;
+                            progress.progress("uploading", sent, content.size());
+                        }
+                        return n;
+                    }
+                };
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
