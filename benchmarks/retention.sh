@@ -87,9 +87,11 @@ done
 echo "== amber retention apply --dry-run (no persistent index)" >&2
 wall quiet "$amber" retention apply --dry-run --format json --dir "$dir" --policy "$change"
 
-echo "== latency: $samples new archives into a running agent (debounce 100ms)" >&2
+echo "== latency: $samples new archives into a running agent (debounce 100ms), then a policy change (dry run)" >&2
 log=$work/agent.log
-"$amber" agent --listen none --dir "$dir" --state-dir "$state" --policy-file "$keep_all" >"$log" 2>&1 &
+policy=$work/running-policy.yaml
+cp "$keep_all" "$policy"
+"$amber" agent --listen none --dry-run --dir "$dir" --state-dir "$state" --policy-file "$policy" >"$log" 2>&1 &
 agent=$!
 trap 'kill $agent 2>/dev/null || true' EXIT
 until grep -q "indexed .* archives" "$log"; do sleep 0.2; done
@@ -103,6 +105,10 @@ for i in range(n):
     time.sleep(0.3)
 PY
 sleep 1
+for _ in 1 2 3; do
+  cp "$change" "$policy.tmp" && mv "$policy.tmp" "$policy"; sleep 3
+  cp "$keep_all" "$policy.tmp" && mv "$policy.tmp" "$policy"; sleep 3
+done
 kill "$agent"; wait "$agent" 2>/dev/null || true
 trap - EXIT
 # Clean up the new archives so the next run starts from the same directory.
@@ -113,4 +119,6 @@ summary() {
     awk -v f="$1" '{print $f}' | sort -n | awk '{v[NR]=$1} END {printf "median %d ms, max %d ms (%d samples)", v[int((NR+1)/2)], v[NR], NR}'
 }
 echo "after complete: $(summary 3); after last write (includes the debounce): $(summary 9)"
+echo "policy changes in the running agent:"
+grep -o "policy applied to [0-9]* archives in [0-9]* ms.*" "$log" | tail -n +2
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2

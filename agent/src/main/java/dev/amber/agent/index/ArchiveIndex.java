@@ -88,7 +88,8 @@ public final class ArchiveIndex implements AutoCloseable {
         if (store == null) {
             return;
         }
-        if (store.logRecords() > Math.max(1024, byFile.size())) {
+        // A quarter of the index in the log makes the next start replay a log as long as a quarter snapshot.
+        if (store.logRecords() > Math.max(1024, byFile.size() / 4)) {
             store.compact(new ArrayList<>(byFile.values()));
         } else {
             store.sync();

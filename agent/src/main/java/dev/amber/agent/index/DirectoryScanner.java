@@ -8,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
@@ -50,34 +51,30 @@ public final class DirectoryScanner {
                 }
             }
         }
+        // Stats are independent system calls: spread them over the cores, then reconcile in order.
+        List<Stat> stats = names.parallelStream().map(name -> stat(dir, name)).filter(java.util.Objects::nonNull).toList();
+        Set<String> present = new HashSet<>(stats.size() * 2);
+        stats.forEach(st -> present.add(st.name()));
         int read = 0;
         int unchanged = 0;
         int unreadable = 0;
         int narrowed = 0;
-        for (String name : new java.util.ArrayList<>(names)) {
-            Path p = dir.resolve(name);
-            BasicFileAttributes attrs;
-            try {
-                attrs = Files.readAttributes(p, BasicFileAttributes.class);
-            } catch (NoSuchFileException e) {
-                continue;
-            }
-            if (!attrs.isRegularFile()) {
-                continue;
-            }
-            long size = attrs.size();
-            long mtime = attrs.lastModifiedTime().toMillis();
+        for (Stat st : stats) {
+            String name = st.name();
             ArchiveRecord known = index.get(name);
-            if (known != null && known.sameFileAs(size, mtime)) {
+            if (known != null && known.sameFileAs(st.size(), st.mtime())) {
                 unchanged++;
-                index.put(known.withPinned(pins.contains(name)));
+                if (known.pinned() != pins.contains(name)) {
+                    index.put(known.withPinned(pins.contains(name)));
+                }
                 continue;
             }
+            Path p = dir.resolve(name);
             ArchiveRecord fresh;
             try {
-                fresh = readOne(p, size, mtime);
+                fresh = readOne(p, st.size(), st.mtime());
             } catch (NoSuchFileException e) {
-                names.remove(name);
+                present.remove(name);
                 continue;
             }
             if (!fresh.readable()) {
@@ -91,13 +88,24 @@ public final class DirectoryScanner {
         }
         int removed = 0;
         for (ArchiveRecord r : index.all()) {
-            if (!names.contains(r.fileName())) {
+            if (!present.contains(r.fileName())) {
                 index.remove(r.fileName());
                 removed++;
             }
         }
         index.commit();
-        return new Result(names.size(), read, unchanged, removed, unreadable, narrowed);
+        return new Result(present.size(), read, unchanged, removed, unreadable, narrowed);
+    }
+
+    private record Stat(String name, long size, long mtime) {}
+
+    private static Stat stat(Path dir, String name) {
+        try {
+            BasicFileAttributes attrs = Files.readAttributes(dir.resolve(name), BasicFileAttributes.class);
+            return attrs.isRegularFile() ? new Stat(name, attrs.size(), attrs.lastModifiedTime().toMillis()) : null;
+        } catch (IOException e) {
+            return null; // vanished (or unreadable) meanwhile: treated as gone
+        }
     }
 
     /** Reads one archive; a file that is not a checkpoint becomes an unreadable record, never an exception. */

@@ -46,7 +46,11 @@ public final class IndexStore implements AutoCloseable {
 
     /** What was stored, keyed by file name; empty on first start. */
     public Map<String, ArchiveRecord> load() throws IOException {
-        Files.createDirectories(stateDir);
+        if (!Files.isDirectory(stateDir)) {
+            // Archive names and pod labels say what ran where: owner only, like the archives.
+            Files.createDirectories(stateDir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        }
         Map<String, ArchiveRecord> records = new LinkedHashMap<>();
         Path snapshot = stateDir.resolve(SNAPSHOT);
         if (Files.exists(snapshot)) {

@@ -132,7 +132,12 @@ public final class NodeAgent implements ArchiveWatcher.Listener, AutoCloseable {
             }
             if (next != null && (first || next.applyPoliciesImmediately())) {
                 try {
-                    return applyAll();
+                    long start = System.nanoTime();
+                    RetentionPlan plan = applyAll();
+                    LOG.info("policy applied to {} archives in {} ms: {} {}, {} kept", index.size(),
+                            (System.nanoTime() - start) / 1_000_000, config.dryRun() ? "would delete" : "deleted",
+                            plan.deletions().size(), plan.kept().size());
+                    return plan;
                 } catch (IOException e) {
                     LOG.warn("cannot apply the new policy: {}", e.getMessage());
                 }

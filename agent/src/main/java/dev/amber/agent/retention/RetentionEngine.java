@@ -4,7 +4,7 @@ import dev.amber.agent.index.ArchiveRecord;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,9 +39,9 @@ public final class RetentionEngine {
         private final LivePods live;
         private final Instant now;
         /** Archives chosen for deletion, in the order chosen; some wait for their export. */
-        private final Map<String, Decision> doomed = new LinkedHashMap<>();
-        private final Map<String, String> governedBy = new HashMap<>();
-        private final Map<String, Boolean> disabledFor = new HashMap<>();
+        private final Map<ArchiveRecord, Decision> doomed = new IdentityHashMap<>();
+        private final Map<ArchiveRecord, String> governedBy = new IdentityHashMap<>();
+        private final Map<ArchiveRecord, Boolean> disabledFor = new IdentityHashMap<>();
 
         Pass(RetentionPolicy policy, LivePods live, Instant now) {
             this.policy = policy;
@@ -61,10 +61,10 @@ public final class RetentionEngine {
                 RetentionPolicy.Rule rule = governingRule(a);
                 if (rule == null) {
                     global.add(a);
-                    governedBy.put(a.fileName(), "globalPolicy");
+                    governedBy.put(a, "globalPolicy");
                 } else {
                     specific.computeIfAbsent(new GroupKey(rule, scope(a, rule.level())), k -> new ArrayList<>()).add(a);
-                    governedBy.put(a.fileName(), rule.name());
+                    governedBy.put(a, rule.name());
                 }
             }
             specific.forEach((key, group) -> applyLevel(group, key.rule().limits(), key.rule().level(), key.rule().name()));
@@ -82,7 +82,7 @@ public final class RetentionEngine {
                 if (mustExport) {
                     exports.add(a);
                 }
-                Decision d = doomed.get(a.fileName());
+                Decision d = doomed.get(a);
                 if (d != null && mustExport) {
                     kept.add(new Decision(a, Decision.Reason.AWAITING_EXPORT, "to be deleted (" + d.describe()
                             + ") once its export to " + policy.export().repository() + " is verified"));
@@ -90,11 +90,11 @@ public final class RetentionEngine {
                     deletions.add(d);
                 } else if (a.pinned()) {
                     kept.add(new Decision(a, Decision.Reason.PINNED, a.fileName() + ".keep exists"));
-                } else if (Boolean.TRUE.equals(disabledFor.get(a.fileName()))) {
+                } else if (Boolean.TRUE.equals(disabledFor.get(a))) {
                     kept.add(new Decision(a, Decision.Reason.LEVEL_DISABLED,
-                            "a level of " + governedBy.get(a.fileName()) + " is disabled (limit 0)"));
+                            "a level of " + governedBy.get(a) + " is disabled (limit 0)"));
                 } else {
-                    kept.add(new Decision(a, Decision.Reason.WITHIN_LIMITS, "within " + governedBy.get(a.fileName())));
+                    kept.add(new Decision(a, Decision.Reason.WITHIN_LIMITS, "within " + governedBy.get(a)));
                 }
             }
             exports.sort(OLDEST_FIRST);
@@ -139,11 +139,11 @@ public final class RetentionEngine {
 
         private void applyLevel(List<ArchiveRecord> group, Limits limits, Level level, String ruleName) {
             if (limits.disabled()) {
-                group.forEach(a -> disabledFor.putIfAbsent(a.fileName(), true));
+                group.forEach(a -> disabledFor.putIfAbsent(a, true));
                 return;
             }
-            group.forEach(a -> disabledFor.put(a.fileName(), false));
-            List<ArchiveRecord> remaining = new ArrayList<>(group.stream().filter(a -> !doomed.containsKey(a.fileName())).toList());
+            group.forEach(a -> disabledFor.put(a, false));
+            List<ArchiveRecord> remaining = new ArrayList<>(group.stream().filter(a -> !doomed.containsKey(a)).toList());
             remaining.sort(OLDEST_FIRST);
             String scope = level.word() + " " + describeScope(remaining.isEmpty() ? null : remaining.get(0), level);
 
@@ -170,7 +170,7 @@ public final class RetentionEngine {
                             + limits.maxCheckpointSize() + " of " + ruleName);
                 }
             }
-            remaining.removeIf(a -> doomed.containsKey(a.fileName()));
+            remaining.removeIf(a -> doomed.containsKey(a));
             trim(remaining, limits.maxCheckpoints(), a -> 1L, Decision.Reason.MAX_CHECKPOINTS,
                     "more than " + limits.maxCheckpoints() + " archives for " + scope + " (" + ruleName + ")");
             trim(remaining, limits.maxTotalSize(), ArchiveRecord::size, Decision.Reason.MAX_TOTAL_SIZE,
@@ -197,7 +197,7 @@ public final class RetentionEngine {
 
         private void doom(ArchiveRecord a, Decision.Reason reason, String detail) {
             if (!a.pinned()) {
-                doomed.putIfAbsent(a.fileName(), new Decision(a, reason, detail));
+                doomed.putIfAbsent(a, new Decision(a, reason, detail));
             }
         }
 

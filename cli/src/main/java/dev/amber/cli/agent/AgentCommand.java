@@ -14,6 +14,7 @@ import dev.amber.agent.metrics.AgentMetrics;
 import dev.amber.agent.node.AgentConfig;
 import dev.amber.agent.node.NodeAgent;
 import dev.amber.agent.node.NodeReport;
+import dev.amber.agent.node.PolicyFileWatcher;
 import dev.amber.agent.node.StatusSink;
 import dev.amber.agent.retention.InvalidPolicyException;
 import dev.amber.agent.retention.PolicyFiles;
@@ -142,12 +143,14 @@ public final class AgentCommand implements Callable<Integer> {
         try (NodeAgent agent = new NodeAgent(config, index, () -> null, UnaryOperator.identity(), CheckpointExporter.NONE,
                 metrics, log, Clock.systemUTC())) {
             DirectoryScanner.Result scan = agent.start();
+            long scannedNanos = System.nanoTime();
             RetentionPlan plan = agent.setPolicy(policy).get();
             long doneNanos = System.nanoTime();
             out.printf("indexed %d archives (%d read, %d unchanged, %d gone, %d unreadable); index loaded in %d ms, "
-                            + "scan and policy applied in %d ms; %s %d, kept %d%n",
+                            + "directory scanned in %d ms, policy applied in %d ms; %s %d, kept %d%n",
                     scan.archives(), scan.read(), scan.unchanged(), scan.removed(), scan.unreadable(),
-                    (loadedNanos - startNanos) / 1_000_000, (doneNanos - loadedNanos) / 1_000_000,
+                    (loadedNanos - startNanos) / 1_000_000, (scannedNanos - loadedNanos) / 1_000_000,
+                    (doneNanos - scannedNanos) / 1_000_000,
                     dryRun ? "would delete" : "deleted", plan.deletions().size(), plan.kept().size());
             out.flush();
             if (once) {
@@ -164,7 +167,8 @@ public final class AgentCommand implements Callable<Integer> {
                     return false;
                 }
             };
-            try (AgentHttpServer server = serve ? server(agent, nobody, metrics) : null) {
+            try (PolicyFileWatcher reload = new PolicyFileWatcher(policyFile, agent);
+                    AgentHttpServer server = serve ? server(agent, nobody, metrics) : null) {
                 awaitShutdown();
             }
         }
