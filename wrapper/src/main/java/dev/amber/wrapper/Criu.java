@@ -49,25 +49,29 @@ final class Criu {
         return binary;
     }
 
-    void dump(List<String> args, Path imagesDir) {
-        run(args, imagesDir.resolve(CriuArguments.DUMP_LOG), "dump");
+    /** Dumps; returns how long criu ran, in milliseconds. */
+    long dump(List<String> args, Path imagesDir) {
+        return run(args, imagesDir.resolve(CriuArguments.DUMP_LOG), "dump");
     }
 
-    /** Restores and returns the restored root's pid. */
-    long restore(List<String> args, Path imagesDir, Path pidFile) {
-        run(args, imagesDir.resolve(CriuArguments.RESTORE_LOG), "restore");
+    /** The restored root's pid and how long criu ran, in milliseconds. */
+    record Restored(long pid, long millis) {}
+
+    Restored restore(List<String> args, Path imagesDir, Path pidFile) {
+        long millis = run(args, imagesDir.resolve(CriuArguments.RESTORE_LOG), "restore");
         try {
-            return Long.parseLong(Files.readString(pidFile).trim());
+            return new Restored(Long.parseLong(Files.readString(pidFile).trim()), millis);
         } catch (IOException | NumberFormatException e) {
             throw new WrapperException("criu restore succeeded but wrote no usable pid file " + pidFile, e);
         }
     }
 
-    private void run(List<String> args, Path log, String action) {
+    private long run(List<String> args, Path log, String action) {
         List<String> command = new ArrayList<>();
         command.add(binary.toString());
         command.addAll(args);
         int exit;
+        long start = System.nanoTime();
         try {
             // CRIU inherits the wrapper's stdio: restore hands fds 0-2 to the app (--inherit-fd).
             Process criu = new ProcessBuilder(command).inheritIO().start();
@@ -82,6 +86,7 @@ final class Criu {
             throw new CriuFailure("criu " + action + " failed (exit " + exit + "): "
                     + firstError(log).orElse("no error line in the log") + " (see " + log + ")");
         }
+        return (System.nanoTime() - start) / 1_000_000;
     }
 
     /**

@@ -143,10 +143,11 @@ public final class Wrapper {
         } catch (IOException e) {
             throw new WrapperException("cannot write to " + dir + ": " + ImageStore.describe(e), e);
         }
-        long pid = restoreWaitingForPids(CriuArguments.restore(config, dir, pidFile, marker.stdio()), dir, pidFile);
+        Criu.Restored restored = restoreWaitingForPids(CriuArguments.restore(config, dir, pidFile, marker.stdio()), dir, pidFile);
+        long pid = restored.pid();
         WrappedApp app = WrappedApp.Restored.of(pid);
         log.info("restored " + String.join(" ", marker.command()) + " (pid " + pid + ") from " + dir
-                + " in " + millis(start) + " ms");
+                + " in " + millis(start) + " ms (criu restore " + restored.millis() + " ms)");
         return new Running(app, marker.command().isEmpty() ? command : marker.command());
     }
 
@@ -155,7 +156,7 @@ public final class Wrapper {
      * or a host) the previous tree's zombies may not be reaped yet when the next start restores, and
      * CRIU finds their pids taken. They are reaped within moments, so a few retries cover that.
      */
-    private long restoreWaitingForPids(List<String> args, Path dir, Path pidFile) {
+    private Criu.Restored restoreWaitingForPids(List<String> args, Path dir, Path pidFile) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return criu.restore(args, dir, pidFile);
@@ -183,13 +184,14 @@ public final class Wrapper {
         Map<Integer, String> stdio = StdioLinks.of(pid);
         Path partial = store.beginPartial();
         try {
-            criu.dump(CriuArguments.dump(config, pid, partial), partial);
+            long criuMillis = criu.dump(CriuArguments.dump(config, pid, partial), partial);
             // After the dump the app is gone, so the copies match the memory image exactly.
             AppFiles.saveAdditional(config.additionalPaths(), partial);
             ImageStore.StoredCheckpoint stored = store.publish(partial,
                     new CheckpointMarker(CheckpointMarker.FORMAT, Instant.now().toString(), pid, running.command(), stdio));
             awaitGone(running.app(), dumpedPids(stored.dir(), pid));
-            log.info("checkpointed pid " + pid + " into " + stored.dir() + " in " + millis(start) + " ms");
+            log.info("checkpointed pid " + pid + " into " + stored.dir() + " in " + millis(start)
+                    + " ms (criu dump " + criuMillis + " ms)");
         } catch (RuntimeException e) {
             try {
                 store.discard(partial);
