@@ -65,10 +65,11 @@ fi
 per_pod=$((count / 1000))
 keep_all=$work/keep-all.yaml
 change=$work/change.yaml
-printf 'globalPolicy: {maxCheckpointsPerContainer: %d, maxCheckpointsPerPod: %d, maxCheckpointsPerNamespace: %d}\n' \
+printf 'applyPoliciesImmediately: true\nglobalPolicy: {maxCheckpointsPerContainer: %d, maxCheckpointsPerPod: %d, maxCheckpointsPerNamespace: %d}\n' \
   "$count" "$count" "$count" > "$keep_all"
 # The change: half of each container's archives over the limit, a tighter namespace, an age limit.
 cat > "$change" <<YAML
+applyPoliciesImmediately: true
 globalPolicy: {maxCheckpointsPerContainer: $((per_pod / 2)), maxCheckpointsPerPod: $count, maxCheckpointsPerNamespace: $count, maxAge: 3650d}
 namespacePolicies: [{namespace: ns-3, maxCheckpoints: 10}]
 YAML

@@ -16,6 +16,7 @@ import dev.amber.agent.retention.RetentionPolicy;
 import dev.amber.agent.store.ArchiveFiles;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -126,7 +127,8 @@ public final class NodeAgent implements ArchiveWatcher.Listener, AutoCloseable {
         return worker.submit(() -> {
             boolean first = policy == null;
             policy = next;
-            if (next != null && !next.checkpointDirectory().equals(config.checkpointDirectory().toString())) {
+            if (next != null && next.checkpointDirectory() != null
+                    && !Path.of(next.checkpointDirectory()).equals(config.checkpointDirectory())) {
                 LOG.warn("policy names checkpoint directory {} but this agent watches {}; the agent's directory is used",
                         next.checkpointDirectory(), config.checkpointDirectory());
             }

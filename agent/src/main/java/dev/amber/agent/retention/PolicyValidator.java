@@ -47,9 +47,8 @@ public final class PolicyValidator {
     }
 
     private RetentionPolicy build(CheckpointPolicySpec spec) {
-        String dir = spec.checkpointDirectory == null || spec.checkpointDirectory.isBlank()
-                ? RetentionPolicy.DEFAULT_DIRECTORY : spec.checkpointDirectory;
-        if (!dir.startsWith("/")) {
+        String dir = spec.checkpointDirectory == null || spec.checkpointDirectory.isBlank() ? null : spec.checkpointDirectory;
+        if (dir != null && !dir.startsWith("/")) {
             problems.add("checkpointDirectory must be an absolute path, not '" + dir + "'");
         }
         List<RetentionPolicy.Rule> containers = new ArrayList<>();

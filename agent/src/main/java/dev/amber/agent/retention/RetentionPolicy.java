@@ -6,6 +6,7 @@ import java.util.List;
  * A validated {@code CheckpointPolicy} spec in the form the engine uses. Built only by
  * {@link PolicyValidator}, so an instance is always safe to apply.
  *
+ * @param checkpointDirectory the directory the policy names, or null when it names none (the agent's own applies)
  * @param globalContainer the global limits counted per container
  * @param globalPod the global limits counted per pod
  * @param globalNamespace the global limits counted per namespace

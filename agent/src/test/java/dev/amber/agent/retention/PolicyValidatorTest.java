@@ -50,7 +50,7 @@ class PolicyValidatorTest {
                 spec:
                   globalPolicy: {maxCheckpointSize: 4Mi}
                 """, "cr.yaml"));
-        assertThat(p.checkpointDirectory()).isEqualTo("/var/lib/kubelet/checkpoints");
+        assertThat(p.checkpointDirectory()).as("unset: the agent's directory applies").isNull();
         assertThat(p.globalContainer().maxCheckpoints()).isEqualTo(10);
         assertThat(p.globalPod().maxCheckpoints()).isEqualTo(20);
         assertThat(p.globalNamespace().maxCheckpoints()).isEqualTo(30);

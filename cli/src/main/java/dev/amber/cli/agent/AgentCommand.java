@@ -2,7 +2,8 @@ package dev.amber.cli.agent;
 
 import dev.amber.agent.cluster.ClusterBinding;
 import dev.amber.agent.cluster.PolicyStatusWriter;
-import dev.amber.agent.export.CheckpointExporter;
+import dev.amber.agent.export.ImageExporter;
+import dev.amber.image.registry.RegistryOptions;
 import dev.amber.agent.http.AccessReviewer;
 import dev.amber.agent.http.AgentHttpServer;
 import dev.amber.agent.http.KubernetesAccessReviewer;
@@ -140,7 +141,7 @@ public final class AgentCommand implements Callable<Integer> {
             @Override
             public void policyRejected(InvalidPolicyException problem) {}
         };
-        try (NodeAgent agent = new NodeAgent(config, index, () -> null, UnaryOperator.identity(), CheckpointExporter.NONE,
+        try (NodeAgent agent = new NodeAgent(config, index, () -> null, UnaryOperator.identity(), new ImageExporter(RegistryOptions.defaults()),
                 metrics, log, Clock.systemUTC())) {
             DirectoryScanner.Result scan = agent.start();
             long scannedNanos = System.nanoTime();
@@ -186,7 +187,7 @@ public final class AgentCommand implements Callable<Integer> {
             ArchiveIndex index = ArchiveIndex.open(new IndexStore(stateDir));
             AgentMetrics metrics = new AgentMetrics(index);
             try (NodeAgent agent = new NodeAgent(config, index, cluster::livePods, cluster::withPodLabels,
-                    CheckpointExporter.NONE, metrics, status, Clock.systemUTC())) {
+                    new ImageExporter(RegistryOptions.defaults()), metrics, status, Clock.systemUTC())) {
                 cluster.startPodInformers(agent::rescanNeeded); // a full pass once orphans can be judged
                 DirectoryScanner.Result scan = agent.start();
                 out.printf("agent on node %s: %d archives in %s (%d read); following CheckpointPolicy %s%s%n", nodeName,
