@@ -79,8 +79,16 @@ public final class LocalCluster {
 
     /** A new client authenticated as cluster admin; the caller closes it. */
     public KubernetesClient newClient() {
+        return newClient(null);
+    }
+
+    /** A new cluster-admin client whose operations default to {@code namespace}; the caller closes it. */
+    public KubernetesClient newClient(String namespace) {
         try {
             Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
+            if (namespace != null) {
+                config.setNamespace(namespace);
+            }
             return new KubernetesClientBuilder().withConfig(config).build();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + kubeconfig, e);

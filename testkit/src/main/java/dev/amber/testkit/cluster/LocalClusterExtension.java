@@ -1,12 +1,7 @@
 package dev.amber.testkit.cluster;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +27,7 @@ public final class LocalClusterExtension implements BeforeAllCallback, AfterAllC
     public void beforeAll(ExtensionContext context) {
         LocalCluster cluster = LocalCluster.up();
         TestNamespace namespace = new TestNamespace(namespaceFor(context.getRequiredTestClass()));
-        KubernetesClient client = clientIn(cluster, namespace);
+        KubernetesClient client = cluster.newClient(namespace.name());
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace.name())
                 .addToLabels("amber.dev/test-class", context.getRequiredTestClass().getSimpleName())
                 .endMetadata().build()).create();
@@ -88,15 +83,5 @@ public final class LocalClusterExtension implements BeforeAllCallback, AfterAllC
             base = base.substring(0, 40);
         }
         return (base + "-" + UUID.randomUUID().toString().substring(0, 6)).replaceAll("-+", "-");
-    }
-
-    private static KubernetesClient clientIn(LocalCluster cluster, TestNamespace namespace) {
-        try {
-            Config config = Config.fromKubeconfig(Files.readString(cluster.kubeconfig()));
-            config.setNamespace(namespace.name());
-            return new KubernetesClientBuilder().withConfig(config).build();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + cluster.kubeconfig(), e);
-        }
     }
 }
