@@ -52,13 +52,25 @@ YML
   echo "registry did not start: $(cat "$work/registry.log")" >&2; exit 1
 }
 
-# Seconds (3 decimals) that "$@" takes.
+# Runs "$@" and prints "WALL CPU REGISTRY_CPU" in seconds: wall-clock time, the CPU time of the command
+# and its children, and the CPU time the registry spent meanwhile. CPU times depend far less than
+# wall-clock on what else the machine runs.
 timed() {
-  local t0 t1
-  t0=$(date +%s%N)
-  "$@" >"$work/last.log" 2>&1 || { cat "$work/last.log" >&2; exit 1; }
-  t1=$(date +%s%N)
-  awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", (b - a) / 1e9 }'
+  local before after
+  before=$(registry_cpu)
+  local TIMEFORMAT='%R %U %S'
+  { time "$@" >"$work/last.log" 2>&1 || { cat "$work/last.log" >&2; exit 1; }; } 2>"$work/time.txt"
+  after=$(registry_cpu)
+  awk -v b="$before" -v a="$after" -v hz="$(getconf CLK_TCK)" '{ printf "%.2f %.2f %.2f", $1, $2 + $3, (a - b) / hz }' "$work/time.txt"
+}
+
+# utime + stime of the registry process, in clock ticks (0 when none runs).
+registry_cpu() {
+  if [ -n "$registry_pid" ] && [ -r "/proc/$registry_pid/stat" ]; then
+    awk '{ print $14 + $15 }' "/proc/$registry_pid/stat"
+  else
+    echo 0
+  fi
 }
 
 memhog_container() {
@@ -82,6 +94,7 @@ podman_create_image() {
   podman push --tls-verify=false "$podman_img" "docker://$registry/bench/podman:1"
 }
 
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "making a ${mib} MiB checkpoint archive ..." >&2
 memhog_container "$ctr"
 export_s=$(timed podman container checkpoint --compress none --export "$work/checkpoint.tar" "$ctr")
@@ -99,9 +112,13 @@ memhog_container "$ctr-2"
 start_registry
 podman_s=$(timed podman_create_image)
 
-echo "| what | seconds | vs buildah recipe |"
-echo "|---|---|---|"
-row() { printf '| %s | %s | %s |\n' "$1" "$2" "$(awk -v a="$2" -v b="$buildah_s" 'BEGIN { printf "%.2f", a / b }')"; }
+echo "| what | wall s | CPU s (tool) | CPU s (registry) | wall vs buildah recipe |"
+echo "|---|---|---|---|---|"
+row() {
+  local wall cpu reg
+  read -r wall cpu reg <<<"$2"
+  printf '| %s | %s | %s | %s | %s |\n' "$1" "$wall" "$cpu" "$reg" "$(awk -v a="$wall" -v b="${buildah_s%% *}" 'BEGIN { printf "%.2f", a / b }')"
+}
 row "\`sha256sum\` of the archive (the floor)" "$sha_s"
 row "\`amber image push\`" "$amber_s"
 row "\`amber image push\` again to a new tag (digest from the xattr cache, HEAD finds the layer, config and manifest only)" "$amber_again_s"
@@ -109,4 +126,4 @@ row "buildah recipe (from scratch, add, config --annotation, commit, push)" "$bu
 row "\`podman container checkpoint --create-image\` + \`podman push\` (includes the CRIU dump)" "$podman_s"
 row "(\`podman container checkpoint --export\` alone, the dump part of the row above)" "$export_s"
 echo
-echo "archive: $size bytes (uncompressed tar, as the kubelet writes them); $(nproc) cores; $(date -u +%Y-%m-%d)"
+echo "archive: $size bytes (uncompressed tar, as the kubelet writes them); $(nproc) cores; load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%d)"

@@ -83,7 +83,7 @@ public final class CheckpointImages {
                     } catch (IOException e) {
                         throw new CompletionException(e);
                     }
-                });
+                }, task -> Thread.ofPlatform().daemon().name("amber-diff-id").start(task));
         try (ImageStore store = stores.open(ref, true)) {
             boolean uploaded;
             String layerDigest = DigestCache.lookup(archive);
