@@ -123,9 +123,14 @@ final class ImageStore {
         }
     }
 
-    /** Makes a completed dump the current checkpoint and deletes the previous ones. */
+    /**
+     * Makes a completed dump the current checkpoint and deletes the previous ones. Every image file
+     * is synced before the marker is written: the node is usually about to power off, and CRIU
+     * leaves its images in the page cache.
+     */
     StoredCheckpoint publish(Path partial, CheckpointMarker marker) {
         try {
+            syncFiles(partial);
             Path markerTmp = partial.resolve(CheckpointMarker.FILE_NAME + ".tmp");
             Files.writeString(markerTmp, marker.toJson());
             try (FileChannel ch = FileChannel.open(markerTmp, StandardOpenOption.WRITE)) {
@@ -201,6 +206,16 @@ final class ImageStore {
             throw new WrapperException("cannot list " + imageDir + ": " + describe(e), e);
         }
         return found;
+    }
+
+    private static void syncFiles(Path dir) throws IOException {
+        try (var files = Files.walk(dir)) {
+            for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                    ch.force(true);
+                }
+            }
+        }
     }
 
     private static void syncDirectory(Path dir) {
