@@ -40,7 +40,6 @@ public final class AgentHttpServer implements AutoCloseable {
     private final HttpServer server;
     private final NodeAgent agent;
     private final AccessReviewer reviewer;
-    private final AgentMetrics metrics;
 
     /**
      * @param tls null serves plain HTTP (tests, or behind a TLS-terminating proxy on the same host)
@@ -56,7 +55,6 @@ public final class AgentHttpServer implements AutoCloseable {
         }
         this.agent = agent;
         this.reviewer = reviewer;
-        this.metrics = metrics;
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/healthz", ex -> send(ex, 200, "text/plain", "ok\n"));
         server.createContext("/metrics", ex -> send(ex, 200, "text/plain; version=0.0.4", metrics.scrape()));

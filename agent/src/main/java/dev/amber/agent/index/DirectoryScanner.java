@@ -18,19 +18,29 @@ import java.util.function.UnaryOperator;
  */
 public final class DirectoryScanner {
     /** What a scan did. */
-    public record Result(int archives, int read, int unchanged, int removed, int unreadable, int narrowedModes) {}
+    public record Result(int archives, int read, int unchanged, int removed, int unreadable, int narrowedModes,
+            int finishedDeletions) {}
 
     private final ArchiveFiles files;
     private final ArchiveIndex index;
     private final UnaryOperator<ArchiveRecord> enrich;
+    private final boolean finishInterruptedDeletions;
+
+    /** A scanner that also finishes deletions a crash interrupted (see {@link ArchiveFiles#delete}). */
+    public DirectoryScanner(ArchiveFiles files, ArchiveIndex index, UnaryOperator<ArchiveRecord> enrich) {
+        this(files, index, enrich, true);
+    }
 
     /**
      * @param enrich adds what the cluster knows (pod labels) to a freshly read record
+     * @param finishInterruptedDeletions unlink {@code *.deleting} files met in the listing (false in a dry run)
      */
-    public DirectoryScanner(ArchiveFiles files, ArchiveIndex index, UnaryOperator<ArchiveRecord> enrich) {
+    public DirectoryScanner(ArchiveFiles files, ArchiveIndex index, UnaryOperator<ArchiveRecord> enrich,
+            boolean finishInterruptedDeletions) {
         this.files = files;
         this.index = index;
         this.enrich = enrich;
+        this.finishInterruptedDeletions = finishInterruptedDeletions;
     }
 
     public Result scan() throws IOException {
@@ -40,6 +50,8 @@ public final class DirectoryScanner {
         }
         Set<String> names = new HashSet<>();
         Set<String> pins = new HashSet<>();
+        int finished = 0;
+        // One pass over the listing serves the archives, the pins and the crash recovery.
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
             for (Path p : stream) {
                 String name = p.getFileName().toString();
@@ -48,8 +60,14 @@ public final class DirectoryScanner {
                     pins.add(pinned);
                 } else if (ArchiveFiles.isArchiveName(name)) {
                     names.add(name);
+                } else if (finishInterruptedDeletions && name.endsWith(ArchiveFiles.DELETING_SUFFIX)) {
+                    Files.deleteIfExists(p);
+                    finished++;
                 }
             }
+        }
+        if (finished > 0) {
+            ArchiveFiles.syncDirectory(dir);
         }
         // Stats are independent system calls: spread them over the cores, then reconcile in order.
         List<Stat> stats = names.parallelStream().map(name -> stat(dir, name)).filter(java.util.Objects::nonNull).toList();
@@ -94,7 +112,7 @@ public final class DirectoryScanner {
             }
         }
         index.commit();
-        return new Result(present.size(), read, unchanged, removed, unreadable, narrowed);
+        return new Result(present.size(), read, unchanged, removed, unreadable, narrowed, finished);
     }
 
     private record Stat(String name, long size, long mtime) {}

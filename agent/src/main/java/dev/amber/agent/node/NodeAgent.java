@@ -102,11 +102,10 @@ public final class NodeAgent implements ArchiveWatcher.Listener, AutoCloseable {
     /** Finishes interrupted deletions, brings the index up to date, applies the policy and starts watching. */
     public DirectoryScanner.Result start() throws IOException {
         DirectoryScanner.Result result = call(() -> {
-            List<String> finished = files.recover();
-            if (!finished.isEmpty()) {
-                LOG.info("finished {} deletions interrupted by a restart", finished.size());
-            }
             DirectoryScanner.Result r = scanner.scan();
+            if (r.finishedDeletions() > 0) {
+                LOG.info("finished {} deletions interrupted by a restart", r.finishedDeletions());
+            }
             metrics.archivesRead(r.read());
             applyAll();
             return r;

@@ -123,6 +123,12 @@ class IndexOnRealFilesTest {
         Files.move(a, dir.resolve(a.getFileName() + ArchiveFiles.DELETING_SUFFIX));
         assertThat(files.recover()).containsExactly(a.getFileName().toString());
         assertThat(Files.list(dir)).containsExactly(b);
+        // The scanner's listing finishes them too (how the agent recovers at start), unless in a dry run.
+        Files.writeString(dir.resolve("x.tar" + ArchiveFiles.DELETING_SUFFIX), "half deleted");
+        ArchiveIndex index = ArchiveIndex.inMemory();
+        assertThat(new DirectoryScanner(files, index, UnaryOperator.identity(), false).scan().finishedDeletions()).isZero();
+        assertThat(new DirectoryScanner(files, index, UnaryOperator.identity()).scan().finishedDeletions()).isEqualTo(1);
+        assertThat(Files.list(dir)).containsExactly(b);
 
         Files.writeString(dir.resolve(b.getFileName() + ArchiveFiles.PIN_SUFFIX), "");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> files.delete(b.getFileName().toString()))

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.amber.agent.index.ArchiveRecord;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.math.BigDecimal;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -320,9 +319,5 @@ class RetentionEngineTest {
             namespaces.add(id[0]);
         }
         return new LivePods(pods, namespaces);
-    }
-
-    static Duration hours(int h) {
-        return Duration.ofHours(h);
     }
 }

@@ -73,11 +73,8 @@ public final class RetentionApplyCommand implements Callable<Integer> {
         }
         LivePods live = livePods();
         ArchiveFiles files = new ArchiveFiles(dir.toAbsolutePath().normalize());
-        if (!dryRun) {
-            files.recover();
-        }
         ArchiveIndex index = ArchiveIndex.inMemory();
-        new DirectoryScanner(files, index, UnaryOperator.identity()).scan();
+        new DirectoryScanner(files, index, UnaryOperator.identity(), !dryRun).scan();
         RetentionPlan plan = RetentionEngine.plan(index.all(), policy, live, Instant.now());
         List<RetentionExecutor.Outcome> outcomes = new RetentionExecutor(files, index, null).execute(plan, dryRun);
         boolean failed = outcomes.stream().anyMatch(o -> !dryRun && !o.done() && o.failure() != null);
