@@ -1,6 +1,7 @@
 package dev.amber.e2e.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.amber.cli.AmberCommand;
 import dev.amber.testkit.cluster.BuildahCheckpointImage;
@@ -166,6 +167,10 @@ class CheckpointAcrossNodesTest {
             LocalCluster cluster) throws IOException {
         client.namespaces().withName(namespace.name()).delete();
         client.namespaces().withName(namespace.name()).waitUntilCondition(ns -> ns == null, 3, TimeUnit.MINUTES);
+        // Another test JVM on this machine (a developer's, not CI's single run) may still be using the cluster.
+        List<String> otherTestNamespaces = client.namespaces().withLabel(LocalClusterExtension.TEST_CLASS_LABEL).list()
+                .getItems().stream().map(ns -> ns.getMetadata().getName()).toList();
+        assumeTrue(otherTestNamespaces.isEmpty(), "other test classes still use the cluster: " + otherTestNamespaces);
         client.close();
 
         cluster.down();

@@ -19,6 +19,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class LocalClusterExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
 
+    /** Label on every namespace this extension creates; its value is the test class's simple name. */
+    public static final String TEST_CLASS_LABEL = "amber.dev/test-class";
+
     private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(LocalClusterExtension.class);
     private static final long NAMESPACE_READY_SECONDS = 60;
     private static final long NAMESPACE_GONE_SECONDS = 120;
@@ -29,7 +32,7 @@ public final class LocalClusterExtension implements BeforeAllCallback, AfterAllC
         TestNamespace namespace = new TestNamespace(namespaceFor(context.getRequiredTestClass()));
         KubernetesClient client = cluster.newClient(namespace.name());
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace.name())
-                .addToLabels("amber.dev/test-class", context.getRequiredTestClass().getSimpleName())
+                .addToLabels(TEST_CLASS_LABEL, context.getRequiredTestClass().getSimpleName())
                 .endMetadata().build()).create();
         // Pods are refused until the service-account controller has made the namespace's default account.
         client.serviceAccounts().inNamespace(namespace.name()).withName("default")
