@@ -5,9 +5,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 @Command(name = "image", mixinStandardHelpOptions = true,
-        description = {"Checkpoint images: put a checkpoint archive into an OCI registry (or layout) as an image that",
-            "CRI-O, containerd and Podman restore, get it back, or see what an image holds.",
-            "References: [docker://]HOST/REPO[:TAG], oci:DIR[:TAG], oci-archive:FILE[:TAG]."},
+        description = {"Checkpoint images that CRI-O, containerd and Podman restore: push, pull, inspect.",
+            "",
+            "References: [docker://]HOST/REPO[:TAG][@DIGEST] for a registry, oci:DIR[:TAG] for an OCI image layout "
+                    + "directory, oci-archive:FILE[:TAG] for one in a tar file (air-gapped moves)."},
         subcommands = {PushCommand.class, PullCommand.class, InspectImageCommand.class})
 public final class ImageCommand implements Runnable {
     @Spec

@@ -15,7 +15,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = {"Show what a checkpoint image holds from its manifest and config alone: the layer is not downloaded."})
+        description = {"Show what a checkpoint image holds, without downloading its layer.",
+            "",
+            "Reads the manifest and config only: container, pod, namespace, engine, runtime, sizes, annotations."})
 public final class InspectImageCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "REF", description = "HOST/REPO[:TAG|@DIGEST], oci:DIR[:TAG] or oci-archive:FILE[:TAG].")
     String reference;

@@ -12,8 +12,10 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "pull", mixinStandardHelpOptions = true,
-        description = {"Get the checkpoint archive back from a checkpoint image (the layer as pushed, digest-checked).",
-            "The result restores with: podman container restore --import FILE."})
+        description = {"Get the checkpoint archive back from a checkpoint image.",
+            "",
+            "Writes the layer as it was pushed, checked against its digest; it restores with "
+                    + "podman container restore --import FILE. Prints the file written."})
 public final class PullCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "REF", description = "HOST/REPO[:TAG|@DIGEST], oci:DIR[:TAG] or oci-archive:FILE[:TAG].")
     String reference;

@@ -16,8 +16,11 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "push", mixinStandardHelpOptions = true,
-        description = {"Push a checkpoint archive as a checkpoint image: one layer (the archive as it is), manifest",
-            "annotations for CRI-O, containerd and Podman. Prints the pushed reference with its digest."})
+        description = {"Push a checkpoint archive as a checkpoint image.",
+            "",
+            "One layer, the archive as it is (tar, tar+zstd or tar+gzip), read once to hash and upload it; manifest "
+                    + "annotations for CRI-O, containerd and Podman from the archive's metadata. Prints the pushed "
+                    + "reference with its digest."})
 public final class PushCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "ARCHIVE", description = "Checkpoint archive (kubelet tar, Podman tar/tar.zst/tar.gz).")
     Path archive;
