@@ -86,6 +86,8 @@ public final class CheckpointReader {
 
         private final Map<String, byte[]> metadata = new HashMap<>();
         private final Map<String, byte[]> images = new HashMap<>();
+        /** Decoded views of {@link #images}, filled as the pass goes. */
+        private final CriuImages criu = new CriuImages(images);
         private final Map<Integer, PageMap> pageMaps = new HashMap<>();
         private final Map<Integer, Integer> pidByPagesId = new HashMap<>();
         private final Map<Integer, dev.amber.archive.source.RandomAccessData> pagesById = new HashMap<>();
@@ -233,7 +235,7 @@ public final class CheckpointReader {
             if (!cmd && !env) {
                 return;
             }
-            MmEntry mm = new CriuImages(images).mm(pid);
+            MmEntry mm = criu.mm(pid);
             if (mm == null) {
                 return;
             }
@@ -251,19 +253,14 @@ public final class CheckpointReader {
             long archiveBytes = Files.isRegularFile(source.path()) ? Files.size(source.path()) : checkpointBytes + rootfsDiffBytes;
             ArchiveSizes sizes = new ArchiveSizes(archiveBytes, checkpointBytes, pagesBytes, rootfsDiffBytes);
 
-            CriuImages criu = new CriuImages(images);
             if (needImages && criu.isEmpty()) {
                 throw new ArchiveException("the archive holds no CRIU images (checkpoint/ is missing or empty)");
             }
             ProcessNode tree = null;
-            Map<Integer, MemoryStrings> memoryStrings = Map.of();
             if (needImages) {
-                tree = ProcessTreeDecoder.decode(criu, Map.of());
-                feedRemainingPages(tree);
-                memoryStrings = memoryStrings(tree);
-                if (!memoryStrings.isEmpty()) {
-                    tree = ProcessTreeDecoder.decode(criu, memoryStrings);
-                }
+                List<Integer> pids = criu.pstree().stream().map(e -> e.getPid()).toList();
+                feedRemainingPages(pids);
+                tree = ProcessTreeDecoder.decode(criu, memoryStrings(pids));
             }
             Map<Integer, List<OpenFile>> files = new LinkedHashMap<>();
             Map<Integer, List<SocketInfo>> sockets = new LinkedHashMap<>();
@@ -301,48 +298,42 @@ public final class CheckpointReader {
         }
 
         /** Pages that could not be streamed (seekable archives, spilled files) are read now, process by process. */
-        private void feedRemainingPages(ProcessNode tree) throws IOException {
-            for (ProcessNode p : tree.flatten().toList()) {
-                PageMap map = pageMaps.get(p.pid());
+        private void feedRemainingPages(List<Integer> pids) throws IOException {
+            for (int pid : pids) {
+                PageMap map = pageMaps.get(pid);
                 if (map == null) {
                     continue;
+                }
+                if (userPages != null && userPages.wants(pid) && map.presentBytes() > 0
+                        && !pagesSizeById.containsKey(map.pagesId())) {
+                    throw new ArchiveException("pages-" + map.pagesId() + ".img of process " + pid + " is missing");
                 }
                 var data = pagesById.get(map.pagesId());
                 if (data == null) {
                     continue; // already streamed, or not needed
                 }
-                PageConsumer consumer = consumerFor(p.pid());
+                PageConsumer consumer = consumerFor(pid);
                 if (consumer != null) {
-                    feeder.feed(p.pid(), map, data, consumer);
-                }
-            }
-            if (userPages != null) {
-                for (ProcessNode p : tree.flatten().toList()) {
-                    PageMap map = pageMaps.get(p.pid());
-                    if (userPages.wants(p.pid()) && map != null && map.presentBytes() > 0
-                            && !pagesSizeById.containsKey(map.pagesId())) {
-                        throw new ArchiveException("pages-" + map.pagesId() + ".img of process " + p.pid() + " is missing");
-                    }
+                    feeder.feed(pid, map, data, consumer);
                 }
             }
         }
 
-        private Map<Integer, MemoryStrings> memoryStrings(ProcessNode tree) throws ArchiveException {
+        private Map<Integer, MemoryStrings> memoryStrings(List<Integer> pids) throws ArchiveException {
             boolean cmd = parts.contains(ReadPart.COMMAND_LINES);
             boolean env = parts.contains(ReadPart.ENVIRONMENT);
             Map<Integer, MemoryStrings> out = new HashMap<>();
             if (!cmd && !env) {
                 return out;
             }
-            CriuImages criu = new CriuImages(images);
-            for (ProcessNode p : tree.flatten().toList()) {
-                MmEntry mm = criu.mm(p.pid());
+            for (int pid : pids) {
+                MmEntry mm = criu.mm(pid);
                 if (mm == null) {
                     continue;
                 }
-                List<String> argv = cmd ? MemoryStrings.split(strings.get(p.pid(), new AddressRange(mm.getMmArgStart(), mm.getMmArgEnd()))) : null;
-                List<String> envp = env ? MemoryStrings.split(strings.get(p.pid(), new AddressRange(mm.getMmEnvStart(), mm.getMmEnvEnd()))) : null;
-                out.put(p.pid(), new MemoryStrings(argv, envp));
+                List<String> argv = cmd ? MemoryStrings.split(strings.get(pid, new AddressRange(mm.getMmArgStart(), mm.getMmArgEnd()))) : null;
+                List<String> envp = env ? MemoryStrings.split(strings.get(pid, new AddressRange(mm.getMmEnvStart(), mm.getMmEnvEnd()))) : null;
+                out.put(pid, new MemoryStrings(argv, envp));
             }
             return out;
         }
