@@ -15,7 +15,9 @@
  *       upload ({@code POST}, {@code PATCH} with {@code Content-Range}, {@code PUT ?digest=}), resume from
  *       the offset the upload's status reports, {@code HEAD} to skip blobs the registry has, the bearer
  *       token challenge, Basic credentials from the Podman/Docker auth files
- *       ({@link dev.amber.image.registry.AuthFiles}), and downloads resumed with {@code Range}.</li>
+ *       ({@link dev.amber.image.registry.AuthFiles}), TLS with per-registry CAs from
+ *       {@code /etc/containers/certs.d} as Podman keeps them ({@link dev.amber.image.registry.RegistryTls}),
+ *       and downloads resumed with {@code Range}.</li>
  *   <li><b>The archive is the layer, as it is.</b> A kubelet (or {@code --compress none}) archive is an
  *       uncompressed tar and becomes an {@code application/vnd.oci.image.layer.v1.tar} layer; Podman's
  *       zstd and gzip archives become {@code tar+zstd} and {@code tar+gzip} layers. Nothing is re-tarred,

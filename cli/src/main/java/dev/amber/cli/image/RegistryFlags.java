@@ -7,7 +7,8 @@ import picocli.CommandLine.Option;
 
 /** Registry options every image subcommand shares. */
 final class RegistryFlags {
-    @Option(names = "--insecure", description = "Talk plain HTTP to the registry (a local registry); TLS otherwise.")
+    @Option(names = "--insecure", description = "Talk plain HTTP to the registry (a local registry). Otherwise TLS, trusting "
+            + "the JVM's CAs and those in /etc/containers/certs.d/HOST:PORT/*.crt (or /etc/docker/certs.d).")
     boolean insecure;
 
     @Option(names = "--authfile", paramLabel = "FILE",

@@ -178,7 +178,7 @@ final class RegistryHttp {
             throw new RegistryConnectionException("cannot reach registry " + registry() + " (" + base + "): connection refused", e);
         } catch (SSLException e) {
             throw new ImageException("TLS with registry " + registry() + " failed (" + e.getMessage()
-                    + "); for a plain-HTTP registry pass --insecure", e);
+                    + "); trust its CA in /etc/containers/certs.d/" + registry() + "/ca.crt, or pass --insecure for a plain-HTTP registry", e);
         } catch (InterruptedIOException e) {
             throw new RegistryConnectionException("registry " + registry() + " stopped answering during " + action, e);
         } catch (IOException e) {
@@ -187,7 +187,7 @@ final class RegistryHttp {
             }
             if (e.getCause() instanceof SSLException ssl) {
                 throw new ImageException("TLS with registry " + registry() + " failed (" + ssl.getMessage()
-                        + "); for a plain-HTTP registry pass --insecure", e);
+                        + "); trust its CA in /etc/containers/certs.d/" + registry() + "/ca.crt, or pass --insecure for a plain-HTTP registry", e);
             }
             throw new RegistryConnectionException("connection to registry " + registry() + " failed during " + action
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);

@@ -42,16 +42,24 @@ public final class RegistryStore implements ImageStore {
         }
         this.ref = ref;
         this.options = options;
-        this.http = new RegistryHttp(client, ref, options, authFiles);
+        javax.net.ssl.SSLContext tls = options.insecure() ? null : RegistryTls.contextFor(ref.registry(), options.certsDirs());
+        this.http = new RegistryHttp(tls == null ? client : newClient(options, tls), ref, options, authFiles);
     }
 
     /** The HTTP client every registry store shares: HTTP/1.1 (uploads stream on one connection), no redirects. */
     public static HttpClient newClient(RegistryOptions options) {
-        return HttpClient.newBuilder()
+        return newClient(options, null);
+    }
+
+    private static HttpClient newClient(RegistryOptions options, javax.net.ssl.SSLContext tls) {
+        HttpClient.Builder builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(options.timeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (tls != null) {
+            builder.sslContext(tls);
+        }
+        return builder.build();
     }
 
     @Override
