@@ -42,11 +42,14 @@ public final class RetentionEngine {
         private final Map<ArchiveRecord, Decision> doomed = new IdentityHashMap<>();
         private final Map<ArchiveRecord, String> governedBy = new IdentityHashMap<>();
         private final Map<ArchiveRecord, Boolean> disabledFor = new IdentityHashMap<>();
+        private final Map<String, String> withinDetails = new java.util.HashMap<>();
+        private final List<List<RetentionPolicy.Rule>> ruleLevels;
 
         Pass(RetentionPolicy policy, LivePods live, Instant now) {
             this.policy = policy;
             this.live = live;
             this.now = now;
+            this.ruleLevels = List.of(policy.containerRules(), policy.podRules(), policy.namespaceRules());
         }
 
         RetentionPlan run(List<ArchiveRecord> archives) {
@@ -94,7 +97,8 @@ public final class RetentionEngine {
                     kept.add(new Decision(a, Decision.Reason.LEVEL_DISABLED,
                             "a level of " + governedBy.get(a) + " is disabled (limit 0)"));
                 } else {
-                    kept.add(new Decision(a, Decision.Reason.WITHIN_LIMITS, "within " + governedBy.get(a)));
+                    kept.add(new Decision(a, Decision.Reason.WITHIN_LIMITS,
+                            withinDetails.computeIfAbsent(governedBy.get(a), name -> "within " + name)));
                 }
             }
             exports.sort(OLDEST_FIRST);
@@ -107,7 +111,7 @@ public final class RetentionEngine {
         }
 
         private void applyGlobal(List<ArchiveRecord> global, Level level, Limits limits) {
-            Map<String, List<ArchiveRecord>> groups = new LinkedHashMap<>();
+            Map<Scope, List<ArchiveRecord>> groups = new LinkedHashMap<>();
             for (ArchiveRecord a : global) {
                 groups.computeIfAbsent(scope(a, level), k -> new ArrayList<>()).add(a);
             }
@@ -115,8 +119,11 @@ public final class RetentionEngine {
         }
 
         private RetentionPolicy.Rule governingRule(ArchiveRecord a) {
+            if (ruleLevels.stream().allMatch(List::isEmpty)) {
+                return null;
+            }
             Map<String, String> labels = labels(a);
-            for (List<RetentionPolicy.Rule> rules : List.of(policy.containerRules(), policy.podRules(), policy.namespaceRules())) {
+            for (List<RetentionPolicy.Rule> rules : ruleLevels) {
                 for (RetentionPolicy.Rule r : rules) {
                     if (r.matcher().matches(a, labels)) {
                         return r;
@@ -219,18 +226,28 @@ public final class RetentionEngine {
             };
         }
 
-        private static String scope(ArchiveRecord a, Level level) {
+        /** The group an archive counts in at a level; a record, so grouping builds no strings. */
+        private static Scope scope(ArchiveRecord a, Level level) {
+            return switch (level) {
+                case CONTAINER -> new Scope(a.namespace(), a.pod(), a.container());
+                case POD -> new Scope(a.namespace(), a.pod(), null);
+                case NAMESPACE -> new Scope(a.namespace(), null, null);
+            };
+        }
+
+        private static String describeScope(ArchiveRecord a, Level level) {
+            if (a == null) {
+                return "";
+            }
             return switch (level) {
                 case CONTAINER -> a.namespace() + "/" + a.pod() + "/" + a.container();
                 case POD -> a.namespace() + "/" + a.pod();
                 case NAMESPACE -> a.namespace();
             };
         }
-
-        private static String describeScope(ArchiveRecord a, Level level) {
-            return a == null ? "" : scope(a, level);
-        }
     }
 
-    private record GroupKey(RetentionPolicy.Rule rule, String scope) {}
+    private record Scope(String namespace, String pod, String container) {}
+
+    private record GroupKey(RetentionPolicy.Rule rule, Scope scope) {}
 }
