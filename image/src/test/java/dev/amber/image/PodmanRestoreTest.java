@@ -32,6 +32,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 @Tag("podman")
 class PodmanRestoreTest {
     private static final Duration RESTORE_TIMEOUT = Duration.ofSeconds(30);
+    private static final String COUNTER = "i=0; while :; do echo $i; i=$((i+1)); sleep 0.2; done";
     private static LocalRegistry registry;
     private static final CheckpointImages IMAGES = CheckpointImages.standard(RegistryOptions.defaults().withInsecure(true));
 
@@ -119,6 +120,36 @@ class PodmanRestoreTest {
         run("skopeo", "copy", "--src-tls-verify=false", "docker://" + ref, "oci:" + layout + ":back");
         Path back = IMAGES.pull(ImageReference.parse("oci:" + layout + ":back"), dir.resolve("back.tar.zst"), ProgressListener.NONE).archive();
         assertThat(java.nio.file.Files.readAllBytes(back)).isEqualTo(java.nio.file.Files.readAllBytes(archive));
+    }
+
+    @Test
+    void amberReadsAndPullsTheImagePodmanCreatesAndPodmanRestoresThatArchive() throws Exception {
+        String name = Podman.startTestContainer("podman-image", "sh", "-c", COUNTER);
+        Podman.awaitLogs(name, RESTORE_TIMEOUT, l -> PodmanCheckpoints.lastCounterValue(l).orElse(-1) >= 5);
+        String local = "localhost/amber-test/podman-made-" + ProcessHandle.current().pid() + ":v1";
+        String ref = registry.hostPort() + "/ckpt/podman-made:v1";
+        long stoppedAt;
+        try {
+            Podman.run(Duration.ofMinutes(2), "container", "checkpoint", "--create-image", local, name);
+            stoppedAt = PodmanCheckpoints.lastCounterValue(Podman.logs(name)).orElseThrow();
+            Podman.run("push", "--quiet", "--tls-verify=false", local, "docker://" + ref);
+        } finally {
+            Podman.remove(name);
+            Podman.run("image", "rm", "--force", "--ignore", local);
+        }
+
+        CheckpointImageInfo info = IMAGES.inspect(ImageReference.parse(ref));
+        assertThat(info.checkpoint()).isTrue();
+        assertThat(info.container()).isEqualTo(name);
+        assertThat(info.engine()).isEqualTo(dev.amber.archive.Engine.PODMAN);
+
+        Path pulled = IMAGES.pull(ImageReference.parse(ref), dir, ProgressListener.NONE).archive();
+        String restored = PodmanCheckpoints.restore(pulled, "podman-image-restore");
+        try {
+            assertCounterContinues(restored, stoppedAt);
+        } finally {
+            Podman.remove(restored);
+        }
     }
 
     /**

@@ -63,7 +63,8 @@ public final class InspectImageCommand implements Callable<Integer> {
         table.print(out);
         out.println();
         Table annotations = new Table("ANNOTATION", "VALUE");
-        info.annotations().forEach(annotations::row);
+        // Values may span lines (Podman records `runc --version` whole): keep one row per annotation.
+        info.annotations().forEach((key, value) -> annotations.row(key, value.strip().replace("\n", "\\n")));
         annotations.print(out);
         return 0;
     }
