@@ -17,6 +17,11 @@ final class RegistryFlags {
     Path authFile;
 
     CheckpointImages images() {
+        // Larger buffers in the JDK HTTP client: about a tenth less CPU for a 1 GiB upload (measured, see
+        // docs/benchmarks.md). Read once when the client's classes load, so it is set before any client exists.
+        if (System.getProperty("jdk.httpclient.bufsize") == null) {
+            System.setProperty("jdk.httpclient.bufsize", Integer.toString(1 << 20));
+        }
         return CheckpointImages.standard(RegistryOptions.defaults().withInsecure(insecure).withAuthFile(authFile));
     }
 }
