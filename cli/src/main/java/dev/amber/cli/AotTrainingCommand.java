@@ -28,7 +28,7 @@ final class AotTrainingCommand implements Callable<Integer> {
                 {"memparse", "--search", "AMBER", archive.toString()},
                 {"list", dir.toString()},
             }) {
-                CommandLine cli = AmberCommand.commandLine();
+                CommandLine cli = AmberCommand.commandLine(args); // as a real run registers it
                 cli.setOut(sink);
                 cli.setErr(sink);
                 cli.execute(args);

@@ -39,7 +39,7 @@ final class StreamingTarSource implements ArchiveSource {
 
     @Override
     public void forEach(EntryVisitor visitor) throws IOException {
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(path), BUFFER);
+        try (InputStream raw = Files.newInputStream(path);
                 InputStream decompressed = decompress(raw)) {
             TarInputReader tar = new TarInputReader(decompressed);
             for (TarEntry e = tar.next(); e != null; e = tar.next()) {
@@ -59,8 +59,9 @@ final class StreamingTarSource implements ArchiveSource {
 
     private InputStream decompress(InputStream raw) throws IOException {
         return switch (format) {
+            // zstd-jni buffers its input itself; an extra BufferedInputStream would only add a copy.
             case TAR_ZSTD -> new ZstdInputStreamNoFinalizer(raw);
-            case TAR_GZIP -> new GZIPInputStream(raw, BUFFER);
+            case TAR_GZIP -> new GZIPInputStream(new BufferedInputStream(raw, BUFFER), BUFFER);
             default -> throw new IllegalStateException("not a compressed format: " + format);
         };
     }
