@@ -30,19 +30,23 @@ make_archives() {
   podman rm -f amber-bench-tiny >/dev/null
 }
 
-# Median wall time in seconds of RUNS runs of a command (output discarded; page cache warm).
+# "WALL CPU": medians over RUNS runs of wall time and of CPU time (user + sys, children included)
+# in seconds. Output is discarded; the first, untimed run warms the page cache. CPU time depends far
+# less than wall time on what else the machine is doing.
 time_cmd() {
-  local times=() i s e
-  "$@" >/dev/null 2>&1 || { echo "FAILED: $*" >&2; echo "n/a"; return; }
+  local walls=() cpus=() i t
+  "$@" >/dev/null 2>&1 || { echo "FAILED: $*" >&2; echo "n/a n/a"; return; }
   for ((i = 0; i < runs; i++)); do
-    s=$(date +%s.%N); "$@" >/dev/null 2>&1; e=$(date +%s.%N)
-    times+=("$(echo "$e - $s" | bc -l)")
+    t=$( { /usr/bin/time -f "%e %U %S" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n1)
+    walls+=("$(echo "$t" | awk '{print $1}')")
+    cpus+=("$(echo "$t" | awk '{print $2 + $3}')")
   done
-  printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.3f", a[int((NR+1)/2)]}'
+  median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {printf "%.3f", a[int((NR+1)/2)]}'; }
+  echo "$(median "${walls[@]}") $(median "${cpus[@]}")"
 }
 
 make_archives
-printf '| archive | command | checkpointctl (s) | amber (s) | amber / checkpointctl |\n|---|---|---|---|---|\n'
+printf '| archive | command | checkpointctl wall s | amber wall s | wall ratio | checkpointctl CPU s | amber CPU s | CPU ratio |\n|---|---|---|---|---|---|---|---|\n'
 row() {
   local label=$1 archive=$2 what=$3; shift 3
   local theirs ours
@@ -53,9 +57,12 @@ row() {
     search) theirs=$(time_cmd "$cctl" memparse --pid 1 --search "$marker" "$archive")
             ours=$(time_cmd "$amber" memparse --pid 1 --search "$marker" "$archive") ;;
   esac
-  local ratio=n/a
-  [[ $theirs != n/a && $ours != n/a ]] && ratio=$(echo "scale=2; $ours / $theirs" | bc -l)
-  printf '| %s | %s | %s | %s | %s |\n' "$label" "$what" "$theirs" "$ours" "$ratio"
+  local tw tc ow oc wr=n/a cr=n/a
+  read -r tw tc <<<"$theirs"
+  read -r ow oc <<<"$ours"
+  [[ $tw != n/a && $ow != n/a && $tw != 0.000 ]] && wr=$(printf '%.2f' "$(echo "$ow / $tw" | bc -l)")
+  [[ $tc != n/a && $oc != n/a && $tc != 0.000 ]] && cr=$(printf '%.2f' "$(echo "$oc / $tc" | bc -l)")
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$what" "$tw" "$ow" "$wr" "$tc" "$oc" "$cr"
 }
 for what in show inspect memparse search; do row "1 GiB, uncompressed" "$work/mem1g.tar" $what; done
 for what in show inspect memparse search; do row "1 GiB, zstd" "$work/mem1g.tar.zst" $what; done
