@@ -187,11 +187,13 @@ public final class Wrapper {
             long criuMillis = criu.dump(CriuArguments.dump(config, pid, partial), partial);
             // After the dump the app is gone, so the copies match the memory image exactly.
             AppFiles.saveAdditional(config.additionalPaths(), partial);
+            long publishStart = System.nanoTime();
             ImageStore.StoredCheckpoint stored = store.publish(partial,
                     new CheckpointMarker(CheckpointMarker.FORMAT, Instant.now().toString(), pid, running.command(), stdio));
+            long publishMillis = millis(publishStart);
             awaitGone(running.app(), dumpedPids(stored.dir(), pid));
             log.info("checkpointed pid " + pid + " into " + stored.dir() + " in " + millis(start)
-                    + " ms (criu dump " + criuMillis + " ms)");
+                    + " ms (criu dump " + criuMillis + " ms, sync and publish " + publishMillis + " ms)");
         } catch (RuntimeException e) {
             try {
                 store.discard(partial);
