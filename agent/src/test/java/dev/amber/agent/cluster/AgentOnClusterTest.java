@@ -35,9 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The agent against the local cluster: a pod on node A is checkpointed twice through the kubelet, the
  * agent (watching node A's real checkpoint directory, following a real CheckpointPolicy) indexes both
- * and keeps one; once the pod is deleted, the remaining archive is an orphan and goes too. The policy
- * covers only this test's namespace (the global levels are disabled with 0), so archives of other tests
- * in the shared directory are never touched.
+ * and keeps one; once the pod is deleted, the remaining archive is an orphan (at the pod level of the
+ * policy that governs it) and goes too. The policy covers only this test's pod (the global levels are
+ * disabled with 0), so archives of other tests in the shared directory are never touched.
  */
 @Tag("cluster")
 @ExtendWith(LocalClusterExtension.class)
@@ -61,7 +61,7 @@ class AgentOnClusterTest {
                 spec:
                   applyPoliciesImmediately: true
                   globalPolicy: {maxCheckpointsPerContainer: 0, maxCheckpointsPerPod: 0, maxCheckpointsPerNamespace: 0}
-                  namespacePolicies: [{namespace: %s, maxCheckpoints: 1, retainOrphan: false}]
+                  podPolicies: [{namespace: %s, pod: sleeper, maxCheckpoints: 1, retainOrphan: false}]
                 """.formatted(policyName, namespace.name()), CheckpointPolicy.class);
         client.resource(policy).create();
         Files.createDirectories(CHECKPOINTS);
@@ -113,14 +113,13 @@ class AgentOnClusterTest {
 
             // An invalid edit is rejected in status and changes nothing.
             CheckpointPolicy current = client.resources(CheckpointPolicy.class).withName(policyName).get();
-            current.getSpec().namespacePolicies.getFirst().maxAge = "1h";
-            current.getSpec().namespacePolicies.getFirst().namespace = null;
+            current.getSpec().podPolicies.getFirst().pod = null;
             client.resource(current).update();
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
                     client.resources(CheckpointPolicy.class).withName(policyName).get().getStatus().conditions)
                     .anySatisfy(c -> {
                         assertThat(c.getStatus()).isEqualTo("False");
-                        assertThat(c.getMessage()).contains("namespacePolicies[0] needs a namespace or a selector");
+                        assertThat(c.getMessage()).contains("podPolicies[0] needs a pod or a selector");
                     }));
         } finally {
             client.resources(CheckpointPolicy.class).withName(policyName).delete();
