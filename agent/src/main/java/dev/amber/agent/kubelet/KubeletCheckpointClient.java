@@ -42,6 +42,11 @@ public final class KubeletCheckpointClient {
         return new KubeletCheckpointClient(new ApiServerTransport(client, node), 3, Duration.ofSeconds(1));
     }
 
+    /** Through any transport (e.g. {@link DirectKubeletTransport#insecure}), with the default retries. */
+    public static KubeletCheckpointClient over(CheckpointTransport transport) {
+        return new KubeletCheckpointClient(transport, 3, Duration.ofSeconds(1));
+    }
+
     /** Directly to a kubelet with a service-account token: needs {@code create} on {@code nodes/checkpoint}. */
     public static KubeletCheckpointClient direct(URI kubelet, Path tokenFile, Path caFile) throws IOException {
         return new KubeletCheckpointClient(new DirectKubeletTransport(kubelet, tokenFile, caFile), 3, Duration.ofSeconds(1));
@@ -64,6 +69,10 @@ public final class KubeletCheckpointClient {
             } catch (HttpTimeoutException e) {
                 throw new KubeletCheckpointException("checkpoint of " + what + " got no answer from " + transport.describe()
                         + " within " + requestTimeout.toSeconds() + " s (not retried: it may still be running)", 0, e);
+            } catch (javax.net.ssl.SSLException e) {
+                // A certificate that is not trusted now will not be trusted on the next attempt either.
+                throw new KubeletCheckpointException("checkpoint of " + what + " failed: TLS with " + transport.describe()
+                        + " failed (is its CA given, and does its certificate name the address used?): " + describe(e), 0, e);
             } catch (IOException e) {
                 last = new KubeletCheckpointException("checkpoint of " + what + " failed: cannot reach "
                         + transport.describe() + ": " + describe(e), 0, e);

@@ -1,6 +1,7 @@
 package dev.amber.agent.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.amber.agent.export.CheckpointExporter;
@@ -18,6 +19,13 @@ import dev.amber.testkit.cluster.LocalClusterExtension;
 import dev.amber.testkit.cluster.TestNamespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
+import dev.amber.agent.kubelet.DirectKubeletTransport;
+import dev.amber.agent.kubelet.KubeletCheckpointException;
+import java.net.URI;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.FileInputStream;
 import java.nio.file.Files;
@@ -131,9 +139,62 @@ class AgentOnClusterTest {
         }
     }
 
+    /**
+     * Straight to node A's kubelet with a service-account token: refused (403, naming nodes/checkpoint)
+     * until RBAC grants create on nodes/checkpoint, then the checkpoint is written.
+     */
+    @Test
+    void checkpointsDirectlyAtTheKubeletWithAServiceAccountToken(KubernetesClient client, TestNamespace namespace,
+            @TempDir Path tokenDir) throws Exception {
+        client.pods().resource(sleeper(namespace, "direct")).create();
+        client.pods().withName("direct").waitUntilCondition(
+                p -> p != null && "Running".equals(p.getStatus().getPhase()), 3, TimeUnit.MINUTES);
+        client.serviceAccounts().resource(new ServiceAccountBuilder().withNewMetadata().withName("checkpointer")
+                .endMetadata().build()).create();
+        String token = client.serviceAccounts().withName("checkpointer")
+                .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(600L).endSpec().build())
+                .getStatus().getToken();
+        Path tokenFile = tokenDir.resolve("token");
+        Files.writeString(tokenFile, token);
+        String ip = client.nodes().withName(LocalCluster.NODE_A).get().getStatus().getAddresses().stream()
+                .filter(a -> "InternalIP".equals(a.getType())).findFirst().orElseThrow().getAddress();
+        URI address = URI.create("https://" + ip + ":10250");
+        // The kubelet's self-signed certificate names only its host name: verified against it, an IP fails.
+        assertThatThrownBy(() -> KubeletCheckpointClient.direct(address, tokenFile,
+                        Path.of("/var/lib/amber-cluster/nodes/" + LocalCluster.NODE_A + "/kubelet/pki/kubelet.crt"))
+                .checkpoint(namespace.name(), "direct", "main", Duration.ofSeconds(60)))
+                .hasMessageContaining("TLS").hasMessageNotContaining("attempts");
+        KubeletCheckpointClient kubelet = KubeletCheckpointClient.over(DirectKubeletTransport.insecure(address, tokenFile));
+
+        assertThatThrownBy(() -> kubelet.checkpoint(namespace.name(), "direct", "main", Duration.ofSeconds(60)))
+                .isInstanceOf(KubeletCheckpointException.class).hasMessageContaining("403").hasMessageContaining("nodes/checkpoint");
+
+        String role = "amber-test-checkpointer-" + namespace.name();
+        client.rbac().clusterRoles().resource(new ClusterRoleBuilder().withNewMetadata().withName(role).endMetadata()
+                .addNewRule().withApiGroups("").withResources("nodes/checkpoint").withVerbs("create").endRule().build()).create();
+        client.rbac().clusterRoleBindings().resource(new ClusterRoleBindingBuilder().withNewMetadata().withName(role).endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", role)
+                .addNewSubject().withKind("ServiceAccount").withName("checkpointer").withNamespace(namespace.name()).endSubject()
+                .build()).create();
+        try {
+            List<String> archives = await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(KubeletCheckpointException.class)
+                    .until(() -> kubelet.checkpoint(namespace.name(), "direct", "main", Duration.ofSeconds(60)), a -> !a.isEmpty());
+            assertThat(Path.of(archives.getFirst())).exists()
+                    .satisfies(p -> assertThat(p.getFileName().toString()).startsWith("checkpoint-direct_" + namespace.name() + "-main-"));
+            Files.deleteIfExists(Path.of(archives.getFirst()));
+        } finally {
+            client.rbac().clusterRoleBindings().withName(role).delete();
+            client.rbac().clusterRoles().withName(role).delete();
+        }
+    }
+
     private static Pod sleeper(TestNamespace namespace) {
+        return sleeper(namespace, "sleeper");
+    }
+
+    private static Pod sleeper(TestNamespace namespace, String name) {
         return new PodBuilder()
-                .withNewMetadata().withName("sleeper").withNamespace(namespace.name()).addToLabels("app", "sleeper").endMetadata()
+                .withNewMetadata().withName(name).withNamespace(namespace.name()).addToLabels("app", name).endMetadata()
                 .withNewSpec()
                 .withNodeSelector(Map.of("kubernetes.io/hostname", LocalCluster.NODE_A))
                 .withRestartPolicy("Never").withTerminationGracePeriodSeconds(1L)
