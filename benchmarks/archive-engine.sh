@@ -37,7 +37,8 @@ time_cmd() {
   local walls=() cpus=() i t
   "$@" >/dev/null 2>&1 || { echo "FAILED: $*" >&2; echo "n/a n/a"; return; }
   for ((i = 0; i < runs; i++)); do
-    t=$( { /usr/bin/time -f "%e %U %S" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n1)
+    /usr/bin/time -o "$work/time.out" -f "%e %U %S" "$@" >/dev/null 2>&1
+    t=$(tail -n1 "$work/time.out")
     walls+=("$(echo "$t" | awk '{print $1}')")
     cpus+=("$(echo "$t" | awk '{print $2 + $3}')")
   done
