@@ -28,6 +28,19 @@ import dev.amber.agent.kubelet.KubeletCheckpointException;
 import java.net.URI;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.FileInputStream;
+import dev.amber.agent.testing.KubeletArchives;
+import java.time.Instant;
+import java.util.function.UnaryOperator;
+import dev.amber.agent.node.StatusSink;
+import dev.amber.agent.http.AgentHttpServer;
+import java.net.InetSocketAddress;
+import dev.amber.agent.http.KubernetesAccessReviewer;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.function.Function;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -185,6 +198,59 @@ class AgentOnClusterTest {
         } finally {
             client.rbac().clusterRoleBindings().withName(role).delete();
             client.rbac().clusterRoles().withName(role).delete();
+        }
+    }
+
+    /**
+     * The HTTP API with the real TokenReview and SubjectAccessReview: a service account's token is
+     * accepted, and it may read archive metadata of its namespace only once RBAC grants it.
+     */
+    @Test
+    void theHttpApiAuthenticatesAndAuthorisesThroughTheApiServer(KubernetesClient client, TestNamespace namespace)
+            throws Exception {
+        Path dir = Files.createTempDirectory(state, "checkpoints");
+        Path archive = KubeletArchives.write(dir, KubeletArchives.Layout.CONTAINERD,
+                namespace.name(), "web", "app", Instant.parse("2026-11-20T10:00:00Z"), 1000);
+        client.serviceAccounts().resource(new ServiceAccountBuilder().withNewMetadata().withName("reader").endMetadata().build())
+                .create();
+        String token = client.serviceAccounts().withName("reader")
+                .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(600L).endSpec().build())
+                .getStatus().getToken();
+        ArchiveIndex index = ArchiveIndex.open(new IndexStore(state.resolve("index")));
+        AgentMetrics metrics = new AgentMetrics(index);
+        try (NodeAgent agent = new NodeAgent(new AgentConfig(dir, state, Duration.ofMillis(100), Duration.ofMinutes(10), true),
+                        index, () -> null, UnaryOperator.identity(), CheckpointExporter.NONE, metrics,
+                        StatusSink.NONE, Clock.systemUTC());
+                AgentHttpServer server = new AgentHttpServer(
+                        new InetSocketAddress("127.0.0.1", 0), null, agent,
+                        new KubernetesAccessReviewer(client), metrics)) {
+            agent.start();
+            server.start();
+            var http = HttpClient.newHttpClient();
+            URI uri = URI.create("http://127.0.0.1:" + server.port() + "/v1/archives/" + archive.getFileName());
+            Function<String, Integer> get = bearer -> {
+                try {
+                    return http.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + bearer).build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            assertThat(get.apply("not-a-token")).isEqualTo(401);
+            assertThat(get.apply(token)).isEqualTo(403);
+
+            client.rbac().roles().resource(new RoleBuilder().withNewMetadata()
+                    .withName("viewer").endMetadata().addNewRule().withApiGroups("amber.dev")
+                    .withResources("checkpointarchives").withVerbs("get").endRule().build()).create();
+            client.rbac().roleBindings().resource(new RoleBindingBuilder().withNewMetadata()
+                    .withName("viewer").endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "Role", "viewer")
+                    .addNewSubject().withKind("ServiceAccount").withName("reader").withNamespace(namespace.name()).endSubject()
+                    .build()).create();
+            // The reviewer caches decisions for 10 s, as the kubelet's webhook authoriser does.
+            await().atMost(Duration.ofSeconds(40)).until(() -> get.apply(token) == 200);
+            URI content = URI.create(uri + "/content");
+            assertThat(http.send(HttpRequest.newBuilder(content).header("Authorization", "Bearer " + token).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode()).as("content needs its own grant").isEqualTo(403);
         }
     }
 
