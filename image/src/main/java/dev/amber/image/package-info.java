@@ -24,8 +24,8 @@
  *       copied or recompressed: Podman 4.3 (containers/image) pulls and restores a {@code tar+zstd} and a
  *       {@code tar} layer (tested here), CRI-O uses the same containers/image code, and containerd has
  *       unpacked zstd layers since 1.5. The config's {@code rootfs.diff_ids} must be the sha256 of the
- *       <em>uncompressed</em> tar, so a compressed archive is decompressed once while it is hashed, in the
- *       same read of the file ({@link dev.amber.image.LayerDigests}).</li>
+ *       <em>uncompressed</em> tar, so a compressed archive is decompressed once, in a thread beside the
+ *       upload ({@link dev.amber.image.LayerDigests}).</li>
  *   <li><b>Hash while uploading, one read of the file.</b> The digest is only needed by the final
  *       {@code PUT ?digest=}, so the bytes read for each chunk are hashed as they are sent
  *       ({@link dev.amber.image.HashingFileContent}; a retried range is not hashed twice). Hashing first
