@@ -21,9 +21,10 @@
  *   <li><b>The archive is the layer, as it is.</b> A kubelet (or {@code --compress none}) archive is an
  *       uncompressed tar and becomes an {@code application/vnd.oci.image.layer.v1.tar} layer; Podman's
  *       zstd and gzip archives become {@code tar+zstd} and {@code tar+gzip} layers. Nothing is re-tarred,
- *       copied or recompressed: Podman 4.3 (containers/image) pulls and restores a {@code tar+zstd} and a
- *       {@code tar} layer (tested here), CRI-O uses the same containers/image code, and containerd has
- *       unpacked zstd layers since 1.5. The config's {@code rootfs.diff_ids} must be the sha256 of the
+ *       copied or recompressed: Podman 4.3 (containers/image) pulls and restores images with {@code tar},
+ *       {@code tar+gzip} and {@code tar+zstd} layers (PodmanRestoreTest), containerd 2.3 restores a pod on
+ *       another node from the {@code tar} layer of a kubelet archive (the cluster acceptance test), CRI-O
+ *       pulls with the same containers/image code as Podman, and containerd has unpacked zstd since 1.5. The config's {@code rootfs.diff_ids} must be the sha256 of the
  *       <em>uncompressed</em> tar, so a compressed archive is decompressed once, in a thread beside the
  *       upload ({@link dev.amber.image.LayerDigests}).</li>
  *   <li><b>Hash while uploading, one read of the file.</b> The digest is only needed by the final
