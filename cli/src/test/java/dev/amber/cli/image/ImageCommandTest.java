@@ -47,6 +47,16 @@ class ImageCommandTest {
         assertThat(push.exit()).as(push.err()).isZero();
         assertThat(push.out().strip()).startsWith(ref + "@sha256:");
 
+        Run again = amber("image", "push", "--format", "json", "--annotation", "team=checkout", archive.toString(),
+                "oci-archive:" + dir.resolve("again.tar"));
+        assertThat(again.exit()).as(again.err()).isZero();
+        JsonNode pushed = new ObjectMapper().readTree(again.out());
+        assertThat(pushed.path("layerMediaType").asText()).isEqualTo("application/vnd.oci.image.layer.v1.tar");
+        assertThat(pushed.path("layerSize").asLong()).isEqualTo(Files.size(archive));
+        assertThat(pushed.path("diffId").asText()).isEqualTo(pushed.path("layerDigest").asText());
+        assertThat(amber("image", "inspect", "--format", "json", "oci-archive:" + dir.resolve("again.tar")).out())
+                .contains("\"team\" : \"checkout\"");
+
         Run inspect = amber("image", "inspect", "--format", "json", ref);
         assertThat(inspect.exit()).as(inspect.err()).isZero();
         JsonNode json = new ObjectMapper().readTree(inspect.out());
