@@ -113,6 +113,8 @@ public final class AgentCommand implements Callable<Integer> {
         System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
         System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSX");
         System.setProperty("org.slf4j.simpleLogger.log.io.fabric8", "warn");
+        // v1alpha1 is this API's version by design; the client need not say so at every start.
+        System.setProperty("org.slf4j.simpleLogger.log.io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils", "error");
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException("checkpoint directory " + dir + " does not exist");
         }

@@ -30,17 +30,7 @@ class RetentionApplyCommandTest {
     }
 
     private Path archive(String ns, String pod, String container, Instant time) throws Exception {
-        Path src = Files.createTempDirectory(work, "a");
-        Files.writeString(src.resolve("config.dump"), """
-                {"id":"c0ffee","name":"%s","checkpointedTime":"%s"}""".formatted(container, time));
-        Files.writeString(src.resolve("spec.dump"), """
-                {"annotations":{"io.container.manager":"cri-o","io.kubernetes.cri-o.Metadata":"{\\"name\\":\\"%s\\"}",
-                 "io.kubernetes.pod.name":"%s","io.kubernetes.pod.namespace":"%s"}}""".formatted(container, pod, ns));
-        Path tar = dir.resolve("checkpoint-" + pod + "_" + ns + "-" + container + "-" + time + ".tar");
-        Process p = new ProcessBuilder("tar", "-cf", tar.toString(), "-C", src.toString(), "config.dump", "spec.dump")
-                .redirectErrorStream(true).start();
-        assertThat(p.waitFor()).as(new String(p.getInputStream().readAllBytes())).isZero();
-        return tar;
+        return TarArchives.write(dir, work, ns, pod, container, time);
     }
 
     private Path policy(String yaml) throws IOException {
