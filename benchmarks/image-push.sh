@@ -25,7 +25,8 @@ podman_img=localhost/bench-image-podman-$$
 
 cleanup() {
   [ -n "$registry_pid" ] && kill "$registry_pid" 2>/dev/null && wait "$registry_pid" 2>/dev/null || true
-  podman rm -f -t 0 "$ctr" "$ctr-2" >/dev/null 2>&1 || true
+  podman rm --force --ignore -t 0 "$ctr" >/dev/null 2>&1 || true
+  podman rm --force --ignore -t 0 "$ctr-2" >/dev/null 2>&1 || true
   podman image rm -f "$podman_img" >/dev/null 2>&1 || true
   buildah rm --all >/dev/null 2>&1 || true
   buildah rmi -f bench-image-buildah >/dev/null 2>&1 || true
