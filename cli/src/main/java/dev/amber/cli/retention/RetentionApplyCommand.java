@@ -2,7 +2,12 @@ package dev.amber.cli.retention;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.amber.agent.export.CheckpointExporter;
+import dev.amber.agent.export.ImageExporter;
 import dev.amber.agent.index.ArchiveIndex;
+import dev.amber.agent.index.ArchiveRecord;
+import dev.amber.image.registry.RegistryOptions;
+import java.io.IOException;
 import dev.amber.agent.index.DirectoryScanner;
 import dev.amber.agent.retention.Decision;
 import dev.amber.agent.retention.LivePods;
@@ -75,11 +80,34 @@ public final class RetentionApplyCommand implements Callable<Integer> {
         ArchiveFiles files = new ArchiveFiles(dir.toAbsolutePath().normalize());
         ArchiveIndex index = ArchiveIndex.inMemory();
         new DirectoryScanner(files, index, UnaryOperator.identity(), !dryRun).scan();
-        RetentionPlan plan = RetentionEngine.plan(index.all(), policy, live, Instant.now());
+        Instant now = Instant.now();
+        RetentionPlan plan = RetentionEngine.plan(index.all(), policy, live, now);
+        if (!dryRun && !plan.exports().isEmpty()) {
+            // Exports first: an archive the export rule covers may go only once its push is verified.
+            exportAll(plan, files, index, policy);
+            plan = RetentionEngine.plan(index.all(), policy, live, now);
+        }
         List<RetentionExecutor.Outcome> outcomes = new RetentionExecutor(files, index, null).execute(plan, dryRun);
-        boolean failed = outcomes.stream().anyMatch(o -> !dryRun && !o.done() && o.failure() != null);
+        boolean failed = !exportFailures.isEmpty()
+                || outcomes.stream().anyMatch(o -> !dryRun && !o.done() && o.failure() != null);
         print(plan, outcomes);
         return failed ? 1 : 0;
+    }
+
+    private final List<String[]> exported = new java.util.ArrayList<>();
+    private final List<String[]> exportFailures = new java.util.ArrayList<>();
+
+    private void exportAll(RetentionPlan plan, ArchiveFiles files, ArchiveIndex index, RetentionPolicy policy) throws IOException {
+        CheckpointExporter exporter = new ImageExporter(RegistryOptions.defaults());
+        for (ArchiveRecord a : plan.exports()) {
+            try {
+                String image = exporter.export(files.resolve(a.fileName()), a, policy.export());
+                index.put(a.withExportedTo(image));
+                exported.add(new String[] {dir.resolve(a.fileName()).toString(), image});
+            } catch (IOException e) {
+                exportFailures.add(new String[] {dir.resolve(a.fileName()).toString(), e.getMessage()});
+            }
+        }
     }
 
     private LivePods livePods() throws Exception {
@@ -113,8 +141,13 @@ public final class RetentionApplyCommand implements Callable<Integer> {
             }
             ArrayNode kept = root.putArray("kept");
             plan.kept().forEach(d -> kept.add(entry(d)));
+            exportFailures.forEach(f -> failed.add(JsonOutput.object().put("path", f[0]).put("error", "export failed: " + f[1])));
             if (!failed.isEmpty()) {
                 root.set("failed", failed);
+            }
+            if (!exported.isEmpty()) {
+                ArrayNode images = root.putArray("exported");
+                exported.forEach(e -> images.add(JsonOutput.object().put("path", e[0]).put("image", e[1])));
             }
             JsonOutput.print(out, root);
             return;
@@ -127,6 +160,8 @@ public final class RetentionApplyCommand implements Callable<Integer> {
         for (Decision d : plan.kept()) {
             table.row("keep", d.archive().fileName(), d.describe());
         }
+        exported.forEach(e -> table.row("exported", Path.of(e[0]).getFileName().toString(), e[1]));
+        exportFailures.forEach(f -> table.row("export failed", Path.of(f[0]).getFileName().toString(), f[1]));
         if (table.isEmpty()) {
             out.println("no checkpoint archives in " + dir);
             out.flush();

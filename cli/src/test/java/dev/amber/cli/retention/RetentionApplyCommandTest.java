@@ -85,6 +85,39 @@ class RetentionApplyCommandTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Tag("registry")
+    void exportsToARealRegistryBeforeDeleting() throws Exception {
+        Instant t = Instant.parse("2026-11-20T10:00:00Z");
+        Path oldest = archive("shop", "web", "app", t);
+        Path newest = archive("shop", "web", "app", t.plusSeconds(60));
+        try (dev.amber.testkit.registry.LocalRegistry registry = dev.amber.testkit.registry.LocalRegistry.start()) {
+            Path policy = policy("""
+                    globalPolicy: {maxCheckpointsPerContainer: 1}
+                    export: {repository: %s/amber/cp, plainHttp: true}
+                    """.formatted(registry.hostPort()));
+            Run run = amber("retention", "apply", "--dir", dir.toString(), "--policy", policy.toString(), "--format", "json");
+            assertThat(run.exit()).as(run.err() + run.out()).isZero();
+            JsonNode json = new ObjectMapper().readTree(run.out());
+            assertThat(json.path("exported").findValuesAsText("path")).containsExactlyInAnyOrder(oldest.toString(), newest.toString());
+            assertThat(json.path("exported").get(0).path("image").asText()).startsWith(registry.hostPort() + "/amber/cp@sha256:");
+            assertThat(json.path("deleted").findValuesAsText("path")).containsExactly(oldest.toString());
+            assertThat(oldest).doesNotExist();
+            assertThat(newest).exists();
+        }
+        // With the registry gone, nothing the rule covers may be deleted.
+        Path third = archive("shop", "web", "app", t.plusSeconds(120));
+        Path policy = policy("""
+                globalPolicy: {maxCheckpointsPerContainer: 1}
+                export: {repository: 127.0.0.1:9/amber/cp, plainHttp: true}
+                """);
+        Run down = amber("retention", "apply", "--dir", dir.toString(), "--policy", policy.toString());
+        assertThat(down.exit()).isNotZero();
+        assertThat(down.out()).contains("export failed").contains("awaiting-export");
+        assertThat(newest).exists();
+        assertThat(third).exists();
+    }
+
+    @Test
     void badInputIsOneLineAndNonZero() throws Exception {
         Run bad = amber("retention", "apply", "--dir", dir.toString(), "--policy",
                 policy("globalPolicy: {maxCheckpointsPerContainer: -1}\n").toString());
