@@ -99,10 +99,11 @@ public final class RegistryStore implements ImageStore {
         URI location = startUpload(action);
         long size = content.size();
         long offset = 0;
-        int failures = 0;
+        int failures = 0; // in a row, since the registry last accepted a chunk
+        boolean recovering = false;
         ImageException lastFailure = null;
-        while (offset < size || failures > 0) {
-            if (failures > 0) {
+        while (offset < size || recovering) {
+            if (recovering) {
                 if (failures >= options.attempts()) {
                     throw new ImageException(lastFailure.getMessage() + " (gave up after " + failures + " attempts)", lastFailure);
                 }
@@ -116,7 +117,7 @@ public final class RegistryStore implements ImageStore {
                         location = status.location();
                         offset = status.offset();
                     }
-                    failures = 0;
+                    recovering = false;
                 } catch (RegistryConnectionException e) {
                     failures++;
                     lastFailure = e;
@@ -133,13 +134,15 @@ public final class RegistryStore implements ImageStore {
                         .header("Content-Range", offset + "-" + (offset + length - 1))
                         .method("PATCH", slice(content, offset, length, progress)), HttpResponse.BodyHandlers.ofByteArray(), action);
                 if (response.statusCode() == 416) {
-                    failures = 1; // out of step with the registry: ask where it stands
+                    failures++; // out of step with the registry: ask where it stands
                     lastFailure = http.failure(action, response);
+                    recovering = true;
                     continue;
                 }
                 if (response.statusCode() != 202) {
                     throw http.failure(action, response);
                 }
+                failures = 0;
                 location = http.resolve(response.headers().firstValue("Location").orElse(location.toString()));
                 long end = rangeEnd(response.headers().firstValue("Range").orElse(null));
                 offset = end >= 0 ? end + 1 : offset + length;
@@ -147,6 +150,7 @@ public final class RegistryStore implements ImageStore {
             } catch (RegistryConnectionException e) {
                 failures++;
                 lastFailure = e;
+                recovering = true;
             }
         }
         String digest = digestSource.digest();
@@ -324,6 +328,7 @@ public final class RegistryStore implements ImageStore {
                 StandardOpenOption.WRITE)) {
             byte[] buffer = new byte[1 << 20];
             while (offset < blob.size()) {
+                long attemptStart = offset;
                 try {
                     HttpResponse<InputStream> response = openBlob(blob, offset, "pull of layer");
                     try (InputStream in = response.body()) {
@@ -342,7 +347,8 @@ public final class RegistryStore implements ImageStore {
                         throw new RegistryConnectionException("registry " + ref.registry() + " ended the layer download early", null);
                     }
                 } catch (RegistryConnectionException | java.io.EOFException e) {
-                    if (++failures >= options.attempts()) {
+                    failures = offset > attemptStart ? 1 : failures + 1; // count failures in a row, not in all
+                    if (failures >= options.attempts()) {
                         throw new ImageException(e.getMessage() + " (gave up after " + failures + " attempts)", e);
                     }
                     pause(failures);
@@ -350,7 +356,8 @@ public final class RegistryStore implements ImageStore {
                     if (e instanceof ImageException) {
                         throw e;
                     }
-                    if (++failures >= options.attempts()) {
+                    failures = offset > attemptStart ? 1 : failures + 1;
+                    if (failures >= options.attempts()) {
                         throw new ImageException("download of " + blob.digest() + " from " + describe() + " failed: " + e.getMessage(), e);
                     }
                     pause(failures);
