@@ -81,9 +81,10 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 echo "== cold start: no index, $count archives read" >&2
 rm -rf "$state"
 wall "$amber" agent --once --listen none --dry-run --dir "$dir" --state-dir "$state" --policy-file "$keep_all" 2>/dev/null
-echo "== warm start with a changed policy (index present), 3 runs" >&2
-for _ in 1 2 3; do
-  wall "$amber" agent --once --listen none --dry-run --dir "$dir" --state-dir "$state" --policy-file "$change" 2>/dev/null
+echo "== warm start with a changed policy (index present), 3 runs each: default JIT, then C1 only (as the DaemonSet runs)" >&2
+for opts in "" "" "" -XX:TieredStopAtLevel=1 -XX:TieredStopAtLevel=1 -XX:TieredStopAtLevel=1; do
+  echo "JAVA_TOOL_OPTIONS=$opts"
+  JAVA_TOOL_OPTIONS=$opts wall "$amber" agent --once --listen none --dry-run --dir "$dir" --state-dir "$state" --policy-file "$change" 2>/dev/null
 done
 echo "== amber retention apply --dry-run (no persistent index)" >&2
 wall quiet "$amber" retention apply --dry-run --format json --dir "$dir" --policy "$change"

@@ -249,5 +249,16 @@ public final class RetentionEngine {
 
     private record Scope(String namespace, String pod, String container) {}
 
-    private record GroupKey(RetentionPolicy.Rule rule, Scope scope) {}
+    /** A rule's group: rules compare by identity, as hashing a whole rule per archive is wasted work. */
+    private record GroupKey(RetentionPolicy.Rule rule, Scope scope) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof GroupKey k && k.rule == rule && k.scope.equals(scope);
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(rule) * 31 + scope.hashCode();
+        }
+    }
 }
