@@ -17,7 +17,7 @@ final class OneLineErrors implements CommandLine.IExecutionExceptionHandler {
         if (System.getenv("AMBER_DEBUG") != null) {
             ex.printStackTrace(cli.getErr());
         }
-        cli.getErr().println("amber " + cli.getCommandName() + ": " + describe(ex));
+        cli.getErr().println(cli.getCommandSpec().qualifiedName() + ": " + describe(ex));
         cli.getErr().flush();
         return FAILURE;
     }
