@@ -183,7 +183,10 @@ public final class MemparseCommand implements Callable<Integer> {
                         + " to file: " + output + "...");
             }
             out.flush();
-            Checkpoint c = CheckpointReader.read(archive, ReadPart.of(ReadPart.PROCESSES), dump);
+            Checkpoint c;
+            try (Progress progress = new Progress("reading memory")) {
+                c = CheckpointReader.read(archive, ReadPart.of(ReadPart.PROCESSES), new ProgressConsumer(dump, progress));
+            }
             if (c.processTree().find(pid) == null) {
                 throw new ArchiveException(archive + ": no process with PID " + pid + " (use `inspect --ps-tree` to view all PIDs)");
             }
@@ -205,21 +208,36 @@ public final class MemparseCommand implements Callable<Integer> {
     }
 
     /** Counts bytes for the progress line while passing them on. */
-    private record ProgressConsumer(MemorySearch search, Progress progress) implements PageConsumer {
+    private static final class ProgressConsumer implements PageConsumer {
+        private final PageConsumer inner;
+        private final Progress progress;
+        private long bytes;
+
+        ProgressConsumer(PageConsumer inner, Progress progress) {
+            this.inner = inner;
+            this.progress = progress;
+        }
+
         @Override
         public boolean wants(int pid) {
-            return search.wants(pid);
+            return inner.wants(pid);
         }
 
         @Override
-        public void accept(int pid, long address, byte[] buffer, int offset, int length) {
-            search.accept(pid, address, buffer, offset, length);
-            progress.update(search.bytesSearched(), -1);
+        public java.util.List<dev.amber.archive.memory.AddressRange> ranges(int pid) {
+            return inner.ranges(pid);
         }
 
         @Override
-        public void endOfProcess(int pid) {
-            search.endOfProcess(pid);
+        public void accept(int pid, long address, byte[] buffer, int offset, int length) throws IOException {
+            inner.accept(pid, address, buffer, offset, length);
+            bytes += length;
+            progress.update(bytes, -1);
+        }
+
+        @Override
+        public void endOfProcess(int pid) throws IOException {
+            inner.endOfProcess(pid);
         }
     }
 }
