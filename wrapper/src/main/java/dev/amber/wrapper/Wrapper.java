@@ -214,7 +214,7 @@ public final class Wrapper {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         try {
             app.exitCode().get(5, TimeUnit.SECONDS);
-            while (descendants.stream().anyMatch(p -> Files.exists(Path.of("/proc", Long.toString(p))))) {
+            while (!descendants.stream().allMatch(Wrapper::reapedOrOurZombie)) {
                 if (System.nanoTime() > deadline) {
                     log.info("some dumped processes are not reaped yet; a restore in this pid namespace may find their pids taken");
                     return;
@@ -223,6 +223,20 @@ public final class Wrapper {
             }
         } catch (Exception e) {
             // The checkpoint is already published; a slow reap changes nothing about it.
+        }
+    }
+
+    /**
+     * As a container's init the wrapper adopts the dumped tree's orphans, and a JVM cannot reap
+     * them; their pids are freed when the container's pid namespace ends with the wrapper.
+     */
+    private static boolean reapedOrOurZombie(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return fields[0].equals("Z") && Long.parseLong(fields[1]) == ProcessHandle.current().pid();
+        } catch (IOException | RuntimeException e) {
+            return true; // no /proc entry: reaped
         }
     }
 

@@ -93,6 +93,28 @@ class WrapperCriuTest {
     }
 
     @Test
+    void asAContainersInitItRestoresIntoANewPidNamespaceAgainAndAgain() throws Exception {
+        Path config = config("");
+        int last = 0;
+        for (int round = 1; round <= 3; round++) {
+            try (WrapperProcess w = WrapperProcess.startAsInit(config, "sh", "-c", COUNTER)) {
+                int before = last;
+                w.awaitOut(l -> l.startsWith("count ") && Integer.parseInt(l.substring(6)) > before + 3);
+                // The app starts above the wrapper's own thread ids, so its pid is free in the next namespace.
+                assertThat(w.appPid()).isEqualTo(Wrapper.APP_PID_FLOOR + 1);
+                if (round > 1) {
+                    assertThat(w.err).anyMatch(l -> l.contains("restored"));
+                    assertThat(firstCount(w.out)).isEqualTo(last + 1);
+                }
+                w.sigterm();
+                assertThat(w.awaitExit()).as("stderr: %s", w.err).isZero();
+                assertThat(w.err).anyMatch(l -> l.contains("checkpointed pid " + (Wrapper.APP_PID_FLOOR + 1)));
+                last = lastCount(w.out);
+            }
+        }
+    }
+
+    @Test
     void exitsWithTheAppsCodeAfterARestoreAndForgetsTheCheckpoint() throws Exception {
         Path stop = dir.resolve("stop");
         String app = "i=0; while [ ! -f " + stop + " ]; do i=$((i+1)); echo \"count $i\"; sleep 0.1; done; exit 7";

@@ -36,7 +36,21 @@ final class WrapperProcess implements AutoCloseable {
     }
 
     static WrapperProcess start(Path config, java.util.Map<String, String> env, String... command) {
-        List<String> args = new ArrayList<>(List.of(
+        return start(List.of(), config, env, command);
+    }
+
+    /**
+     * The wrapper as a container's init: pid 1 of a new pid namespace with its own /proc, session
+     * leader (as runc makes it), stdin opened inside, stdout and stderr pipes.
+     */
+    static WrapperProcess startAsInit(Path config, String... command) {
+        return start(List.of("unshare", "--pid", "--fork", "--mount-proc", "setsid", "sh", "-c", "exec \"$0\" \"$@\" < /dev/null"),
+                config, java.util.Map.of(), command);
+    }
+
+    private static WrapperProcess start(List<String> prefix, Path config, java.util.Map<String, String> env, String... command) {
+        List<String> args = new ArrayList<>(prefix);
+        args.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                 WrapperMain.class.getName(), "run", "--config", config.toString(), "--"));
@@ -79,9 +93,15 @@ final class WrapperProcess implements AutoCloseable {
         return lines.stream().filter(line).findFirst().orElseThrow();
     }
 
-    /** SIGTERM through the handle: {@link Process#destroy()} would also close our ends of the pipes. */
+    /**
+     * SIGTERM to the wrapper's JVM (the launched process itself, or its descendant under unshare),
+     * through a handle: {@link Process#destroy()} would also close our ends of the pipes.
+     */
     void sigterm() {
-        process.toHandle().destroy();
+        ProcessHandle wrapper = process.toHandle().descendants()
+                .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false))
+                .findFirst().orElse(process.toHandle());
+        wrapper.destroy();
     }
 
     int awaitExit() throws InterruptedException {
