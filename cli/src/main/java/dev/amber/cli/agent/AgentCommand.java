@@ -41,9 +41,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "agent", mixinStandardHelpOptions = true,
-        description = {"Run the node agent: index this node's checkpoint archives, apply the CheckpointPolicy,",
-            "export what it says, and serve the archives over an authenticated HTTP API.",
-            "With --policy-file it runs without a cluster (no orphans, no API authentication)."})
+        description = {"Run the node agent: keep this node's checkpoint archives within the CheckpointPolicy.",
+            "It indexes the archives, deletes and exports what the policy says, and serves them over an",
+            "authenticated HTTP API. With --policy-file it runs without a cluster (no orphans, no API access)."})
 public final class AgentCommand implements Callable<Integer> {
 
     @Option(names = "--dir", defaultValue = RetentionPolicy.DEFAULT_DIRECTORY, paramLabel = "DIR",
