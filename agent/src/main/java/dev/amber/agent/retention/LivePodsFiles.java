@@ -5,7 +5,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -29,7 +29,7 @@ public final class LivePodsFiles {
     public static LivePods read(Path file) throws IOException {
         List<HasMetadata> items;
         try (InputStream in = Files.newInputStream(file)) {
-            Object parsed = Serialization.unmarshal(in);
+            Object parsed = new KubernetesSerialization().unmarshal(in);
             if (parsed instanceof KubernetesList list) {
                 items = list.getItems();
             } else if (parsed instanceof io.fabric8.kubernetes.api.model.PodList pods) {

@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -271,7 +270,11 @@ class RetentionEngineTest {
 
     @SafeVarargs
     private static List<String> concat(List<String>... lists) {
-        return Arrays.stream(lists).flatMap(List::stream).toList();
+        List<String> out = new ArrayList<>();
+        for (List<String> list : lists) {
+            out.addAll(list);
+        }
+        return out;
     }
 
     private static String key(String spec) {
