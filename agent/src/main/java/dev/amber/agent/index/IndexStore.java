@@ -30,6 +30,7 @@ import java.util.Map;
  * is re-read on the next start.
  */
 public final class IndexStore implements AutoCloseable {
+    private static final org.slf4j.Logger LOGGER = org.slf4j.LoggerFactory.getLogger(IndexStore.class);
     private static final String SNAPSHOT = "index.snapshot";
     private static final String LOG = "index.log";
     private static final int FORMAT = 1;
@@ -53,12 +54,32 @@ public final class IndexStore implements AutoCloseable {
         }
         Map<String, ArchiveRecord> records = new LinkedHashMap<>();
         Path snapshot = stateDir.resolve(SNAPSHOT);
-        if (Files.exists(snapshot)) {
-            loadSnapshot(snapshot, records);
-        }
         Path logFile = stateDir.resolve(LOG);
-        if (Files.exists(logFile)) {
-            logRecords = replay(logFile, records, true);
+        try {
+            if (Files.exists(snapshot)) {
+                loadSnapshot(snapshot, records);
+            }
+            if (Files.exists(logFile)) {
+                Replay replay = replay(logFile, records);
+                logRecords = replay.records();
+                if (replay.goodBytes() < Files.size(logFile)) {
+                    // Cut the torn line off, or the next append would be glued to it.
+                    try (FileChannel ch = FileChannel.open(logFile, StandardOpenOption.WRITE)) {
+                        ch.truncate(replay.goodBytes());
+                        ch.force(true);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // The index is a cache of the directory: set a damaged one aside and rebuild from the archives.
+            LOGGER.warn("index in {} is damaged ({}); moving it aside and reading the directory again", stateDir, e.getMessage());
+            for (Path p : new Path[] {snapshot, logFile}) {
+                if (Files.exists(p)) {
+                    Files.move(p, p.resolveSibling(p.getFileName() + ".damaged"), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            records.clear();
+            logRecords = 0;
         }
         log = FileChannel.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         logOut = Channels.newOutputStream(log);
@@ -119,26 +140,33 @@ public final class IndexStore implements AutoCloseable {
         }
     }
 
-    private static long replay(Path file, Map<String, ArchiveRecord> records, boolean tolerateTornTail) throws IOException {
+    private record Replay(long records, long goodBytes) {}
+
+    /** Replays the log; a bad last line is a crash mid-append (never acknowledged) and ends the replay. */
+    private static Replay replay(Path file, Map<String, ArchiveRecord> records) throws IOException {
         long count = 0;
+        long good = 0;
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
             while ((line = in.readLine()) != null) {
+                long bytes = line.getBytes(StandardCharsets.UTF_8).length + 1L;
                 if (line.isEmpty()) {
+                    good += bytes;
                     continue;
                 }
                 try {
                     apply(line, records);
                     count++;
+                    good += bytes;
                 } catch (IOException | RuntimeException e) {
-                    if (tolerateTornTail && in.readLine() == null) {
-                        break; // a crash mid-append: the change was never acknowledged
+                    if (in.readLine() == null) {
+                        break;
                     }
                     throw new IOException("index " + file + " is corrupt at record " + (count + 1) + ": " + e.getMessage(), e);
                 }
             }
         }
-        return count;
+        return new Replay(count, Math.min(good, Files.size(file)));
     }
 
     /** A snapshot was renamed into place whole: one parser reads its records back to back. */

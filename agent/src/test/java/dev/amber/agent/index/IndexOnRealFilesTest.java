@@ -93,9 +93,23 @@ class IndexOnRealFilesTest {
         Files.writeString(state.resolve("index.log"), "{\"file\":\"checkpoint-half", StandardCharsets.UTF_8,
                 StandardOpenOption.APPEND);
 
-        var reloaded = new IndexStore(state).load();
+        IndexStore reopened = new IndexStore(state);
+        var reloaded = reopened.load();
         assertThat(reloaded).hasSize(2).doesNotContainKey(KubeletArchives.fileName("ns", "p0", "app", T));
         assertThat(reloaded.get(KubeletArchives.fileName("ns", "p1", "app", T.plusSeconds(1))).pod()).isEqualTo("p1");
+        // The torn line was cut off, so what is appended now is read back whole.
+        reopened.appendRemove(KubeletArchives.fileName("ns", "p1", "app", T.plusSeconds(1)));
+        reopened.close();
+        assertThat(new IndexStore(state).load()).hasSize(1);
+
+        // Damage in the middle of the log is no torn tail: the index is set aside and rebuilt from the directory.
+        Files.writeString(state.resolve("index.log"), "garbage\n{\"remove\":\"x\"}\n", StandardCharsets.UTF_8,
+                StandardOpenOption.APPEND);
+        assertThat(new IndexStore(state).load()).isEmpty();
+        assertThat(state.resolve("index.log.damaged")).exists();
+        try (ArchiveIndex index = ArchiveIndex.open(new IndexStore(state))) {
+            assertThat(new DirectoryScanner(new ArchiveFiles(dir), index, UnaryOperator.identity()).scan().read()).isEqualTo(3);
+        }
     }
 
     @Test
