@@ -100,6 +100,7 @@ public final class CheckpointReader {
         private long pagesBytes;
         private long rootfsDiffBytes;
         private long checkpointMtime;
+        private long metadataMtime;
         private boolean inCheckpoint;
         private boolean leftCheckpoint;
         private boolean sawRootfsDiff;
@@ -123,6 +124,7 @@ public final class CheckpointReader {
                 }
                 if (MetadataFiles.SMALL.contains(name) && entry.isRegularFile()) {
                     metadata.put(name, readSmall(entry, MAX_METADATA_BYTES));
+                    metadataMtime = Math.max(metadataMtime, entry.modifiedEpochSeconds());
                 } else if (name.equals(MetadataFiles.ROOTFS_DIFF)) {
                     sawRootfsDiff = true;
                     rootfsDiffBytes = entry.size();
@@ -248,8 +250,11 @@ public final class CheckpointReader {
         }
 
         Checkpoint finish() throws IOException {
+            // Engines that record no checkpoint time (Podman) wrote the images and the metadata files at
+            // that moment; the images' time is preferred, the metadata's serves reads that stop before them.
+            long writtenAt = checkpointMtime != 0 ? checkpointMtime : metadataMtime;
             ContainerInfo container = ContainerInfoParser.parse(metadata, source.path(),
-                    checkpointMtime == 0 ? null : Instant.ofEpochSecond(checkpointMtime));
+                    writtenAt == 0 ? null : Instant.ofEpochSecond(writtenAt));
             long archiveBytes = Files.isRegularFile(source.path()) ? Files.size(source.path()) : checkpointBytes + rootfsDiffBytes;
             ArchiveSizes sizes = new ArchiveSizes(archiveBytes, checkpointBytes, pagesBytes, rootfsDiffBytes);
 

@@ -51,6 +51,7 @@ public final class ContainerInfoParser {
         Engine engine = Engine.fromManagerAnnotation(annotations.get("io.container.manager"), containerdLayout);
 
         String name = Json.text(config, "name");
+        Map<String, String> labels = Json.stringMap(config.path("labels"));
         String pod = null;
         String namespace = null;
         String podUid = null;
@@ -65,6 +66,8 @@ public final class ContainerInfoParser {
                 namespace = annotations.get("io.kubernetes.pod.namespace");
                 podUid = annotations.get("io.kubernetes.pod.uid");
                 ip = annotations.get("io.kubernetes.cri-o.IP.0");
+                // CRI-O keeps the pod's labels as a JSON object in an annotation.
+                labels.putAll(Json.stringMap(parseEmbedded(annotations.get("io.kubernetes.cri-o.Labels"))));
                 if (created == null) {
                     created = Json.time(annotations.get("io.kubernetes.cri-o.Created"));
                 }
@@ -128,7 +131,7 @@ public final class ContainerInfoParser {
                 mac,
                 networks,
                 annotations,
-                Json.stringMap(config.path("labels")),
+                labels,
                 mounts(spec));
     }
 
