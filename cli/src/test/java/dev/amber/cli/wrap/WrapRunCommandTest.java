@@ -36,7 +36,7 @@ class WrapRunCommandTest {
         int exit = cli.execute("wrap", "run", "--config", config.toString(), "true");
 
         assertThat(exit).isEqualTo(1);
-        assertThat(err.toString().strip()).startsWith("amber run: config " + config + ": unknown key 'imagedir' (line 2)")
+        assertThat(err.toString().strip()).startsWith("amber wrap run: config " + config + ": unknown key 'imagedir' (line 2)")
                 .doesNotContain("\n");
     }
 }
