@@ -7,6 +7,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -16,10 +21,14 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class NodeStateServer implements AutoCloseable {
     private final SharedIndexInformer<Node> informer;
     private final NodeStateHttp http;
+    private final CompletionStage<Void> firstList;
+    private final String apiServer;
 
-    private NodeStateServer(SharedIndexInformer<Node> informer, NodeStateHttp http) {
+    private NodeStateServer(SharedIndexInformer<Node> informer, NodeStateHttp http, CompletionStage<Void> firstList, String apiServer) {
         this.informer = informer;
         this.http = http;
+        this.firstList = firstList;
+        this.apiServer = apiServer;
     }
 
     /** Starts watching Nodes and serving; returns at once. */
@@ -36,9 +45,47 @@ public final class NodeStateServer implements AutoCloseable {
         SharedIndexInformer<Node> nodes = client.nodes().runnableInformer(0);
         nodes.addEventHandler(states);
         informer.set(nodes);
-        nodes.start();
+        CompletionStage<Void> firstList = nodes.start();
         http.start();
-        return new NodeStateServer(nodes, http);
+        return new NodeStateServer(nodes, http, firstList, String.valueOf(client.getMasterUrl()));
+    }
+
+    /**
+     * Waits for the first list of Nodes; until then every answer is "unknown". Fails with the
+     * reason when the API server cannot be reached or refuses, so a misconfigured server stops
+     * with a clear message instead of answering "unknown" forever.
+     */
+    public void awaitFirstList(Duration timeout) {
+        try {
+            firstList.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("no Node list from " + apiServer + " within " + timeout.toSeconds() + " s");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new IllegalStateException("cannot list Nodes from " + apiServer + ": " + describe(cause), cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while listing Nodes");
+        }
+    }
+
+    /** The cause chain in one line; network errors often carry no message, only their type. */
+    static String describe(Throwable error) {
+        StringBuilder line = new StringBuilder();
+        for (Throwable t = error; t != null && line.length() < 300; t = t.getCause()) {
+            if (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+                continue;
+            }
+            if (!line.isEmpty()) {
+                line.append(": ");
+            }
+            line.append(t.getMessage() != null && !t.getMessage().isBlank()
+                    ? t.getMessage().lines().findFirst().orElse("") : t.getClass().getSimpleName());
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return line.toString();
     }
 
     public int port() {

@@ -31,9 +31,23 @@ class NodeStateServerTest {
     }
 
     @Test
+    void anUnreachableApiServerIsAClearFailure() {
+        var unreachable = new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+                .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl("https://127.0.0.1:1")
+                        .withRequestRetryBackoffLimit(0).build()).build();
+        try (unreachable; NodeStateServer server = NodeStateServer.start(unreachable, new InetSocketAddress("127.0.0.1", 0))) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> server.awaitFirstList(Duration.ofSeconds(20)))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("cannot list Nodes from https://127.0.0.1:1/: ")
+                    .hasMessageNotContaining("null");
+        }
+    }
+
+    @Test
     void servesEachNodesStateAndFollowsChanges() throws Exception {
         client.nodes().resource(new NodeBuilder().withNewMetadata().withName("worker-1").endMetadata().build()).create();
         try (NodeStateServer server = NodeStateServer.start(client, new InetSocketAddress("127.0.0.1", 0))) {
+            server.awaitFirstList(Duration.ofSeconds(10));
             await().atMost(Duration.ofSeconds(10)).until(() -> get(server, "/healthz").statusCode() == 200);
 
             HttpResponse<String> running = get(server, "/nodes/worker-1");

@@ -4,6 +4,7 @@ import dev.amber.nodestate.NodeStateServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -14,6 +15,9 @@ import picocli.CommandLine.Option;
             "(running, shutting-down or unknown) for `amber wrap run`; also /healthz and /metrics.",
             "Any number of replicas can run behind one Service."})
 public final class NodeStateServerCommand implements Callable<Integer> {
+
+    /** Long enough for an API server under load; short enough that a wrong config fails the pod visibly. */
+    private static final Duration FIRST_LIST_TIMEOUT = Duration.ofSeconds(30);
 
     @Option(names = "--listen", defaultValue = "0.0.0.0:8080", paramLabel = "HOST:PORT",
             description = "Address to serve on (default: ${DEFAULT-VALUE}).")
@@ -29,8 +33,17 @@ public final class NodeStateServerCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--listen must be HOST:PORT, not '" + listen + "'");
         }
         InetSocketAddress address = new InetSocketAddress(colon > 0 ? listen.substring(0, colon) : "0.0.0.0", port);
+        // The informer logs a failed first list with a stack trace; this command reports it in one line.
+        System.setProperty("org.slf4j.simpleLogger.log.io.fabric8.kubernetes.client.informers.impl.cache.Reflector", "off");
         KubernetesClient client = new KubernetesClientBuilder().build();
         NodeStateServer server = NodeStateServer.start(client, address);
+        try {
+            server.awaitFirstList(FIRST_LIST_TIMEOUT);
+        } catch (RuntimeException e) {
+            server.close();
+            client.close();
+            throw e;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
