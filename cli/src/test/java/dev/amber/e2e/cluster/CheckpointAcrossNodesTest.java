@@ -105,6 +105,21 @@ class CheckpointAcrossNodesTest {
                 .execute("show", archive.toString());
         assertThat(exit).as("amber show: %s", err).isZero();
         assertThat(out.toString()).contains(CONTAINER, namespace.name());
+
+        // The whole archive decodes: a real containerd (kubelet) archive, engine metadata and CRIU images.
+        StringWriter json = new StringWriter();
+        exit = AmberCommand.commandLine().setOut(new PrintWriter(json)).setErr(new PrintWriter(err))
+                .execute("inspect", "--all", "--format", "json", archive.toString());
+        assertThat(exit).as("amber inspect: %s", err).isZero();
+        var inspected = Serialization.unmarshal(json.toString(), List.class).getFirst();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> c = (Map<String, Object>) inspected;
+        assertThat(c).containsEntry("engine", "containerd").containsEntry("container_name", CONTAINER)
+                .containsEntry("pod", POD).containsEntry("namespace", namespace.name());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> root = (Map<String, Object>) c.get("process_tree");
+        assertThat(root).containsEntry("command", "sh");
+        assertThat((String) root.get("cmdline")).contains(COUNTER_SCRIPT.strip());
     }
 
     @Test
