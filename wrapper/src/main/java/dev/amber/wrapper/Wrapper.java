@@ -117,7 +117,10 @@ public final class Wrapper {
         return new Running(app, command);
     }
 
-    /** Fails the start unless the config allows a fresh start; the bad checkpoint is kept aside either way. */
+    /**
+     * Fails the start unless the config allows a fresh start. Failing leaves the checkpoint as it is,
+     * so a start after the cause is fixed restores it; a fresh start moves it aside for inspection.
+     */
     private void giveUpOnCheckpoint(WrapperException cause) {
         if (!config.freshStartOnRestoreFailure()) {
             throw new WrapperException(cause.getMessage()
