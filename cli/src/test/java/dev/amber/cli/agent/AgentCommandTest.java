@@ -2,10 +2,8 @@ package dev.amber.cli.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.amber.cli.AmberCommand;
+import dev.amber.cli.CliRun;
 import dev.amber.cli.retention.TarArchives;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -17,13 +15,8 @@ class AgentCommandTest {
     @TempDir Path dir;
     @TempDir Path work;
 
-    private record Run(int exit, String out, String err) {}
-
-    private Run amber(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = AmberCommand.commandLine(args).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private CliRun amber(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
@@ -36,7 +29,7 @@ class AgentCommandTest {
         Files.writeString(policy, "globalPolicy: {maxCheckpointsPerContainer: 1}\n");
         Path state = work.resolve("state");
 
-        Run first = amber("agent", "--once", "--listen", "none", "--dir", dir.toString(), "--state-dir", state.toString(),
+        CliRun first = amber("agent", "--once", "--listen", "none", "--dir", dir.toString(), "--state-dir", state.toString(),
                 "--policy-file", policy.toString());
         assertThat(first.exit()).as(first.err()).isZero();
         assertThat(first.out()).contains("indexed 3 archives (3 read, 0 unchanged").contains("deleted 2, kept 1");
@@ -44,7 +37,7 @@ class AgentCommandTest {
         assertThat(middle).doesNotExist();
         assertThat(newest).exists();
 
-        Run second = amber("agent", "--once", "--listen", "none", "--dir", dir.toString(), "--state-dir", state.toString(),
+        CliRun second = amber("agent", "--once", "--listen", "none", "--dir", dir.toString(), "--state-dir", state.toString(),
                 "--policy-file", policy.toString());
         assertThat(second.out()).contains("indexed 1 archives (0 read, 1 unchanged");
     }
@@ -53,10 +46,10 @@ class AgentCommandTest {
     void refusesToServeTokensInClearUnlessTold() throws Exception {
         Path policy = work.resolve("policy.yaml");
         Files.writeString(policy, "{}\n");
-        Run run = amber("agent", "--dir", dir.toString(), "--state-dir", work.resolve("s").toString(), "--policy-file", policy.toString());
+        CliRun run = amber("agent", "--dir", dir.toString(), "--state-dir", work.resolve("s").toString(), "--policy-file", policy.toString());
         assertThat(run.exit()).isNotZero();
         assertThat(run.err().strip()).doesNotContain("\n").contains("--tls-cert");
-        Run noNode = amber("agent", "--once", "--dir", dir.toString(), "--state-dir", work.resolve("s").toString(), "--node-name", "");
+        CliRun noNode = amber("agent", "--once", "--dir", dir.toString(), "--state-dir", work.resolve("s").toString(), "--node-name", "");
         assertThat(noNode.exit()).isNotZero();
         assertThat(noNode.err()).contains("NODE_NAME");
     }

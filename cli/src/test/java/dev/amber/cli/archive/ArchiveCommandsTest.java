@@ -1,5 +1,6 @@
 package dev.amber.cli.archive;
 
+import dev.amber.cli.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,7 +30,7 @@ class ArchiveCommandsTest {
     @Test
     void showPrintsATableWithTheContainer() throws Exception {
         CliRun r = CliRun.of("show", archive().toString());
-        assertThat(r.exitCode()).isZero();
+        assertThat(r.exit()).isZero();
         assertThat(r.out().lines().findFirst().orElseThrow()).startsWith("CONTAINER").contains("ENGINE", "CHKPT SIZE");
         assertThat(r.out()).contains("counter", "Podman", "10.88.0.5");
     }
@@ -37,7 +38,7 @@ class ArchiveCommandsTest {
     @Test
     void inspectJsonUsesCheckpointctlKeys() throws Exception {
         CliRun r = CliRun.of("inspect", "--all", "--format", "json", archive().toString());
-        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.exit()).as(r.err()).isZero();
         JsonNode c = r.json().get(0);
         assertThat(c.path("container_name").asText()).isEqualTo("counter");
         assertThat(c.path("engine").asText()).isEqualTo("Podman");
@@ -54,21 +55,21 @@ class ArchiveCommandsTest {
     @Test
     void inspectTreeShowsTheProcessTreeAndDeletedFiles() throws Exception {
         CliRun r = CliRun.of("inspect", "--ps-tree-cmd", "--files", archive().toString());
-        assertThat(r.exitCode()).isZero();
+        assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("└── [1]  sh", "[7]  memhog", "Command line: /memhog 64", "[REG 3]  /tmp/scratch (deleted)");
     }
 
     @Test
     void inspectRejectsAnUnknownPid() throws Exception {
         CliRun r = CliRun.of("inspect", "-p", "99", archive().toString());
-        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("no process with PID 99");
     }
 
     @Test
     void memparseSearchFindsTheTokenWithContext() throws Exception {
         CliRun r = CliRun.of("memparse", "--search", "TOKEN-abc", "--context", "2", "--format", "json", archive().toString());
-        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.exit()).as(r.err()).isZero();
         JsonNode m = r.json().get(0);
         assertThat(m.path("pid").asInt()).isEqualTo(7);
         assertThat(m.path("address").asText()).isEqualTo(String.format("%016x", 0x600000 + 100));
@@ -84,7 +85,7 @@ class ArchiveCommandsTest {
     @Test
     void memparseHexdumpCollapsesIdenticalRows() throws Exception {
         CliRun r = CliRun.of("memparse", "--pid", "7", archive().toString());
-        assertThat(r.exitCode()).isZero();
+        assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("0000000000600060  00 00 00 00 54 4f 4b 45 4e").contains("\n*\n");
     }
 
@@ -92,7 +93,7 @@ class ArchiveCommandsTest {
     void memparseOutputWritesTheFullDump(@TempDir Path out) throws Exception {
         Path file = out.resolve("dump.txt");
         CliRun r = CliRun.of("memparse", "--pid", "7", "--output", file.toString(), archive().toString());
-        assertThat(r.exitCode()).isZero();
+        assertThat(r.exit()).isZero();
         // 1 page of arguments + 2 pages of memory, 16 bytes a row, no collapsing, plus two header lines.
         assertThat(Files.readAllLines(file)).hasSize(3 * 4096 / 16 + 2);
     }
@@ -104,7 +105,7 @@ class ArchiveCommandsTest {
                 .process(new SyntheticCheckpoint.Process(1, 0, "sh", List.of("/bin/sh"), List.of(), new byte[10]))
                 .writeTar(dir.resolve("b.tar"), SyntheticCheckpoint.Compression.NONE);
         CliRun r = CliRun.of("diff", "--format", "json", a.toString(), b.toString());
-        assertThat(r.exitCode()).isZero();
+        assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("\"subject\" : \"[7]\"", "\"section\" : \"processes\"", "\"section\" : \"files\"");
         CliRun same = CliRun.of("diff", a.toString(), a.toString());
         assertThat(same.out()).startsWith("No differences");
@@ -122,7 +123,7 @@ class ArchiveCommandsTest {
                 .writeTar(kubelet.resolve("checkpoint-shop_team-a-web-2026-11-21T11:00:00Z.tar"), SyntheticCheckpoint.Compression.NONE);
         Files.writeString(kubelet.resolve("junk.tar"), "not a tar");
         CliRun r = CliRun.of("list", kubelet.toString());
-        assertThat(r.exitCode()).isZero();
+        assertThat(r.exit()).isZero();
         List<String> lines = r.out().lines().toList();
         assertThat(lines.get(0)).startsWith("NAMESPACE").contains("POD", "CONTAINER", "ENGINE", "SIZE");
         assertThat(lines.get(1)).contains("team-a", "shop", "web", "CRI-O", "2026-11-21T11:00:00Z");
@@ -138,7 +139,7 @@ class ArchiveCommandsTest {
         for (Path bad : List.of(Files.write(dir.resolve("junk.tar"), junk), Files.write(dir.resolve("empty.tar"), new byte[0]),
                 dir.resolve("missing.tar"))) {
             CliRun r = CliRun.of(command, bad.toString());
-            assertThat(r.exitCode()).isEqualTo(1);
+            assertThat(r.exit()).isEqualTo(1);
             assertThat(r.err().strip().lines()).as(r.err()).hasSize(1);
             assertThat(r.err()).startsWith("amber " + command + ": ").contains(bad.toString())
                     .doesNotContain("Exception").doesNotContain("\tat ");

@@ -1,5 +1,6 @@
 package dev.amber.cli.archive;
 
+import dev.amber.cli.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,7 +24,7 @@ class RealArchivesTest {
     void counterArchiveInEveryCompression(Compression compression) throws Exception {
         Path archive = PodmanCheckpoints.counterArchive(compression);
         CliRun r = CliRun.of("inspect", "--all", "--format", "json", archive.toString());
-        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.exit()).as(r.err()).isZero();
         JsonNode c = r.json().get(0);
         assertThat(c.path("engine").asText()).isEqualTo("Podman");
         assertThat(c.path("image").asText()).isEqualTo("localhost/amber-test/busybox:latest");
@@ -36,14 +37,14 @@ class RealArchivesTest {
         assertThat(c.path("checkpoint_size").path("memory_pages_size").asLong()).isPositive();
 
         CliRun show = CliRun.of("show", archive.toString());
-        assertThat(show.exitCode()).isZero();
+        assertThat(show.exit()).isZero();
         assertThat(show.out()).contains("Podman", "runc");
     }
 
     @Test
     void establishedAndListeningTcpSockets() throws Exception {
         CliRun r = CliRun.of("inspect", "--sockets", "--format", "json", PodmanCheckpoints.tcpArchive().toString());
-        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.exit()).as(r.err()).isZero();
         List<String> sockets = new ArrayList<>();
         for (JsonNode p : r.json().get(0).path("sockets")) {
             for (JsonNode s : p.path("open_sockets")) {
@@ -61,7 +62,7 @@ class RealArchivesTest {
     @Test
     void deletedOpenFileAndRootfsChanges() throws Exception {
         CliRun r = CliRun.of("inspect", "--files", "--rootfs-diff", "--format", "json", PodmanCheckpoints.filesArchive().toString());
-        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.exit()).as(r.err()).isZero();
         JsonNode c = r.json().get(0);
         assertThat(c.path("file_descriptors").findValues("open_files").stream().flatMap(n -> toList(n).stream())
                 .filter(f -> f.path("deleted").asBoolean()).map(f -> f.path("path").asText()))
@@ -79,7 +80,7 @@ class RealArchivesTest {
         String marker = "AMBER-SECRET-TOKEN-1234";
         Path archive = PodmanCheckpoints.memoryArchive(16, marker, Compression.ZSTD);
         CliRun r = CliRun.of("memparse", "--search", marker, "--format", "json", archive.toString());
-        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.json()).isNotEmpty();
         assertThat(r.json().get(0).path("match").asText()).isEqualTo(marker);
     }

@@ -6,31 +6,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.amber.archive.Engine;
 import dev.amber.archive.synthetic.SyntheticCheckpoint;
-import dev.amber.cli.AmberCommand;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.amber.cli.CliRun;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code amber image} as a user runs it, against OCI layouts on disk (no registry needed). */
 class ImageCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String out, String err) {}
-
-    private static Run amber(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = AmberCommand.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun amber(String... args) {
+        return CliRun.of(args);
     }
 
     private Path archive() throws Exception {
@@ -43,11 +32,11 @@ class ImageCommandTest {
         Path archive = archive();
         String ref = "oci-archive:" + dir.resolve("image.tar") + ":v1";
 
-        Run push = amber("image", "push", archive.toString(), ref);
+        CliRun push = amber("image", "push", archive.toString(), ref);
         assertThat(push.exit()).as(push.err()).isZero();
         assertThat(push.out().strip()).startsWith(ref + "@sha256:");
 
-        Run again = amber("image", "push", "--format", "json", "--annotation", "team=checkout", archive.toString(),
+        CliRun again = amber("image", "push", "--format", "json", "--annotation", "team=checkout", archive.toString(),
                 "oci-archive:" + dir.resolve("again.tar"));
         assertThat(again.exit()).as(again.err()).isZero();
         JsonNode pushed = new ObjectMapper().readTree(again.out());
@@ -57,7 +46,7 @@ class ImageCommandTest {
         assertThat(amber("image", "inspect", "--format", "json", "oci-archive:" + dir.resolve("again.tar")).out())
                 .contains("\"team\" : \"checkout\"");
 
-        Run inspect = amber("image", "inspect", "--format", "json", ref);
+        CliRun inspect = amber("image", "inspect", "--format", "json", ref);
         assertThat(inspect.exit()).as(inspect.err()).isZero();
         JsonNode json = new ObjectMapper().readTree(inspect.out());
         assertThat(json.path("container").asText()).isEqualTo("web");
@@ -66,10 +55,10 @@ class ImageCommandTest {
         assertThat(json.path("layer").path("size").asLong()).isEqualTo(Files.size(archive));
         assertThat(json.path("annotations").path("io.kubernetes.cri-o.annotations.checkpoint.name").asText()).isEqualTo("web");
 
-        Run table = amber("image", "inspect", ref);
+        CliRun table = amber("image", "inspect", ref);
         assertThat(table.out()).contains("Container").contains("web").contains("org.criu.checkpoint.pod.namespace");
 
-        Run pull = amber("image", "pull", ref, "--output", dir.resolve("back.tar").toString());
+        CliRun pull = amber("image", "pull", ref, "--output", dir.resolve("back.tar").toString());
         assertThat(pull.exit()).as(pull.err()).isZero();
         assertThat(Files.readAllBytes(dir.resolve("back.tar"))).isEqualTo(Files.readAllBytes(archive));
     }
@@ -91,7 +80,7 @@ class ImageCommandTest {
         String[] expected = {"no such file or directory", "not a checkpoint archive", "bad image reference",
             "cannot reach registry 127.0.0.1:" + port, "is not an OCI image layout"};
         for (int i = 0; i < cases.length; i++) {
-            Run run = amber(cases[i]);
+            CliRun run = amber(cases[i]);
             assertThat(run.exit()).as(String.join(" ", cases[i])).isEqualTo(1);
             assertThat(run.err().strip()).as(String.join(" ", cases[i])).contains(expected[i]).doesNotContain("\n").doesNotContain("Exception");
         }

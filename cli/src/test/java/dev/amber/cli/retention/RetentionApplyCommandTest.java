@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.amber.cli.AmberCommand;
+import dev.amber.cli.CliRun;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -20,13 +18,8 @@ class RetentionApplyCommandTest {
     @TempDir Path dir;
     @TempDir Path work;
 
-    private record Run(int exit, String out, String err) {}
-
-    private Run amber(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = AmberCommand.commandLine(args).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private CliRun amber(String... args) {
+        return CliRun.of(args);
     }
 
     private Path archive(String ns, String pod, String container, Instant time) throws Exception {
@@ -49,7 +42,7 @@ class RetentionApplyCommandTest {
         Files.writeString(dir.resolve(middle.getFileName() + ".keep"), "");
         Path policy = policy("globalPolicy: {maxCheckpointsPerContainer: 1}\n");
 
-        Run dry = amber("retention", "apply", "--dir", dir.toString(), "--policy", policy.toString(), "--dry-run", "--format", "json");
+        CliRun dry = amber("retention", "apply", "--dir", dir.toString(), "--policy", policy.toString(), "--dry-run", "--format", "json");
         assertThat(dry.exit()).as(dry.err()).isZero();
         JsonNode json = new ObjectMapper().readTree(dry.out());
         assertThat(json.path("deleted").findValuesAsText("path")).containsExactly(oldest.toString(), newest.toString());
@@ -57,7 +50,7 @@ class RetentionApplyCommandTest {
         assertThat(json.path("kept").findValuesAsText("path")).containsExactlyInAnyOrder(middle.toString(), other.toString());
         assertThat(List.of(oldest, middle, newest, other)).allMatch(Files::exists);
 
-        Run real = amber("retention", "apply", "--dir", dir.toString(), "--policy", policy.toString());
+        CliRun real = amber("retention", "apply", "--dir", dir.toString(), "--policy", policy.toString());
         assertThat(real.exit()).as(real.err()).isZero();
         assertThat(real.out()).contains("deleted", oldest.getFileName().toString(), "keep", "pinned");
         assertThat(oldest).doesNotExist();
@@ -78,7 +71,7 @@ class RetentionApplyCommandTest {
                 {"apiVersion":"v1","kind":"List","items":[
                  {"apiVersion":"v1","kind":"Pod","metadata":{"name":"web","namespace":"shop"},"spec":{"containers":[{"name":"app"}]}},
                  {"apiVersion":"v1","kind":"Namespace","metadata":{"name":"shop"}}]}""");
-        Run run = amber("retention", "apply", "--dir", dir.toString(), "--policy", policy.toString(), "--live-pods", live.toString());
+        CliRun run = amber("retention", "apply", "--dir", dir.toString(), "--policy", policy.toString(), "--live-pods", live.toString());
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out()).contains("orphan: pod shop/gone no longer exists");
         assertThat(gone).doesNotExist();
@@ -95,7 +88,7 @@ class RetentionApplyCommandTest {
                     globalPolicy: {maxCheckpointsPerContainer: 1}
                     export: {repository: %s/amber/cp, plainHttp: true}
                     """.formatted(registry.hostPort()));
-            Run run = amber("retention", "apply", "--dir", dir.toString(), "--policy", policy.toString(), "--format", "json");
+            CliRun run = amber("retention", "apply", "--dir", dir.toString(), "--policy", policy.toString(), "--format", "json");
             assertThat(run.exit()).as(run.err() + run.out()).isZero();
             JsonNode json = new ObjectMapper().readTree(run.out());
             assertThat(json.path("exported").findValuesAsText("path")).containsExactlyInAnyOrder(oldest.toString(), newest.toString());
@@ -110,7 +103,7 @@ class RetentionApplyCommandTest {
                 globalPolicy: {maxCheckpointsPerContainer: 1}
                 export: {repository: 127.0.0.1:9/amber/cp, plainHttp: true}
                 """);
-        Run down = amber("retention", "apply", "--dir", dir.toString(), "--policy", policy.toString());
+        CliRun down = amber("retention", "apply", "--dir", dir.toString(), "--policy", policy.toString());
         assertThat(down.exit()).isNotZero();
         assertThat(down.out()).contains("export failed").contains("awaiting-export");
         assertThat(newest).exists();
@@ -119,11 +112,11 @@ class RetentionApplyCommandTest {
 
     @Test
     void badInputIsOneLineAndNonZero() throws Exception {
-        Run bad = amber("retention", "apply", "--dir", dir.toString(), "--policy",
+        CliRun bad = amber("retention", "apply", "--dir", dir.toString(), "--policy",
                 policy("globalPolicy: {maxCheckpointsPerContainer: -1}\n").toString());
         assertThat(bad.exit()).isNotZero();
         assertThat(bad.err().strip()).doesNotContain("\n").contains("maxCheckpointsPerContainer must not be negative");
-        Run missing = amber("retention", "apply", "--dir", dir.resolve("nope").toString(), "--policy", work.resolve("x").toString());
+        CliRun missing = amber("retention", "apply", "--dir", dir.resolve("nope").toString(), "--policy", work.resolve("x").toString());
         assertThat(missing.exit()).isNotZero();
         assertThat(missing.err().strip()).doesNotContain("\n");
     }
