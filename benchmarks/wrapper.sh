@@ -2,7 +2,7 @@
 # Measures what docs/benchmarks.md reports for the wrapper (needs root and CRIU >= 4.2):
 #   start-up: time from launching `amber-wrap run -- date` to the wrapped command running
 #   checkpoint and restore of a process holding SIZE MiB of random memory, wrapped vs plain `criu`
-# Usage: wrapper/benchmark [SIZE_MIB...]   (default 256); builds the runtime first if missing.
+# Usage: benchmarks/wrapper.sh [SIZE_MIB...]   (default 256); builds the runtime first if missing.
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 runtime=$root/wrapper/target/amber-wrap
