@@ -165,8 +165,4 @@ public final class CriuImages {
         String name = "stats-dump";
         return raw.containsKey(name) ? image(name).first(StatsEntry.parser()) : null;
     }
-
-    public Map<String, byte[]> raw() {
-        return raw;
-    }
 }

@@ -33,7 +33,6 @@ public final class MemorySearch implements PageConsumer {
     private final int reach;
     private final List<Match> matches = new ArrayList<>();
     private final int limit;
-    private long bytesSearched;
 
     private byte[] window = new byte[0];
     private int windowLength;
@@ -68,10 +67,6 @@ public final class MemorySearch implements PageConsumer {
         return matches;
     }
 
-    public long bytesSearched() {
-        return bytesSearched;
-    }
-
     /** True once {@code limit} matches were found: the rest of memory need not be searched. */
     public boolean full() {
         return matches.size() >= limit;
@@ -84,7 +79,6 @@ public final class MemorySearch implements PageConsumer {
 
     @Override
     public void accept(int pid, long address, byte[] buffer, int offset, int length) {
-        bytesSearched += length;
         if (full()) {
             return;
         }

@@ -63,9 +63,9 @@ public final class PageFeeder {
     }
 
     private static void checkSize(int pid, PageMap map, long size) throws ArchiveException {
-        if (size < map.expectedPagesFileSize()) {
+        if (size < map.presentBytes()) {
             throw new ArchiveException("pages-" + map.pagesId() + ".img of process " + pid + " holds " + size
-                    + " bytes but its pagemap needs " + map.expectedPagesFileSize());
+                    + " bytes but its pagemap needs " + map.presentBytes());
         }
     }
 

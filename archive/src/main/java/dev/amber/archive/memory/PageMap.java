@@ -94,26 +94,4 @@ public final class PageMap {
         return totalPages * PAGE_SIZE;
     }
 
-    /** Bytes the pages file must hold for this map to be consistent. */
-    public long expectedPagesFileSize() {
-        return presentBytes();
-    }
-
-    /** The present run holding {@code address}, or null. */
-    public Run presentRunAt(long address) {
-        int lo = 0;
-        int hi = runs.size() - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            Run r = runs.get(mid);
-            if (Long.compareUnsigned(address, r.address) < 0) {
-                hi = mid - 1;
-            } else if (Long.compareUnsigned(address, r.end()) >= 0) {
-                lo = mid + 1;
-            } else {
-                return r.residence == Residence.PRESENT ? r : null;
-            }
-        }
-        return null;
-    }
 }

@@ -1,7 +1,6 @@
 package dev.amber.archive.synthetic;
 
 import com.github.luben.zstd.ZstdOutputStream;
-import com.google.protobuf.ByteString;
 import com.google.protobuf.MessageLite;
 import dev.amber.archive.Engine;
 import dev.amber.archive.criu.proto.CoreEntry;
@@ -56,7 +55,6 @@ public final class SyntheticCheckpoint {
     private String namespace = "default";
     private final List<Process> processes = new ArrayList<>();
     private final Map<String, byte[]> extra = new LinkedHashMap<>();
-    private boolean withTcp = true;
     private String checkpointedTime = "2026-11-20T11:00:00Z";
 
     /** The checkpoint time CRI-O and containerd record in config.dump (Podman records none). */
@@ -181,7 +179,7 @@ public final class SyntheticCheckpoint {
         List<FileEntry> files = new ArrayList<>();
         files.add(reg(1, "/"));
         files.add(reg(2, "/dev/null"));
-        files.add(reg(3, "/tmp/scratch (deleted)".replace(" (deleted)", "")));
+        files.add(reg(3, "/tmp/scratch")); // deleted while open: see remap-fpath below
         files.add(FileEntry.newBuilder().setType(4).setId(4).setIsk(InetSkEntry.newBuilder().setId(4).setIno(0x1234)
                 .setFamily(10).setType(1).setProto(6).setState(1).setSrcPort(8080).setDstPort(54321)
                 .addAllSrcAddr(List.of(0, 0, 0xffff0000, 0x0100007f))   // ::ffff:127.0.0.1
@@ -206,10 +204,8 @@ public final class SyntheticCheckpoint {
             fds.add(FdinfoEntry.newBuilder().setId(6).setType(2).setFd(1).build());
             if (p.ppid() != 0) {
                 fds.add(FdinfoEntry.newBuilder().setId(3).setType(1).setFd(3).build());
-                if (withTcp) {
-                    fds.add(FdinfoEntry.newBuilder().setId(4).setType(4).setFd(4).build());
-                    fds.add(FdinfoEntry.newBuilder().setId(5).setType(4).setFd(5).build());
-                }
+                fds.add(FdinfoEntry.newBuilder().setId(4).setType(4).setFd(4).build());
+                fds.add(FdinfoEntry.newBuilder().setId(5).setType(4).setFd(5).build());
             }
             img.put("fdinfo-" + p.pid() + ".img", image(0x56213732, fds));
             img.put("fs-" + p.pid() + ".img", image(0x51403912, List.of(FsEntry.newBuilder().setCwdId(1).setRootId(1).build())));
@@ -247,13 +243,11 @@ public final class SyntheticCheckpoint {
         img.put("pstree.img", image(0x50273030, pstree));
         img.put("remap-fpath.img", image(0x52583605 /* any magic: not checked by name */,
                 List.of(RemapFilePathEntry.newBuilder().setOrigId(3).setRemapId(30).setRemapType(1).build())));
-        if (withTcp) {
-            ByteArrayOutputStream tcp = new ByteArrayOutputStream();
-            tcp.write(image(0x51465506, List.of(TcpStreamEntry.newBuilder().setInqLen(5).setOutqLen(3).build())));
-            tcp.write("hello".getBytes(StandardCharsets.UTF_8)); // queued data follows the entry
-            tcp.write("abc".getBytes(StandardCharsets.UTF_8));
-            img.put("tcp-stream-1234.img", tcp.toByteArray());
-        }
+        ByteArrayOutputStream tcp = new ByteArrayOutputStream();
+        tcp.write(image(0x51465506, List.of(TcpStreamEntry.newBuilder().setInqLen(5).setOutqLen(3).build())));
+        tcp.write("hello".getBytes(StandardCharsets.UTF_8)); // queued data follows the entry
+        tcp.write("abc".getBytes(StandardCharsets.UTF_8));
+        img.put("tcp-stream-1234.img", tcp.toByteArray());
         Map<String, byte[]> out = new LinkedHashMap<>();
         img.forEach((k, v) -> out.put("checkpoint/" + k, v));
         return out;
@@ -309,9 +303,5 @@ public final class SyntheticCheckpoint {
             t.file("etc/hostname", "counter\n".getBytes(StandardCharsets.UTF_8));
         }
         return b.toByteArray();
-    }
-
-    static ByteString bytes(String s) {
-        return ByteString.copyFromUtf8(s);
     }
 }

@@ -9,7 +9,6 @@ import dev.amber.archive.model.OpenFile;
 import dev.amber.archive.model.ProcessNode;
 import dev.amber.archive.model.RootfsChange;
 import dev.amber.archive.model.SocketInfo;
-import dev.amber.cli.output.Bytes;
 import dev.amber.cli.output.JsonOutput;
 import java.util.List;
 import java.util.Map;
@@ -231,9 +230,5 @@ final class CheckpointJson {
         if (value != 0) {
             o.put(key, value);
         }
-    }
-
-    static String sizeText(long bytes) {
-        return Bytes.human(bytes);
     }
 }

@@ -28,10 +28,6 @@ public final class Tree {
         return this;
     }
 
-    public boolean hasChildren() {
-        return !children.isEmpty();
-    }
-
     public void print(PrintWriter out) {
         out.println(label);
         printChildren(out, "");
