@@ -6,6 +6,7 @@ import dev.amber.archive.Checkpoint;
 import dev.amber.archive.CheckpointReader;
 import dev.amber.archive.ReadPart;
 import dev.amber.cli.output.JsonOutput;
+import dev.amber.cli.output.OutputFormat;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -26,7 +27,7 @@ public final class DiffCommand implements Callable<Integer> {
     Path after;
 
     @Option(names = "--format", defaultValue = "table", description = "Output format: table or json (default: ${DEFAULT-VALUE}).")
-    ShowCommand.ShowFormat format;
+    OutputFormat format;
 
     @Spec
     CommandSpec spec;
@@ -39,7 +40,7 @@ public final class DiffCommand implements Callable<Integer> {
         Checkpoint b = CheckpointReader.read(after, parts);
         CheckpointDiff diff = CheckpointDiff.between(a, b);
         PrintWriter out = spec.commandLine().getOut();
-        if (format == ShowCommand.ShowFormat.json) {
+        if (format == OutputFormat.json) {
             ArrayNode changes = JsonOutput.MAPPER.createArrayNode();
             for (CheckpointDiff.Change c : diff.changes()) {
                 ObjectNode o = changes.addObject();

@@ -1,7 +1,6 @@
 package dev.amber.cli.archive;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.amber.archive.ArchiveException;
 import dev.amber.archive.Checkpoint;
 import dev.amber.archive.CheckpointReader;
 import dev.amber.cli.output.JsonOutput;
@@ -71,8 +70,8 @@ public final class InspectCommand implements Callable<Integer> {
         List<Checkpoint> checkpoints = new ArrayList<>();
         for (Path p : archives) {
             Checkpoint c = CheckpointReader.read(p, s.readParts());
-            if (s.pid() != null && (c.processTree() == null || c.processTree().find(s.pid()) == null)) {
-                throw new ArchiveException(p + ": no process with PID " + s.pid() + " (use `inspect --ps-tree` to view all PIDs)");
+            if (s.pid() != null) {
+                PidCheck.require(c, p, s.pid());
             }
             checkpoints.add(c);
         }

@@ -8,6 +8,7 @@ import dev.amber.archive.ReadPart;
 import dev.amber.archive.model.ContainerInfo;
 import dev.amber.cli.output.Bytes;
 import dev.amber.cli.output.JsonOutput;
+import dev.amber.cli.output.OutputFormat;
 import dev.amber.cli.output.Table;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -34,7 +35,7 @@ public final class ListCommand implements Callable<Integer> {
     List<Path> dirs = new ArrayList<>();
 
     @Option(names = "--format", defaultValue = "table", description = "Output format: table or json (default: ${DEFAULT-VALUE}).")
-    ShowCommand.ShowFormat format;
+    OutputFormat format;
 
     @Spec
     CommandSpec spec;
@@ -67,7 +68,7 @@ public final class ListCommand implements Callable<Integer> {
         rows.sort(Comparator.comparing((Row r) -> r.checkpoint.container().checkpointed(),
                 Comparator.nullsLast(Comparator.reverseOrder())));
         PrintWriter out = spec.commandLine().getOut();
-        if (format == ShowCommand.ShowFormat.json) {
+        if (format == OutputFormat.json) {
             ArrayNode all = JsonOutput.MAPPER.createArrayNode();
             for (Row r : rows) {
                 ContainerInfo i = r.checkpoint.container();

@@ -2,7 +2,6 @@ package dev.amber.cli.archive;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.amber.archive.ArchiveException;
 import dev.amber.archive.Checkpoint;
 import dev.amber.archive.CheckpointReader;
 import dev.amber.archive.ReadPart;
@@ -12,6 +11,7 @@ import dev.amber.archive.memory.PageMap;
 import dev.amber.archive.model.ProcessNode;
 import dev.amber.cli.output.Bytes;
 import dev.amber.cli.output.JsonOutput;
+import dev.amber.cli.output.OutputFormat;
 import dev.amber.cli.output.Progress;
 import dev.amber.cli.output.Table;
 import java.io.BufferedWriter;
@@ -56,7 +56,7 @@ public final class MemparseCommand implements Callable<Integer> {
     int limit;
 
     @Option(names = "--format", defaultValue = "table", description = "Output format: table or json (default: ${DEFAULT-VALUE}).")
-    ShowCommand.ShowFormat format;
+    OutputFormat format;
 
     @Spec
     CommandSpec spec;
@@ -91,7 +91,7 @@ public final class MemparseCommand implements Callable<Integer> {
     private void sizes(Path archive, PrintWriter out) throws IOException {
         Checkpoint c = CheckpointReader.read(archive, ReadPart.of(ReadPart.PROCESSES, ReadPart.MEMORY_MAPS));
         List<ProcessNode> processes = c.processTree().flatten().toList();
-        if (format == ShowCommand.ShowFormat.json) {
+        if (format == OutputFormat.json) {
             ArrayNode rows = JsonOutput.MAPPER.createArrayNode();
             for (ProcessNode p : processes) {
                 PageMap map = c.memoryMaps().get(p.pid());
@@ -132,11 +132,11 @@ public final class MemparseCommand implements Callable<Integer> {
             PageConsumer withProgress = new ProgressConsumer(searcher, progress);
             c = CheckpointReader.read(archive, ReadPart.of(ReadPart.PROCESSES), withProgress);
         }
-        if (pid != null && c.processTree().find(pid) == null) {
-            throw new ArchiveException(archive + ": no process with PID " + pid + " (use `inspect --ps-tree` to view all PIDs)");
+        if (pid != null) {
+            PidCheck.require(c, archive, pid);
         }
         String pattern = search != null ? search : searchRegex;
-        if (format == ShowCommand.ShowFormat.json) {
+        if (format == OutputFormat.json) {
             ArrayNode rows = JsonOutput.MAPPER.createArrayNode();
             for (MemorySearch.Match m : searcher.matches()) {
                 ObjectNode o = rows.addObject();
@@ -187,9 +187,7 @@ public final class MemparseCommand implements Callable<Integer> {
             try (Progress progress = new Progress("reading memory")) {
                 c = CheckpointReader.read(archive, ReadPart.of(ReadPart.PROCESSES), new ProgressConsumer(dump, progress));
             }
-            if (c.processTree().find(pid) == null) {
-                throw new ArchiveException(archive + ": no process with PID " + pid + " (use `inspect --ps-tree` to view all PIDs)");
-            }
+            PidCheck.require(c, archive, pid);
             dump.finish();
         } finally {
             if (file != null) {

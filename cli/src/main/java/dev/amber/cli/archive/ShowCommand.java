@@ -7,6 +7,7 @@ import dev.amber.archive.ReadPart;
 import dev.amber.archive.model.ContainerInfo;
 import dev.amber.cli.output.Bytes;
 import dev.amber.cli.output.JsonOutput;
+import dev.amber.cli.output.OutputFormat;
 import dev.amber.cli.output.Table;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -28,12 +29,10 @@ public final class ShowCommand implements Callable<Integer> {
     List<Path> archives;
 
     @Option(names = "--format", defaultValue = "table", description = "Output format: table or json (default: ${DEFAULT-VALUE}).")
-    ShowFormat format;
+    OutputFormat format;
 
     @Spec
     CommandSpec spec;
-
-    enum ShowFormat { table, json }
 
     @Override
     public Integer call() throws Exception {
@@ -42,7 +41,7 @@ public final class ShowCommand implements Callable<Integer> {
             checkpoints.add(CheckpointReader.read(p, ReadPart.of(ReadPart.SIZES)));
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (format == ShowFormat.json) {
+        if (format == OutputFormat.json) {
             ArrayNode all = JsonOutput.MAPPER.createArrayNode();
             checkpoints.forEach(c -> all.add(CheckpointJson.of(c, InspectSelection.none())));
             JsonOutput.print(out, all);
