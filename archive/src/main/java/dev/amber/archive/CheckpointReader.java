@@ -95,6 +95,8 @@ public final class CheckpointReader {
         private final List<RootfsChange> rootfsChanges = new ArrayList<>();
         private final PageFeeder feeder = new PageFeeder();
         private Path spillDir;
+        /** Open channels of pages files copied to {@link #spillDir} because they came before their pagemap. */
+        private final List<java.nio.channels.FileChannel> spilled = new ArrayList<>();
 
         private long checkpointBytes;
         private long pagesBytes;
@@ -136,7 +138,11 @@ public final class CheckpointReader {
             return !everythingRead();
         }
 
-        /** Without sizes to total, a pass may stop once the images and the wanted metadata are behind it. */
+        /**
+         * Without sizes to total, a pass may stop once the images and the wanted metadata are behind it.
+         * This assumes the {@code checkpoint/} entries are contiguous, as every engine's directory walk
+         * writes them.
+         */
         private boolean everythingRead() {
             if (parts.contains(ReadPart.SIZES)) {
                 return false;
@@ -202,11 +208,13 @@ public final class CheckpointReader {
                 if (spillDir == null) {
                     spillDir = Files.createTempDirectory("amber-pages-"); // owner-only on POSIX
                 }
-                Path spilled = spillDir.resolve(pagesId + ".img");
+                Path copy = spillDir.resolve(pagesId + ".img");
                 try (var in = entry.open()) {
-                    Files.copy(in, spilled);
+                    Files.copy(in, copy);
                 }
-                pagesById.put(pagesId, new SpilledFile(spilled));
+                var channel = java.nio.channels.FileChannel.open(copy, java.nio.file.StandardOpenOption.READ);
+                spilled.add(channel);
+                pagesById.put(pagesId, dev.amber.archive.source.RandomAccessData.of(channel, 0, channel.size()));
             }
         }
 
@@ -391,10 +399,8 @@ public final class CheckpointReader {
 
         @Override
         public void close() throws IOException {
-            for (var data : pagesById.values()) {
-                if (data instanceof SpilledFile s) {
-                    s.close();
-                }
+            for (var channel : spilled) {
+                channel.close();
             }
             if (spillDir != null) {
                 try (var files = Files.list(spillDir)) {
@@ -404,40 +410,6 @@ public final class CheckpointReader {
                 }
                 Files.deleteIfExists(spillDir);
             }
-        }
-    }
-
-    /** A pages file copied to private temporary storage because it came before its pagemap. */
-    private static final class SpilledFile implements dev.amber.archive.source.RandomAccessData, AutoCloseable {
-        private final java.nio.channels.FileChannel channel;
-
-        SpilledFile(Path path) throws IOException {
-            this.channel = java.nio.channels.FileChannel.open(path, java.nio.file.StandardOpenOption.READ);
-        }
-
-        @Override
-        public long size() {
-            try {
-                return channel.size();
-            } catch (IOException e) {
-                return 0;
-            }
-        }
-
-        @Override
-        public void read(long position, java.nio.ByteBuffer dst) throws IOException {
-            while (dst.hasRemaining()) {
-                int n = channel.read(dst, position);
-                if (n < 0) {
-                    throw new ArchiveException("spilled pages file is shorter than expected");
-                }
-                position += n;
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            channel.close();
         }
     }
 }

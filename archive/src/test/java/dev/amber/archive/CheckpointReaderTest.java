@@ -119,6 +119,39 @@ class CheckpointReaderTest {
         });
     }
 
+    @org.junit.jupiter.api.Test
+    void pagesThatStreamPastBeforeTheirPagemapAreSpilledAndStillRead() throws Exception {
+        // Engines write pagemap-N before pages-N; an archive in the other order must read the same.
+        var entries = SyntheticCheckpoint.standard(memory()).entries();
+        var reordered = new java.util.LinkedHashMap<String, byte[]>();
+        entries.forEach((name, data) -> {
+            if (!name.startsWith("checkpoint/")) {
+                reordered.put(name, data);
+            }
+        });
+        entries.forEach((name, data) -> {
+            if (name.startsWith("checkpoint/pages-")) {
+                reordered.put(name, data); // the checkpoint directory starts with the pages files
+            }
+        });
+        entries.forEach(reordered::putIfAbsent);
+        Path archive = dir.resolve("reordered.tar.zst");
+        try (var tar = new dev.amber.archive.synthetic.TarWriter(
+                new com.github.luben.zstd.ZstdOutputStream(java.nio.file.Files.newOutputStream(archive)))) {
+            for (var e : reordered.entrySet()) {
+                tar.file(e.getKey(), e.getValue());
+            }
+        }
+        MemorySearch search = MemorySearch.literal(MARKER, pid -> true, 0, 100);
+        Checkpoint c = CheckpointReader.read(archive, EnumSet.of(ReadPart.PROCESSES, ReadPart.COMMAND_LINES), search);
+
+        assertThat(search.matches()).extracting(MemorySearch.Match::address).containsExactly(0x600000L + 4096 - 10);
+        assertThat(c.processTree().children().get(0).commandLine()).containsExactly("/memhog", "64");
+        try (var left = java.nio.file.Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            assertThat(left.map(f -> f.getFileName().toString())).noneMatch(n -> n.startsWith("amber-pages-"));
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Storage.class)
     void metadataOnlyReadStillSeesEngineMetadata(Storage storage) throws Exception {

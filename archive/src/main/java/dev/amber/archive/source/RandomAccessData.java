@@ -9,4 +9,9 @@ public interface RandomAccessData {
 
     /** Fills {@code dst} completely from {@code position} of this entry. */
     void read(long position, ByteBuffer dst) throws IOException;
+
+    /** {@code size} bytes of {@code channel} from {@code offset}, read with positioned reads. */
+    static RandomAccessData of(java.nio.channels.FileChannel channel, long offset, long size) {
+        return new ChannelSlice(channel, offset, size);
+    }
 }
