@@ -60,10 +60,9 @@ public final class CompositeConsumer implements PageConsumer {
                 continue;
             }
             for (AddressRange w : wanted) {
-                long s = Math.max(w.start(), address);
-                long e = Math.min(w.end(), end);
-                if (s < e) {
-                    c.accept(pid, s, buffer, offset + (int) (s - address), (int) (e - s));
+                AddressRange part = w.clip(address, end);
+                if (part != null) {
+                    c.accept(pid, part.start(), buffer, offset + (int) (part.start() - address), (int) part.length());
                 }
             }
         }

@@ -76,10 +76,9 @@ public final class PageFeeder {
         }
         java.util.ArrayList<AddressRange> parts = new java.util.ArrayList<>();
         for (AddressRange w : wanted) {
-            long s = Math.max(w.start(), run.address());
-            long e = Math.min(w.end(), run.end());
-            if (s < e) {
-                parts.add(new AddressRange(s, e));
+            AddressRange part = w.clip(run.address(), run.end());
+            if (part != null) {
+                parts.add(part);
             }
         }
         parts.sort(java.util.Comparator.comparingLong(AddressRange::start));

@@ -45,11 +45,11 @@ public final class RangeCapture implements PageConsumer {
     public void accept(int pid, long address, byte[] buffer, int offset, int length) {
         long end = address + length;
         for (AddressRange r : wanted.getOrDefault(pid, List.of())) {
-            long s = Math.max(r.start(), address);
-            long e = Math.min(r.end(), end);
-            if (s < e) {
+            AddressRange part = r.clip(address, end);
+            if (part != null) {
                 byte[] dst = captured.get(new AddressRangeKey(pid, r));
-                System.arraycopy(buffer, offset + (int) (s - address), dst, (int) (s - r.start()), (int) (e - s));
+                System.arraycopy(buffer, offset + (int) (part.start() - address), dst, (int) (part.start() - r.start()),
+                        (int) part.length());
             }
         }
     }
