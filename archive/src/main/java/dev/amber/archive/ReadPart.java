@@ -19,7 +19,7 @@ public enum ReadPart {
 
     public static Set<ReadPart> of(ReadPart... parts) {
         Set<ReadPart> set = EnumSet.noneOf(ReadPart.class);
-        set.addAll(Set.of(parts));
+        java.util.Collections.addAll(set, parts); // Set.of would throw on a part named twice
         return set;
     }
 
