@@ -14,6 +14,7 @@ import dev.amber.agent.node.AgentConfig;
 import dev.amber.agent.node.NodeAgent;
 import dev.amber.api.v1alpha1.CheckpointPolicy;
 import dev.amber.api.v1alpha1.NodeRetentionStatus;
+import dev.amber.testkit.cluster.CustomResourceDefinitions;
 import dev.amber.testkit.cluster.LocalCluster;
 import dev.amber.testkit.cluster.LocalClusterExtension;
 import dev.amber.testkit.cluster.TestNamespace;
@@ -27,7 +28,6 @@ import dev.amber.agent.kubelet.DirectKubeletTransport;
 import dev.amber.agent.kubelet.KubeletCheckpointException;
 import java.net.URI;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.FileInputStream;
 import dev.amber.agent.testing.KubeletArchives;
 import java.time.Instant;
 import java.util.function.UnaryOperator;
@@ -71,9 +71,7 @@ class AgentOnClusterTest {
     @Test
     void indexesKubeletCheckpointsAndEnforcesThePolicyIncludingOrphans(KubernetesClient client, TestNamespace namespace)
             throws Exception {
-        try (FileInputStream crd = new FileInputStream("../deploy/crds/checkpointpolicies.amber.dev-v1.yml")) {
-            client.load(crd).serverSideApply();
-        }
+        CustomResourceDefinitions.install(client, "checkpointpolicies.amber.dev-v1.yml");
         String policyName = "agent-test-" + namespace.name();
         CheckpointPolicy policy = io.fabric8.kubernetes.client.utils.Serialization.unmarshal("""
                 apiVersion: amber.dev/v1alpha1
