@@ -18,24 +18,35 @@ import java.util.Optional;
  * Finds credentials in the auth files Podman, Skopeo, Buildah and Docker write, in the order
  * containers/image reads them: an explicit {@code --authfile} alone when given; otherwise
  * {@code $REGISTRY_AUTH_FILE}, {@code $XDG_RUNTIME_DIR/containers/auth.json},
- * {@code ~/.config/containers/auth.json}, {@code ~/.docker/config.json}. Within a file the most specific
- * key wins: {@code host/repo/path}, then its parent paths, then {@code host}, then Docker's URL forms.
- * Credential helpers ({@code credHelpers}, {@code credsStore}) are not run.
+ * {@code ~/.config/containers/auth.json}, {@code ~/.docker/config.json}.
+ *
+ * <p>Within a file, as Docker documents it: a {@code credHelpers} entry for the registry's host wins,
+ * then the {@code credsStore} default helper, then {@code auths}; a file that names a helper for the
+ * registry leaves {@code auths} aside. In {@code auths} the most specific key wins: {@code host/repo/path},
+ * then its parent paths, then {@code host}, then Docker's URL forms; an entry's {@code identitytoken}
+ * comes before its user and password, as in Docker. A helper that has nothing for the registry sends the
+ * search on to the next file (containers/image's rule; Docker reads only one file), and when no file has
+ * anything the registry is tried anonymously.
  */
 public final class AuthFiles {
     private final List<Path> files;
     private final boolean explicit;
+    private final Map<String, String> env;
 
-    /** @param explicit the user named the file: a missing file is then an error, not a skipped entry */
-    public AuthFiles(List<Path> files, boolean explicit) {
+    /**
+     * @param explicit the user named the file: a missing file is then an error, not a skipped entry
+     * @param env the environment credential helpers run with ({@code PATH} finds them)
+     */
+    public AuthFiles(List<Path> files, boolean explicit, Map<String, String> env) {
         this.files = List.copyOf(files);
         this.explicit = explicit;
+        this.env = Map.copyOf(env);
     }
 
     /** The standard search list, or just {@code explicit} when the user named a file. */
     public static AuthFiles standard(Path explicit, Map<String, String> env) {
         if (explicit != null) {
-            return new AuthFiles(List.of(explicit), true);
+            return new AuthFiles(List.of(explicit), true, env);
         }
         List<Path> files = new ArrayList<>();
         if (env.get("REGISTRY_AUTH_FILE") != null && !env.get("REGISTRY_AUTH_FILE").isBlank()) {
@@ -49,7 +60,7 @@ public final class AuthFiles {
             files.add(Path.of(home, ".config", "containers", "auth.json"));
             files.add(Path.of(home, ".docker", "config.json"));
         }
-        return new AuthFiles(files, false);
+        return new AuthFiles(files, false, env);
     }
 
     public List<Path> files() {
@@ -68,7 +79,16 @@ public final class AuthFiles {
                 }
                 continue;
             }
-            JsonNode auths = read(file).path("auths");
+            JsonNode config = read(file);
+            CredentialHelper helper = helperFor(config, ref.registry(), file);
+            if (helper != null) {
+                Optional<Credentials> found = helper.get(helperServerAddress(ref.registry()), env);
+                if (found.isPresent()) {
+                    return found;
+                }
+                continue;
+            }
+            JsonNode auths = config.path("auths");
             for (String key : candidateKeys(ref)) {
                 JsonNode entry = auths.get(key);
                 if (entry != null && entry.isObject()) {
@@ -81,6 +101,33 @@ public final class AuthFiles {
         }
         return Optional.empty();
     }
+
+    /** The file's {@code credHelpers} entry for the registry, else its {@code credsStore}, else null. */
+    static CredentialHelper helperFor(JsonNode config, String registry, Path file) throws ImageException {
+        JsonNode helpers = config.path("credHelpers");
+        for (String key : helperKeys(registry)) {
+            JsonNode name = helpers.get(key);
+            if (name != null && name.isTextual() && !name.asText().isBlank()) {
+                return new CredentialHelper(name.asText().strip(), "credHelpers \"" + key + "\" in " + file);
+            }
+        }
+        JsonNode store = config.get("credsStore");
+        if (store != null && store.isTextual() && !store.asText().isBlank()) {
+            return new CredentialHelper(store.asText().strip(), "credsStore in " + file);
+        }
+        return null;
+    }
+
+    private static List<String> helperKeys(String registry) {
+        return registry.equals("docker.io") ? List.of("docker.io", "index.docker.io", DOCKER_HUB_SERVER) : List.of(registry);
+    }
+
+    /** What a helper is asked for: the registry's host[:port], or for Docker Hub the URL {@code docker login} stores it under. */
+    static String helperServerAddress(String registry) {
+        return registry.equals("docker.io") ? DOCKER_HUB_SERVER : registry;
+    }
+
+    private static final String DOCKER_HUB_SERVER = "https://index.docker.io/v1/";
 
     /** Keys to try, most specific first. */
     static List<String> candidateKeys(ImageReference ref) {
@@ -122,6 +169,10 @@ public final class AuthFiles {
     }
 
     private static Credentials decode(JsonNode entry, Path file, String key) throws ImageException {
+        String identityToken = entry.path("identitytoken").asText("");
+        if (!identityToken.isEmpty()) {
+            return Credentials.identityToken(identityToken, file.toString());
+        }
         String auth = entry.path("auth").asText("");
         if (!auth.isEmpty()) {
             String plain;
@@ -134,10 +185,10 @@ public final class AuthFiles {
             if (colon < 0) {
                 throw new ImageException("auth file " + file + ": entry '" + key + "' is not user:password");
             }
-            return new Credentials(plain.substring(0, colon), plain.substring(colon + 1), file.toString());
+            return Credentials.basic(plain.substring(0, colon), plain.substring(colon + 1), file.toString());
         }
         if (entry.hasNonNull("username") && entry.hasNonNull("password")) {
-            return new Credentials(entry.get("username").asText(), entry.get("password").asText(), file.toString());
+            return Credentials.basic(entry.get("username").asText(), entry.get("password").asText(), file.toString());
         }
         return null;
     }

@@ -26,12 +26,19 @@ import javax.net.ssl.SSLException;
  * gets 401 is answered by its {@code WWW-Authenticate} challenge (a bearer token fetched from the realm,
  * with the auth file's credentials if any, or Basic credentials) and sent once more. Tokens are kept per
  * scope, so a push fetches one pull-and-push token and reuses it for every chunk.
+ *
+ * <p>Credentials are looked up at the first challenge, not before: a registry that serves anonymously
+ * never runs a credential helper. An identity token (from a helper's {@code <token>} answer or an auth
+ * file's {@code identitytoken}) is traded as Docker trades it: the OAuth2 refresh-token grant, a form
+ * {@code POST} to the realm with {@code grant_type=refresh_token}, {@code refresh_token}, {@code service},
+ * {@code scope} and {@code client_id}; user-and-password credentials use the token service's {@code GET}
+ * with Basic authentication, as Docker does when it has no refresh token.
  */
 final class RegistryHttp {
     private final HttpClient client;
     private final ImageReference ref;
     private final URI base;
-    private final Optional<Credentials> credentials;
+    private Optional<Credentials> credentials; // null until the first challenge asks for them
     private final AuthFiles authFiles;
     private final Duration timeout;
     private final Map<String, String> tokensByScope = new HashMap<>();
@@ -41,7 +48,6 @@ final class RegistryHttp {
         this.client = client;
         this.ref = ref;
         this.authFiles = authFiles;
-        this.credentials = authFiles.lookup(ref);
         this.timeout = options.timeout();
         String host = ref.registry().equals("docker.io") ? "registry-1.docker.io" : ref.registry();
         this.base = URI.create((options.insecure() ? "http://" : "https://") + host);
@@ -104,9 +110,21 @@ final class RegistryHttp {
         return retried;
     }
 
+    private Optional<Credentials> credentials() throws ImageException {
+        if (credentials == null) {
+            credentials = authFiles.lookup(ref);
+        }
+        return credentials;
+    }
+
     private String authorize(AuthChallenge challenge, String action) throws ImageException {
         if (challenge.isBasic()) {
-            return credentials.orElseThrow(() -> noCredentials(action)).basicHeader();
+            Credentials c = credentials().orElseThrow(() -> noCredentials(action));
+            if (c.isIdentityToken()) {
+                throw new ImageException("registry " + registry() + " asks for Basic authentication, which " + c.describe()
+                        + " cannot answer: an identity token only buys bearer tokens");
+            }
+            return c.basicHeader();
         }
         if (!challenge.isBearer()) {
             throw new ImageException("registry " + registry() + " asks for unsupported authentication '" + challenge.scheme() + "'");
@@ -126,18 +144,34 @@ final class RegistryHttp {
         if (realm == null || realm.isBlank()) {
             throw new ImageException("registry " + registry() + " sent a bearer challenge without a realm");
         }
-        StringBuilder query = new StringBuilder();
-        for (String name : new String[] {"service", "scope"}) {
-            String value = challenge.params().get(name);
-            if (value != null && !value.isEmpty()) {
-                query.append(query.isEmpty() ? "" : "&").append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
-            }
+        Optional<Credentials> credentials = credentials();
+        HttpRequest request;
+        URI uri;
+        if (credentials.isPresent() && credentials.get().isIdentityToken()) {
+            uri = URI.create(realm);
+            Map<String, String> form = new java.util.LinkedHashMap<>();
+            form.put("grant_type", "refresh_token");
+            form.put("refresh_token", credentials.get().identityToken());
+            form.put("service", challenge.params().get("service"));
+            form.put("scope", challenge.params().get("scope"));
+            form.put("client_id", OAUTH_CLIENT_ID);
+            request = request(uri).header("Accept", "application/json").header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(formEncode(form))).build();
+        } else {
+            Map<String, String> query = new java.util.LinkedHashMap<>();
+            query.put("service", challenge.params().get("service"));
+            query.put("scope", challenge.params().get("scope"));
+            String encoded = formEncode(query);
+            uri = URI.create(realm + (encoded.isEmpty() ? "" : (realm.contains("?") ? "&" : "?") + encoded));
+            HttpRequest.Builder builder = request(uri).header("Accept", "application/json").GET();
+            credentials.ifPresent(c -> builder.header("Authorization", c.basicHeader()));
+            request = builder.build();
         }
-        URI uri = URI.create(realm + (query.isEmpty() ? "" : (realm.contains("?") ? "&" : "?") + query));
-        HttpRequest.Builder builder = request(uri).header("Accept", "application/json").GET();
-        credentials.ifPresent(c -> builder.header("Authorization", c.basicHeader()));
-        HttpResponse<byte[]> response = exchange(builder.build(), HttpResponse.BodyHandlers.ofByteArray(), "token request for " + action);
-        if (response.statusCode() == 401 || response.statusCode() == 403) {
+        HttpResponse<byte[]> response = exchange(request, HttpResponse.BodyHandlers.ofByteArray(), "token request for " + action);
+        // OAuth2 answers a refused refresh token with 400 invalid_grant; the Basic flow with 401 or 403.
+        boolean refusedAnswer = response.statusCode() == 401 || response.statusCode() == 403
+                || (response.statusCode() == 400 && credentials.isPresent() && credentials.get().isIdentityToken());
+        if (refusedAnswer) {
             throw credentials.isPresent() ? refused(action) : noCredentials(action);
         }
         if (response.statusCode() != 200) {
@@ -151,10 +185,23 @@ final class RegistryHttp {
         return token;
     }
 
+    /** Docker's OAuth2 requests say {@code client_id=docker}; the spec asks each client to name itself. */
+    static final String OAUTH_CLIENT_ID = "amber";
+
+    private static String formEncode(Map<String, String> fields) {
+        StringBuilder out = new StringBuilder();
+        fields.forEach((name, value) -> {
+            if (value != null && !value.isEmpty()) {
+                out.append(out.isEmpty() ? "" : "&").append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+            }
+        });
+        return out.toString();
+    }
+
     private ImageException refused(String action) {
-        return credentials
-                .<ImageException>map(c -> new ImageException("registry " + registry() + " refused the credentials of '" + c.username()
-                        + "' (from " + c.source() + ") for " + action + " of " + ref.repository()))
+        return (credentials == null ? Optional.<Credentials>empty() : credentials)
+                .<ImageException>map(c -> new ImageException("registry " + registry() + " refused " + c.describe()
+                        + " for " + action + " of " + ref.repository()))
                 .orElseGet(() -> noCredentials(action));
     }
 

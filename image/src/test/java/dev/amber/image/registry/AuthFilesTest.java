@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,7 +78,97 @@ class AuthFilesTest {
     }
 
     @Test
-    void credentialsNeverPrintTheirPassword() {
-        assertThat(new Credentials("u", "s3cret", "f").toString()).doesNotContain("s3cret");
+    void credentialsNeverPrintTheirSecret() {
+        assertThat(Credentials.basic("u", "s3cret", "f").toString()).doesNotContain("s3cret");
+        assertThat(Credentials.identityToken("t0ken", "f").toString()).doesNotContain("t0ken");
+    }
+
+    @Test
+    void aCredHelpersEntryWinsOverCredsStoreWhichWinsOverAuths() throws Exception {
+        Path bin = home.resolve("bin");
+        HelperScripts.answering(bin, "per-host", Map.of("reg.example:5000", List.of("from-cred-helpers", "p1")));
+        HelperScripts.answering(bin, "store", Map.of("reg.example:5000", List.of("from-store", "p2"),
+                "other.example", List.of("store-other", "p3")));
+        Path file = write(home.resolve(".docker/config.json"), """
+                {"auths": {"reg.example:5000": {"auth": "%s"}, "other.example": {"auth": "%s"}},
+                 "credsStore": "store",
+                 "credHelpers": {"reg.example:5000": "per-host"}}""".formatted(auth("from-auths", "a"), auth("from-auths", "b")));
+        AuthFiles files = new AuthFiles(List.of(file), false, HelperScripts.env(bin));
+
+        Credentials perHost = files.lookup(ImageReference.parse("reg.example:5000/team/app")).orElseThrow();
+        assertThat(perHost.username()).isEqualTo("from-cred-helpers");
+        assertThat(perHost.password()).isEqualTo("p1");
+        assertThat(perHost.source()).isEqualTo("credential helper docker-credential-per-host");
+        assertThat(files.lookup(ImageReference.parse("other.example/x")).orElseThrow().username()).isEqualTo("store-other");
+        // The helpers were asked with the registry's host[:port] on stdin, nothing more.
+        assertThat(HelperScripts.asked(bin, "per-host")).containsExactly("reg.example:5000");
+        assertThat(HelperScripts.asked(bin, "store")).containsExactly("other.example");
+    }
+
+    @Test
+    void aTokenUserNameMeansTheSecretIsAnIdentityToken() throws Exception {
+        Path bin = home.resolve("bin");
+        HelperScripts.answering(bin, "ecr-ish", Map.of("reg.example", List.of("<token>", "refresh-me")));
+        Path file = write(home.resolve("config.json"), """
+                {"credHelpers": {"reg.example": "ecr-ish"}}""");
+        Credentials c = new AuthFiles(List.of(file), true, HelperScripts.env(bin)).lookup(ImageReference.parse("reg.example/x")).orElseThrow();
+        assertThat(c.isIdentityToken()).isTrue();
+        assertThat(c.identityToken()).isEqualTo("refresh-me");
+        assertThat(c.basicHeader()).isNull();
+    }
+
+    @Test
+    void anAuthsIdentityTokenComesBeforeItsUserAndPassword() throws Exception {
+        Path file = write(home.resolve("config.json"), """
+                {"auths": {"reg.example": {"auth": "%s", "identitytoken": "idt"}}}""".formatted(auth("u", "p")));
+        Credentials c = AuthFiles.standard(file, Map.of()).lookup(ImageReference.parse("reg.example/x")).orElseThrow();
+        assertThat(c.identityToken()).isEqualTo("idt");
+    }
+
+    @Test
+    void aHelperWithoutCredentialsSendsTheSearchToTheNextFileAndThenToAnonymous() throws Exception {
+        Path bin = home.resolve("bin");
+        HelperScripts.answering(bin, "empty", Map.of());
+        Path runtime = home.resolve("run");
+        write(runtime.resolve("containers/auth.json"), """
+                {"credHelpers": {"reg.example": "empty"}, "auths": {"reg.example": {"auth": "%s"}}}""".formatted(auth("skipped", "x")));
+        write(home.resolve(".docker/config.json"), """
+                {"auths": {"reg.example": {"auth": "%s"}}}""".formatted(auth("next-file", "y")));
+        Map<String, String> env = new java.util.HashMap<>(HelperScripts.env(bin));
+        env.put("HOME", home.toString());
+        env.put("XDG_RUNTIME_DIR", runtime.toString());
+        AuthFiles files = AuthFiles.standard(null, env);
+        // The helper's file leaves its own auths aside (Docker's rule); the next file answers.
+        assertThat(files.lookup(ImageReference.parse("reg.example/x")).orElseThrow().username()).isEqualTo("next-file");
+        assertThat(HelperScripts.asked(bin, "empty")).containsExactly("reg.example");
+
+        Path alone = write(home.resolve("alone.json"), """
+                {"credsStore": "empty", "auths": {"reg.example": {"auth": "%s"}}}""".formatted(auth("ignored", "z")));
+        assertThat(AuthFiles.standard(alone, env).lookup(ImageReference.parse("reg.example/x"))).isEmpty();
+    }
+
+    @Test
+    void dockerHubIsAskedForUnderTheUrlDockerLoginStoresItUnder() throws Exception {
+        Path bin = home.resolve("bin");
+        HelperScripts.answering(bin, "hub", Map.of("https://index.docker.io/v1/", List.of("hub-user", "h")));
+        Path file = write(home.resolve("config.json"), """
+                {"credsStore": "hub"}""");
+        assertThat(AuthFiles.standard(file, HelperScripts.env(bin)).lookup(ImageReference.parse("library/busybox")).orElseThrow().username())
+                .isEqualTo("hub-user");
+    }
+
+    @Test
+    void aMissingOrFailingHelperIsAOneLineErrorNamingIt() throws Exception {
+        Path bin = home.resolve("bin");
+        HelperScripts.failing(bin, "broken", "error getting credentials - keychain locked");
+        Path file = write(home.resolve("config.json"), """
+                {"credHelpers": {"reg.example": "absent", "broken.example": "broken"}}""");
+        AuthFiles files = AuthFiles.standard(file, HelperScripts.env(bin));
+        assertThatThrownBy(() -> files.lookup(ImageReference.parse("reg.example/x")))
+                .hasMessage("credential helper docker-credential-absent (credHelpers \"reg.example\" in " + file
+                        + ") is not on PATH; install it or remove it from the auth file");
+        assertThatThrownBy(() -> files.lookup(ImageReference.parse("broken.example/x")))
+                .hasMessage("credential helper docker-credential-broken (credHelpers \"broken.example\" in " + file
+                        + ") failed for broken.example (exit 1): error getting credentials - keychain locked");
     }
 }

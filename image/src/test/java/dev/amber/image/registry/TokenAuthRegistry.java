@@ -32,11 +32,14 @@ import java.util.stream.Stream;
  * Debian's docker-registry with token authentication, as registries on the internet run it: it answers
  * 401 with a {@code Bearer realm=...,service=...,scope=...} challenge and accepts only JWTs signed by
  * the key its {@code rootcertbundle} names. The token service is a small JDK HTTP server here that
- * checks Basic credentials and signs tokens for the requested scope; the registry side is the real one.
+ * checks Basic credentials ({@code GET}) or a refresh token (the OAuth2 {@code POST} grant) and signs
+ * tokens for the requested scope; the registry side is the real one.
  */
 final class TokenAuthRegistry implements AutoCloseable {
     static final String USER = "amber";
     static final String PASSWORD = "s3cret-pass";
+    /** The identity token the token service accepts in the OAuth2 refresh-token grant. */
+    static final String REFRESH_TOKEN = "amber-refresh-token-1";
     private static final String SERVICE = "amber-test-registry";
     private static final String ISSUER = "amber-test-issuer";
 
@@ -45,6 +48,7 @@ final class TokenAuthRegistry implements AutoCloseable {
     private final Process registry;
     private final int port;
     private final AtomicInteger tokensIssued = new AtomicInteger();
+    private final AtomicInteger refreshGrants = new AtomicInteger();
 
     private TokenAuthRegistry(Path dir, HttpServer tokenServer, Process registry, int port) {
         this.dir = dir;
@@ -72,6 +76,22 @@ final class TokenAuthRegistry implements AutoCloseable {
         int port = freePort();
         TokenAuthRegistry[] self = new TokenAuthRegistry[1];
         tokens.createContext("/token", exchange -> {
+            if (exchange.getRequestMethod().equals("POST")) {
+                // The OAuth2 refresh-token grant, as Docker sends it with an identity token.
+                String form = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                boolean valid = "refresh_token".equals(query(form, "grant_type")) && REFRESH_TOKEN.equals(query(form, "refresh_token"))
+                        && SERVICE.equals(query(form, "service")) && query(form, "client_id") != null;
+                byte[] body = (valid ? "{\"access_token\":\"" + jwt(key, cert, query(form, "scope")) + "\",\"expires_in\":300}"
+                        : "{\"error\":\"invalid_grant\"}").getBytes(StandardCharsets.UTF_8);
+                if (valid) {
+                    self[0].refreshGrants.incrementAndGet();
+                }
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(valid ? 200 : 400, body.length);
+                exchange.getResponseBody().write(body);
+                exchange.close();
+                return;
+            }
             String expected = "Basic " + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
             if (!expected.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
                 exchange.sendResponseHeaders(401, -1);
@@ -117,6 +137,11 @@ final class TokenAuthRegistry implements AutoCloseable {
 
     int tokensIssued() {
         return tokensIssued.get();
+    }
+
+    /** Access tokens issued for a valid refresh token (the identity-token flow). */
+    int refreshGrants() {
+        return refreshGrants.get();
     }
 
     /** An auth file (Podman's format) holding {@code password} for this registry. */
