@@ -59,7 +59,7 @@ public final class ContainerInfoParser {
         Instant created = Json.time(Json.text(config, "createdTime"));
         switch (engine) {
             case CRIO -> {
-                JsonNode meta = parseEmbedded(annotations.get("io.kubernetes.cri-o.Metadata"));
+                JsonNode meta = Json.parseEmbedded(annotations.get("io.kubernetes.cri-o.Metadata"));
                 String metaName = Json.text(meta, "name");
                 name = metaName != null ? metaName : name;
                 pod = annotations.get("io.kubernetes.pod.name");
@@ -67,7 +67,7 @@ public final class ContainerInfoParser {
                 podUid = annotations.get("io.kubernetes.pod.uid");
                 ip = annotations.get("io.kubernetes.cri-o.IP.0");
                 // CRI-O keeps the pod's labels as a JSON object in an annotation.
-                labels.putAll(Json.stringMap(parseEmbedded(annotations.get("io.kubernetes.cri-o.Labels"))));
+                labels.putAll(Json.stringMap(Json.parseEmbedded(annotations.get("io.kubernetes.cri-o.Labels"))));
                 if (created == null) {
                     created = Json.time(annotations.get("io.kubernetes.cri-o.Created"));
                 }
@@ -133,17 +133,6 @@ public final class ContainerInfoParser {
                 annotations,
                 labels,
                 mounts(spec));
-    }
-
-    private static JsonNode parseEmbedded(String json) {
-        if (json == null) {
-            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
-        }
-        try {
-            return Json.MAPPER.readTree(json);
-        } catch (java.io.IOException e) {
-            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
-        }
     }
 
     /** Podman's network.status: {network: {interfaces: {eth0: {subnets: [{ipnet, gateway}], mac_address}}}}. */
