@@ -14,10 +14,11 @@
  *       client here ({@link dev.amber.image.registry.RegistryStore}) is a few hundred lines: chunked
  *       upload ({@code POST}, {@code PATCH} with {@code Content-Range}, {@code PUT ?digest=}), resume from
  *       the offset the upload's status reports, {@code HEAD} to skip blobs the registry has, the bearer
- *       token challenge, Basic credentials from the Podman/Docker auth files
- *       ({@link dev.amber.image.registry.AuthFiles}), TLS with per-registry CAs from
- *       {@code /etc/containers/certs.d} as Podman keeps them ({@link dev.amber.image.registry.RegistryTls}),
- *       and downloads resumed with {@code Range}.</li>
+ *       token challenge, credentials from the Podman/Docker auth files with Docker's credential helpers
+ *       ({@code credHelpers}, {@code credsStore}) and identity tokens ({@link dev.amber.image.registry.AuthFiles},
+ *       {@link dev.amber.image.registry.CredentialHelper}), TLS with per-registry CAs and client
+ *       certificates from {@code certs.d} as Podman and Docker keep them
+ *       ({@link dev.amber.image.registry.RegistryTls}), and downloads resumed with {@code Range}.</li>
  *   <li><b>The archive is the layer, as it is.</b> A kubelet (or {@code --compress none}) archive is an
  *       uncompressed tar and becomes an {@code application/vnd.oci.image.layer.v1.tar} layer; Podman's
  *       zstd and gzip archives become {@code tar+zstd} and {@code tar+gzip} layers. Nothing is re-tarred,

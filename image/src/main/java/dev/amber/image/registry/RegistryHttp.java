@@ -40,12 +40,14 @@ final class RegistryHttp {
     private final URI base;
     private Optional<Credentials> credentials; // null until the first challenge asks for them
     private final AuthFiles authFiles;
+    private final RegistryTls tls;
     private final Duration timeout;
     private final Map<String, String> tokensByScope = new HashMap<>();
     private String authorization;
 
-    RegistryHttp(HttpClient client, ImageReference ref, RegistryOptions options, AuthFiles authFiles) throws ImageException {
+    RegistryHttp(HttpClient client, ImageReference ref, RegistryOptions options, AuthFiles authFiles, RegistryTls tls) {
         this.client = client;
+        this.tls = tls;
         this.ref = ref;
         this.authFiles = authFiles;
         this.timeout = options.timeout();
@@ -224,8 +226,7 @@ final class RegistryHttp {
         } catch (ConnectException e) {
             throw new RegistryConnectionException("cannot reach registry " + registry() + " (" + base + "): connection refused", e);
         } catch (SSLException e) {
-            throw new ImageException("TLS with registry " + registry() + " failed (" + e.getMessage()
-                    + "); trust its CA in /etc/containers/certs.d/" + registry() + "/ca.crt, or pass --insecure for a plain-HTTP registry", e);
+            throw tlsFailure(e);
         } catch (InterruptedIOException e) {
             throw new RegistryConnectionException("registry " + registry() + " stopped answering during " + action, e);
         } catch (IOException e) {
@@ -233,13 +234,41 @@ final class RegistryHttp {
                 throw new RegistryConnectionException("cannot reach registry " + registry() + " (" + base + "): connection refused", e);
             }
             if (e.getCause() instanceof SSLException ssl) {
-                throw new ImageException("TLS with registry " + registry() + " failed (" + ssl.getMessage()
-                        + "); trust its CA in /etc/containers/certs.d/" + registry() + "/ca.crt, or pass --insecure for a plain-HTTP registry", e);
+                throw tlsFailure(ssl);
             }
             throw new RegistryConnectionException("connection to registry " + registry() + " failed during " + action
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
         }
     }
+
+    /**
+     * A failed TLS exchange as one line that says what to do. A registry that wants a client certificate
+     * ends the handshake with the alert {@code certificate_required} (TLS 1.3) or {@code bad_certificate}
+     * (TLS 1.2, also its answer to a certificate it does not accept); {@code unknown_ca} and the rest
+     * mean the certificate that was offered was refused.
+     */
+    private ImageException tlsFailure(SSLException e) {
+        String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        java.util.regex.Matcher received = RECEIVED_ALERT.matcher(message);
+        String alert = received.find() ? received.group(1) : null;
+        String where = tls.directory() != null ? tls.directory().toString() : "/etc/containers/certs.d/" + registry();
+        if (alert != null && CLIENT_CERTIFICATE_ALERTS.contains(alert)) {
+            if (tls.clientCertificates().isEmpty()) {
+                return new ImageException("registry " + registry() + " requires a TLS client certificate (TLS alert " + alert
+                        + ") and none is configured; put client.cert and client.key in " + where + "/", e);
+            }
+            return new ImageException("registry " + registry() + " refused the TLS client certificate "
+                    + String.join(", ", tls.clientCertificates().stream().map(Object::toString).toList()) + " (TLS alert " + alert + ")", e);
+        }
+        return new ImageException("TLS with registry " + registry() + " failed (" + message + "); trust its CA in " + where
+                + "/ca.crt, or pass --insecure for a plain-HTTP registry", e);
+    }
+
+    /** The JDK's words for an alert the server sent: "(bad_certificate) Received fatal alert: bad_certificate". */
+    private static final java.util.regex.Pattern RECEIVED_ALERT = java.util.regex.Pattern.compile("Received fatal alert: ([a-z_]+)");
+
+    private static final java.util.Set<String> CLIENT_CERTIFICATE_ALERTS = java.util.Set.of("certificate_required", "bad_certificate",
+            "unknown_ca", "certificate_unknown", "certificate_expired", "certificate_revoked", "unsupported_certificate", "access_denied");
 
     private static HttpRequest.Builder copy(HttpRequest request) {
         return HttpRequest.newBuilder(request, (name, value) -> !name.equalsIgnoreCase("Authorization"));

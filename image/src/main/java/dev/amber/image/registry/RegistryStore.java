@@ -42,8 +42,9 @@ public final class RegistryStore implements ImageStore {
         }
         this.ref = ref;
         this.options = options;
-        javax.net.ssl.SSLContext tls = options.insecure() ? null : RegistryTls.contextFor(ref.registry(), options.certsDirs());
-        this.http = new RegistryHttp(tls == null ? client : newClient(options, tls), ref, options, authFiles);
+        RegistryTls tls = options.insecure() ? new RegistryTls(null, null, java.util.List.of())
+                : RegistryTls.forRegistry(ref.registry(), options.certsDirs());
+        this.http = new RegistryHttp(tls.context() == null ? client : newClient(options, tls.context()), ref, options, authFiles, tls);
     }
 
     /** The HTTP client every registry store shares: HTTP/1.1 (uploads stream on one connection), no redirects. */

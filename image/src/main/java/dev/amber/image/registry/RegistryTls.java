@@ -2,78 +2,103 @@ package dev.amber.image.registry;
 
 import dev.amber.image.ImageException;
 import java.io.IOException;
-import java.io.InputStream;
+import java.net.Socket;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.cert.Certificate;
+import java.security.Principal;
+import java.security.PrivateKey;
 import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.TreeMap;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * Per-registry certificate authorities, where Podman and Docker keep them:
- * {@code /etc/containers/certs.d/HOST[:PORT]/*.crt} and {@code /etc/docker/certs.d/HOST[:PORT]/*.crt}.
- * A registry whose directory holds CA certificates is trusted by those as well as by the JVM's own
- * trust store; other registries use the JVM's alone.
+ * A registry's TLS settings from its certs.d directory, as Podman (containers/image) and Docker keep
+ * them: {@code DIR/HOST[:PORT]/} under the first of {@code ~/.config/containers/certs.d},
+ * {@code /etc/containers/certs.d} and {@code /etc/docker/certs.d} that has one. In it, {@code *.crt} are
+ * CA certificates, trusted besides the JVM's own; {@code NAME.cert} with {@code NAME.key} is a client
+ * certificate and its key, offered when the registry asks for one. A {@code .cert} without its
+ * {@code .key} (or the reverse) is an error, as it is for Podman and Docker.
+ *
+ * @param directory the registry's certs.d directory, or null when none exists
+ * @param context the SSL context to use, or null when the directory adds nothing (the JVM's defaults serve)
+ * @param clientCertificates the client certificate files offered, for messages
  */
-public final class RegistryTls {
-    public static final List<Path> STANDARD_DIRS = List.of(Path.of("/etc/containers/certs.d"), Path.of("/etc/docker/certs.d"));
+public record RegistryTls(Path directory, SSLContext context, List<Path> clientCertificates) {
+    public static final List<Path> STANDARD_DIRS = List.of(
+            Path.of(System.getProperty("user.home"), ".config", "containers", "certs.d"),
+            Path.of("/etc/containers/certs.d"), Path.of("/etc/docker/certs.d"));
 
-    private RegistryTls() {}
-
-    /** An SSL context trusting the registry's extra CAs, or null when it has none. */
-    public static SSLContext contextFor(String registry, List<Path> certsDirs) throws ImageException {
-        List<X509Certificate> cas = new ArrayList<>();
-        for (Path dir : certsDirs) {
-            Path hostDir = dir.resolve(registry);
-            if (!Files.isDirectory(hostDir)) {
-                continue;
-            }
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(hostDir, "*.crt")) {
-                for (Path file : files) {
-                    cas.addAll(read(file));
-                }
-            } catch (IOException e) {
-                throw new ImageException("cannot read " + hostDir + ": " + e.getMessage(), e);
-            }
-        }
-        if (cas.isEmpty()) {
-            return null;
-        }
-        try {
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-            store.load(null, null);
-            for (int i = 0; i < cas.size(); i++) {
-                store.setCertificateEntry("registry-ca-" + i, cas.get(i));
-            }
-            X509TrustManager extra = trustManager(store);
-            X509TrustManager system = trustManager(null);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {new EitherTrustManager(extra, system)}, null);
-            return context;
-        } catch (GeneralSecurityException | IOException e) {
-            throw new ImageException("cannot set up TLS for registry " + registry + ": " + e.getMessage(), e);
-        }
+    public RegistryTls {
+        clientCertificates = List.copyOf(clientCertificates);
     }
 
-    private static List<X509Certificate> read(Path file) throws ImageException {
-        try (InputStream in = Files.newInputStream(file)) {
-            List<X509Certificate> out = new ArrayList<>();
-            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                out.add((X509Certificate) c);
+    /** The settings for {@code registry} (its host[:port]) from the first of {@code certsDirs} that has a directory for it. */
+    public static RegistryTls forRegistry(String registry, List<Path> certsDirs) throws ImageException {
+        Path hostDir = certsDirs.stream().map(dir -> dir.resolve(registry)).filter(Files::isDirectory).findFirst().orElse(null);
+        if (hostDir == null) {
+            return new RegistryTls(null, null, List.of());
+        }
+        TreeMap<String, Path> files = new TreeMap<>(); // sorted, so the first client certificate is predictable
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(hostDir)) {
+            for (Path entry : entries) {
+                files.put(entry.getFileName().toString(), entry);
             }
-            return out;
-        } catch (IOException | CertificateException e) {
-            throw new ImageException(file + " is not a PEM certificate file: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new ImageException("cannot read " + hostDir + ": " + e.getMessage(), e);
+        }
+        List<X509Certificate> cas = new ArrayList<>();
+        List<ClientCertificate> clients = new ArrayList<>();
+        for (var file : files.entrySet()) {
+            String name = file.getKey();
+            if (name.endsWith(".crt")) {
+                cas.addAll(PemFiles.certificates(file.getValue()));
+            } else if (name.endsWith(".cert")) {
+                String key = name.substring(0, name.length() - ".cert".length()) + ".key";
+                if (!files.containsKey(key)) {
+                    throw new ImageException("client certificate " + file.getValue() + " has no key " + key + " beside it"
+                            + " (CA certificates take the extension .crt)");
+                }
+                clients.add(new ClientCertificate(file.getValue(), PemFiles.certificates(file.getValue()).toArray(X509Certificate[]::new),
+                        PemFiles.privateKey(files.get(key))));
+            } else if (name.endsWith(".key")) {
+                String cert = name.substring(0, name.length() - ".key".length()) + ".cert";
+                if (!files.containsKey(cert)) {
+                    throw new ImageException("key " + file.getValue() + " has no client certificate " + cert + " beside it");
+                }
+            }
+        }
+        if (cas.isEmpty() && clients.isEmpty()) {
+            return new RegistryTls(hostDir, null, List.of());
+        }
+        try {
+            X509TrustManager system = trustManager(null);
+            X509TrustManager trust = system;
+            if (!cas.isEmpty()) {
+                KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+                store.load(null, null);
+                for (int i = 0; i < cas.size(); i++) {
+                    store.setCertificateEntry("registry-ca-" + i, cas.get(i));
+                }
+                trust = new EitherTrustManager(trustManager(store), system);
+            }
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(clients.isEmpty() ? null : new KeyManager[] {new ClientKeyManager(clients)}, new TrustManager[] {trust}, null);
+            return new RegistryTls(hostDir, context, clients.stream().map(ClientCertificate::file).toList());
+        } catch (GeneralSecurityException | IOException e) {
+            throw new ImageException("cannot set up TLS for registry " + registry + " from " + hostDir + ": " + e.getMessage(), e);
         }
     }
 
@@ -86,6 +111,86 @@ public final class RegistryTls {
             }
         }
         throw new GeneralSecurityException("no X.509 trust manager");
+    }
+
+    private record ClientCertificate(Path file, X509Certificate[] chain, PrivateKey key) {
+        String alias() {
+            return file.getFileName().toString();
+        }
+    }
+
+    /**
+     * Offers the client certificates of the registry's directory. Like Go's TLS client, it prefers one
+     * whose issuer the server names as acceptable; unlike it, it offers a certificate of the right key
+     * type even when none matches, so the registry says why it refuses rather than that none came.
+     */
+    private static final class ClientKeyManager extends X509ExtendedKeyManager {
+        private final List<ClientCertificate> certificates;
+
+        ClientKeyManager(List<ClientCertificate> certificates) {
+            this.certificates = certificates;
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyTypes, Principal[] issuers, Socket socket) {
+            return choose(keyTypes, issuers);
+        }
+
+        @Override
+        public String chooseEngineClientAlias(String[] keyTypes, Principal[] issuers, SSLEngine engine) {
+            return choose(keyTypes, issuers);
+        }
+
+        private String choose(String[] keyTypes, Principal[] issuers) {
+            List<String> types = keyTypes == null ? List.of() : Arrays.asList(keyTypes);
+            List<Principal> accepted = issuers == null ? List.of() : Arrays.asList(issuers);
+            ClientCertificate fallback = null;
+            for (ClientCertificate c : certificates) {
+                if (!types.isEmpty() && !types.contains(c.key().getAlgorithm())) {
+                    continue;
+                }
+                X509Certificate top = c.chain()[c.chain().length - 1];
+                if (accepted.isEmpty() || accepted.contains(top.getIssuerX500Principal())
+                        || Arrays.stream(c.chain()).anyMatch(x -> accepted.contains(x.getSubjectX500Principal()))) {
+                    return c.alias();
+                }
+                if (fallback == null) {
+                    fallback = c;
+                }
+            }
+            return fallback == null ? null : fallback.alias();
+        }
+
+        private ClientCertificate find(String alias) {
+            return certificates.stream().filter(c -> c.alias().equals(alias)).findFirst().orElse(null);
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            ClientCertificate c = find(alias);
+            return c == null ? null : c.chain().clone();
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            ClientCertificate c = find(alias);
+            return c == null ? null : c.key();
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, Principal[] issuers) {
+            return certificates.stream().filter(c -> c.key().getAlgorithm().equals(keyType)).map(ClientCertificate::alias).toArray(String[]::new);
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, Principal[] issuers) {
+            return null; // a client only
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+            return null;
+        }
     }
 
     /** Trusts a server that either the registry's own CAs or the JVM's trust store vouch for. */
@@ -108,7 +213,7 @@ public final class RegistryTls {
         public X509Certificate[] getAcceptedIssuers() {
             X509Certificate[] a = first.getAcceptedIssuers();
             X509Certificate[] b = second.getAcceptedIssuers();
-            X509Certificate[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+            X509Certificate[] all = Arrays.copyOf(a, a.length + b.length);
             System.arraycopy(b, 0, all, a.length, b.length);
             return all;
         }

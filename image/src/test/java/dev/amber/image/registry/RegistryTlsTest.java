@@ -8,15 +8,9 @@ import dev.amber.image.CheckpointImages;
 import dev.amber.image.ImageReference;
 import dev.amber.image.PushOptions;
 import dev.amber.image.PushResult;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -24,107 +18,112 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * TLS, the default: docker-registry serving HTTPS with a certificate of its own CA. The client trusts it
- * once the CA sits where Podman keeps per-registry CAs ({@code certs.d/HOST:PORT/ca.crt}), and refuses
- * it in one line otherwise.
+ * TLS, the default: docker-registry serving HTTPS with a certificate of its own CA, once open and once
+ * requiring a client certificate ({@code http.tls.clientcas}). The client trusts the server once its CA
+ * sits where Podman keeps per-registry CAs ({@code certs.d/HOST:PORT/ca.crt}), offers the client
+ * certificate kept beside it ({@code client.cert} + {@code client.key}), and says in one line what is
+ * missing otherwise.
  */
 @Tag("registry")
 class RegistryTlsTest {
     @TempDir
     static Path dir;
 
-    private static Process registry;
-    private static String hostPort;
+    private static RegistryProcess open;
+    private static RegistryProcess mutual;
+    private static Path serverCert;
     private static Path archive;
 
     @BeforeAll
     static void start() throws Exception {
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        Path keystore = dir.resolve("server.p12");
-        run(keytool, "-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=127.0.0.1",
-                "-ext", "san=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore", keystore.toString(),
-                "-storepass", "changeit");
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (var in = Files.newInputStream(keystore)) {
-            ks.load(in, "changeit".toCharArray());
-        }
-        Path cert = Files.writeString(dir.resolve("cert.pem"), pem("CERTIFICATE", ks.getCertificate("server").getEncoded()));
-        Path key = Files.writeString(dir.resolve("key.pem"), pem("PRIVATE KEY", ks.getKey("server", "changeit".toCharArray()).getEncoded()));
-
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        hostPort = "127.0.0.1:" + port;
-        Path config = Files.writeString(dir.resolve("config.yml"), """
-                version: 0.1
-                log:
-                  level: warn
-                storage:
-                  filesystem:
-                    rootdirectory: %s
-                http:
-                  addr: %s
+        serverCert = Openssl.selfSigned(dir, "server", "127.0.0.1");
+        Openssl.selfSigned(dir, "client-ca", null);
+        Openssl.selfSigned(dir, "other-ca", null);
+        String tls = """
                   tls:
                     certificate: %s
                     key: %s
-                """.formatted(dir.resolve("storage"), hostPort, cert, key));
-        registry = new ProcessBuilder("docker-registry", "serve", config.toString()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("registry.log").toFile()).start();
-        awaitListening(port);
-
-        Files.createDirectories(dir.resolve("certs.d").resolve(hostPort));
-        Files.copy(cert, dir.resolve("certs.d").resolve(hostPort).resolve("ca.crt"));
+                """.formatted(serverCert, dir.resolve("server.key"));
+        open = RegistryProcess.start(Files.createDirectories(dir.resolve("open")), tls, "");
+        mutual = RegistryProcess.start(Files.createDirectories(dir.resolve("mutual")), tls + """
+                    clientcas:
+                      - %s
+                """.formatted(dir.resolve("client-ca.pem")), "");
         archive = SyntheticCheckpoint.standard(new byte[100_000]).writeTar(dir.resolve("c.tar"), SyntheticCheckpoint.Compression.NONE);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        registry.destroy();
-        registry.waitFor(10, TimeUnit.SECONDS);
+        open.close();
+        mutual.close();
+    }
+
+    /** A certs.d tree (its name unique to the test) with the registry's directory holding the server's CA. */
+    private static Path certsD(String name, RegistryProcess registry) throws Exception {
+        Path root = dir.resolve(name);
+        Path hostDir = Files.createDirectories(root.resolve(registry.hostPort()));
+        Files.copy(serverCert, hostDir.resolve("ca.crt"));
+        return root;
+    }
+
+    /** {@code NAME.cert} signed by {@code caName}, and {@code NAME.key}, in the registry's certs.d directory. */
+    private static void installClientCertificate(Path hostDir, String caName, String name, Openssl.KeyKind kind) throws Exception {
+        Openssl.clientCertificate(dir, caName, name, kind);
+        Files.copy(dir.resolve(name + ".cert"), hostDir.resolve(name + ".cert"));
+        Files.copy(dir.resolve(name + ".key"), hostDir.resolve(name + ".key"));
+    }
+
+    private static CheckpointImages images(Path certsD) {
+        return CheckpointImages.standard(RegistryOptions.defaults().withCertsDirs(List.of(certsD)));
     }
 
     @Test
     void aRegistryWhoseCaIsInCertsDIsTrusted() throws Exception {
-        CheckpointImages images = CheckpointImages.standard(RegistryOptions.defaults().withCertsDirs(List.of(dir.resolve("certs.d"))));
-        ImageReference ref = ImageReference.parse(hostPort + "/ckpt/tls:v1");
+        CheckpointImages images = images(certsD("certs-open", open));
+        ImageReference ref = ImageReference.parse(open.hostPort() + "/ckpt/tls:v1");
         PushResult pushed = images.push(archive, ref, PushOptions.defaults());
         assertThat(images.inspect(ref).manifestDigest()).isEqualTo(pushed.manifestDigest());
     }
 
     @Test
     void anUntrustedCertificateIsRefusedInOneLine() throws Exception {
-        CheckpointImages images = CheckpointImages.standard(RegistryOptions.defaults().withCertsDirs(List.of(dir.resolve("none"))));
-        assertThatThrownBy(() -> images.inspect(ImageReference.parse(hostPort + "/ckpt/tls:v1")))
+        CheckpointImages images = images(dir.resolve("none"));
+        assertThatThrownBy(() -> images.inspect(ImageReference.parse(open.hostPort() + "/ckpt/tls:v1")))
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n")
-                        .startsWith("TLS with registry " + hostPort + " failed")
-                        .contains("certs.d/" + hostPort + "/ca.crt"));
+                        .startsWith("TLS with registry " + open.hostPort() + " failed")
+                        .contains("certs.d/" + open.hostPort() + "/ca.crt"));
     }
 
-    private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-                + "\n-----END " + type + "-----\n";
+    @Test
+    void theClientCertificateInCertsDOpensARegistryThatRequiresOne() throws Exception {
+        Path certsD = certsD("certs-client", mutual);
+        // An EC key in SEC1 form, as `openssl ecparam -genkey` writes it: the JDK cannot read it unwrapped.
+        installClientCertificate(certsD.resolve(mutual.hostPort()), "client-ca", "client", Openssl.KeyKind.EC_SEC1);
+        CheckpointImages images = images(certsD);
+        ImageReference ref = ImageReference.parse(mutual.hostPort() + "/ckpt/mtls:v1");
+
+        PushResult pushed = images.push(archive, ref, PushOptions.defaults());
+
+        assertThat(images.inspect(ref).manifestDigest()).isEqualTo(pushed.manifestDigest());
     }
 
-    private static void awaitListening(int port) throws Exception {
-        for (int i = 0; i < 200; i++) {
-            if (!registry.isAlive()) {
-                throw new IllegalStateException("docker-registry exited: " + Files.readString(dir.resolve("registry.log")));
-            }
-            try (var socket = new java.net.Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(50);
-            }
-        }
-        throw new IllegalStateException("docker-registry with TLS did not start: " + Files.readString(dir.resolve("registry.log")));
+    @Test
+    void withoutAClientCertificateTheRefusalSaysOneIsRequired() throws Exception {
+        Path certsD = certsD("certs-no-client", mutual);
+        assertThatThrownBy(() -> images(certsD).inspect(ImageReference.parse(mutual.hostPort() + "/ckpt/mtls:v1")))
+                .hasMessageMatching("registry " + mutual.hostPort().replace(".", "\\.") + " requires a TLS client certificate"
+                        + " \\(TLS alert [a-z_]+\\) and none is configured; put client.cert and client.key in "
+                        + certsD.resolve(mutual.hostPort()).toString().replace(".", "\\.") + "/");
     }
 
-    private static void run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
-        }
+    @Test
+    void aClientCertificateFromAnotherCaIsRefusedNamingIt() throws Exception {
+        Path certsD = certsD("certs-wrong-client", mutual);
+        Path hostDir = certsD.resolve(mutual.hostPort());
+        installClientCertificate(hostDir, "other-ca", "stranger", Openssl.KeyKind.RSA_PKCS8);
+        assertThatThrownBy(() -> images(certsD).inspect(ImageReference.parse(mutual.hostPort() + "/ckpt/mtls:v1")))
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n")
+                        .startsWith("registry " + mutual.hostPort() + " refused the TLS client certificate " + hostDir.resolve("stranger.cert")
+                                + " (TLS alert "));
     }
 }

@@ -6,12 +6,7 @@ import dev.amber.image.oci.Json;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.net.URLDecoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,16 +40,14 @@ final class TokenAuthRegistry implements AutoCloseable {
 
     private final Path dir;
     private final HttpServer tokenServer;
-    private final Process registry;
-    private final int port;
+    private final RegistryProcess registry;
     private final AtomicInteger tokensIssued = new AtomicInteger();
     private final AtomicInteger refreshGrants = new AtomicInteger();
 
-    private TokenAuthRegistry(Path dir, HttpServer tokenServer, Process registry, int port) {
+    private TokenAuthRegistry(Path dir, HttpServer tokenServer, RegistryProcess registry) {
         this.dir = dir;
         this.tokenServer = tokenServer;
         this.registry = registry;
-        this.port = port;
     }
 
     static TokenAuthRegistry start() throws Exception {
@@ -73,7 +66,6 @@ final class TokenAuthRegistry implements AutoCloseable {
         Certificate cert = ks.getCertificate("signer");
 
         HttpServer tokens = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        int port = freePort();
         TokenAuthRegistry[] self = new TokenAuthRegistry[1];
         tokens.createContext("/token", exchange -> {
             if (exchange.getRequestMethod().equals("POST")) {
@@ -107,32 +99,20 @@ final class TokenAuthRegistry implements AutoCloseable {
             exchange.close();
         });
         tokens.start();
-        Path config = dir.resolve("config.yml");
-        Files.writeString(config, """
-                version: 0.1
-                log:
-                  level: warn
-                storage:
-                  filesystem:
-                    rootdirectory: %s
-                http:
-                  addr: 127.0.0.1:%d
+        RegistryProcess registry = RegistryProcess.start(dir, "", """
                 auth:
                   token:
                     realm: http://127.0.0.1:%d/token
                     service: %s
                     issuer: %s
                     rootcertbundle: %s
-                """.formatted(dir.resolve("storage"), port, tokens.getAddress().getPort(), SERVICE, ISSUER, dir.resolve("signer.pem")));
-        Process registry = new ProcessBuilder("docker-registry", "serve", config.toString()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("registry.log").toFile()).start();
-        self[0] = new TokenAuthRegistry(dir, tokens, registry, port);
-        self[0].awaitChallenge();
+                """.formatted(tokens.getAddress().getPort(), SERVICE, ISSUER, dir.resolve("signer.pem")));
+        self[0] = new TokenAuthRegistry(dir, tokens, registry);
         return self[0];
     }
 
     String hostPort() {
-        return "127.0.0.1:" + port;
+        return registry.hostPort();
     }
 
     int tokensIssued() {
@@ -149,26 +129,6 @@ final class TokenAuthRegistry implements AutoCloseable {
         String auth = Base64.getEncoder().encodeToString((USER + ":" + password).getBytes(StandardCharsets.UTF_8));
         return Files.writeString(Files.createTempFile(dir, "auth-", ".json"),
                 "{\"auths\":{\"" + hostPort() + "\":{\"auth\":\"" + auth + "\"}}}");
-    }
-
-    private void awaitChallenge() throws Exception {
-        HttpClient client = HttpClient.newHttpClient();
-        for (int i = 0; i < 200; i++) {
-            if (!registry.isAlive()) {
-                throw new IllegalStateException("docker-registry exited: " + Files.readString(dir.resolve("registry.log")));
-            }
-            try {
-                HttpResponse<Void> r = client.send(HttpRequest.newBuilder(URI.create("http://" + hostPort() + "/v2/")).build(),
-                        HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() == 401) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(50);
-        }
-        throw new IllegalStateException("docker-registry with token auth did not start: " + Files.readString(dir.resolve("registry.log")));
     }
 
     /** A JWT the registry accepts: RS256, {@code kid} in libtrust's format, access for the scope asked. */
@@ -239,18 +199,9 @@ final class TokenAuthRegistry implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     @Override
     public void close() throws Exception {
-        registry.destroy();
-        if (!registry.waitFor(10, TimeUnit.SECONDS)) {
-            registry.destroyForcibly().waitFor();
-        }
+        registry.close();
         tokenServer.stop(0);
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
