@@ -140,17 +140,44 @@ public final class CheckpointReader {
 
         /**
          * Without sizes to total, a pass may stop once the images and the wanted metadata are behind it.
-         * This assumes the {@code checkpoint/} entries are contiguous, as every engine's directory walk
-         * writes them.
+         * Every engine writes {@code checkpoint/} as one run of entries, but a hand-repacked archive may
+         * not: leaving the directory is only a hint, and the pass stops early only once the images it
+         * needs are all in hand (otherwise it reads on to the end, slower but never wrong).
          */
         private boolean everythingRead() {
             if (parts.contains(ReadPart.SIZES)) {
                 return false;
             }
             boolean metadataDone = metadata.containsKey(MetadataFiles.CONFIG_DUMP) && metadata.containsKey(MetadataFiles.SPEC_DUMP);
-            boolean imagesDone = !needImages || leftCheckpoint;
             boolean rootfsDone = !parts.contains(ReadPart.ROOTFS_DIFF) || sawRootfsDiff;
-            return metadataDone && imagesDone && rootfsDone;
+            return metadataDone && rootfsDone && (!needImages || (leftCheckpoint && neededImagesSeen()));
+        }
+
+        /** pstree, and for each process its core and, when memory is read, its mm, pagemap and pages. */
+        private boolean neededImagesSeen() {
+            if (!images.containsKey("inventory.img") || !images.containsKey("pstree.img")) {
+                return false;
+            }
+            boolean memory = userPages != null || parts.contains(ReadPart.COMMAND_LINES)
+                    || parts.contains(ReadPart.ENVIRONMENT);
+            try {
+                for (var process : criu.pstree()) {
+                    int pid = process.getPid();
+                    if (!images.containsKey("core-" + pid + ".img")) {
+                        return false;
+                    }
+                    if (memory) {
+                        PageMap map = pageMaps.get(pid);
+                        if (!images.containsKey("mm-" + pid + ".img") || map == null
+                                || !pagesSizeById.containsKey(map.pagesId())) {
+                            return false;
+                        }
+                    }
+                }
+                return true;
+            } catch (ArchiveException corrupt) {
+                return false; // read on; the full decode at the end reports it
+            }
         }
 
         private void visitImage(ArchiveEntry entry, String image) throws IOException {

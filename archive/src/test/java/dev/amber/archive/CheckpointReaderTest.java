@@ -152,6 +152,39 @@ class CheckpointReaderTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void aCheckpointDirectorySplitByOtherEntriesIsReadWhole() throws Exception {
+        // A hand-repacked archive: the pass leaves checkpoint/ after the process tree, meets config.dump and
+        // spec.dump (all the metadata it wants), and only then the memory images. It must not stop there.
+        var entries = SyntheticCheckpoint.standard(memory()).entries();
+        var split = new java.util.LinkedHashMap<String, byte[]>();
+        entries.forEach((name, data) -> {
+            if (name.startsWith("checkpoint/") && !name.matches("checkpoint/(mm|pagemap|pages)-.*")) {
+                split.put(name, data);
+            }
+        });
+        entries.forEach((name, data) -> {
+            if (!name.startsWith("checkpoint/")) {
+                split.put(name, data);
+            }
+        });
+        entries.forEach(split::putIfAbsent);
+        assertThat(List.copyOf(split.keySet()).indexOf("config.dump"))
+                .isLessThan(List.copyOf(split.keySet()).indexOf("checkpoint/pages-1.img"));
+        Path archive = dir.resolve("split.tar.zst");
+        try (var tar = new dev.amber.archive.synthetic.TarWriter(
+                new com.github.luben.zstd.ZstdOutputStream(java.nio.file.Files.newOutputStream(archive)))) {
+            for (var e : split.entrySet()) {
+                tar.file(e.getKey(), e.getValue());
+            }
+        }
+        MemorySearch search = MemorySearch.literal(MARKER, pid -> true, 0, 100);
+        Checkpoint c = CheckpointReader.read(archive, EnumSet.of(ReadPart.PROCESSES, ReadPart.COMMAND_LINES), search);
+
+        assertThat(search.matches()).extracting(MemorySearch.Match::address).containsExactly(0x600000L + 4096 - 10);
+        assertThat(c.processTree().children().get(0).commandLine()).containsExactly("/memhog", "64");
+    }
+
     @ParameterizedTest
     @EnumSource(Storage.class)
     void metadataOnlyReadStillSeesEngineMetadata(Storage storage) throws Exception {
