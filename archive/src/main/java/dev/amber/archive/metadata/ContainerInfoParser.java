@@ -68,9 +68,10 @@ public final class ContainerInfoParser {
                 ip = annotations.get("io.kubernetes.cri-o.IP.0");
                 // CRI-O keeps the pod's labels as a JSON object in an annotation.
                 labels.putAll(Json.stringMap(Json.parseEmbedded(annotations.get("io.kubernetes.cri-o.Labels"))));
-                if (created == null) {
-                    created = Json.time(annotations.get("io.kubernetes.cri-o.Created"));
-                }
+                // The annotation, not config.dump's createdTime (CRI-O stamps that some milliseconds
+                // later): the annotation is the creation time checkpointctl shows for CRI-O archives.
+                Instant annotated = Json.time(annotations.get("io.kubernetes.cri-o.Created"));
+                created = annotated != null ? annotated : created;
             }
             case CONTAINERD -> {
                 String containerName = annotations.get("io.kubernetes.cri.container-name");
