@@ -90,12 +90,16 @@ final class Criu {
     }
 
     /**
-     * CRIU's first "Error" line is the cause; later ones are consequences. Errors CRIU logs and then
-     * carries on from (it cannot raise its own fd limit without CAP_SYS_RESOURCE) are skipped.
+     * Errors CRIU logs and then carries on from: it cannot raise its own fd limit without
+     * CAP_SYS_RESOURCE, and its start-up probe of the kernel's features tries to create a tun
+     * device, which a container without /dev/net/tun refuses.
      */
+    private static final List<String> HARMLESS_ERRORS = List.of("rlimit: Can't setup", "tun: Unable to create tun");
+
+    /** CRIU's first "Error" line is the cause; later ones are consequences. */
     static Optional<String> firstError(Path log) {
         try (var lines = Files.lines(log)) {
-            return lines.filter(l -> l.contains("Error (") && !l.contains("rlimit: Can't setup")).findFirst()
+            return lines.filter(l -> l.contains("Error (") && HARMLESS_ERRORS.stream().noneMatch(l::contains)).findFirst()
                     .map(l -> l.replaceFirst("^\\(\\s*[0-9.]+\\)\\s*", "").strip());
         } catch (IOException | java.io.UncheckedIOException e) {
             return Optional.empty();

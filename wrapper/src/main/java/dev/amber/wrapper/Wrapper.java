@@ -20,6 +20,8 @@ import java.util.function.Supplier;
 public final class Wrapper {
     /** First pid for a fresh app when the wrapper is a container's init; see {@link #reservePidsForApp()}. */
     static final int APP_PID_FLOOR = 10_000;
+    /** The floor when ns_last_pid is read-only and pids are taken one thread at a time. */
+    static final int APP_PID_FLOOR_WITHOUT_NS_LAST_PID = 1_000;
     private static final int PID_RETRIES = 25;
 
     private final WrapperConfig config;
@@ -257,9 +259,11 @@ public final class Wrapper {
     }
 
     /**
-     * As a container's init the wrapper's own threads take the lowest pids, and a restore needs
-     * the app's old pids free in the new container. Starting the app high above them avoids the
-     * clash. Needs the same privilege CRIU needs; without it the app simply gets the next pid.
+     * As a container's init the wrapper's own threads take the lowest pids, and so does CRIU when it
+     * restores in the next container: a restore needs the app's old pids free there. Starting the
+     * app high above them avoids the clash. Writing ns_last_pid is exact and instant, but
+     * /proc/sys is read-only unless the container is privileged; then threads walk the pid counter
+     * up to a lower floor, which still clears the few dozen pids a JVM and CRIU take.
      */
     private void reservePidsForApp() {
         if (ProcessHandle.current().pid() != 1) {
@@ -267,9 +271,17 @@ public final class Wrapper {
         }
         try {
             Files.writeString(Path.of("/proc/sys/kernel/ns_last_pid"), Integer.toString(APP_PID_FLOOR));
+            return;
         } catch (IOException e) {
-            log.info("cannot move the app's pid above " + APP_PID_FLOOR + " (" + ImageStore.describe(e)
-                    + "); a restore may find its pid taken by the wrapper's own threads");
+            long start = System.nanoTime();
+            try {
+                int threads = PidChurn.advanceTo(APP_PID_FLOOR_WITHOUT_NS_LAST_PID);
+                log.info("moved the app's pid above " + APP_PID_FLOOR_WITHOUT_NS_LAST_PID + " with " + threads
+                        + " short-lived threads in " + millis(start) + " ms (ns_last_pid: " + ImageStore.describe(e) + ")");
+            } catch (WrapperException churnFailed) {
+                log.info("cannot move the app's pid up (ns_last_pid: " + ImageStore.describe(e) + "; "
+                        + churnFailed.getMessage() + "); a restore may find its pid taken by the wrapper or CRIU");
+            }
         }
     }
 
