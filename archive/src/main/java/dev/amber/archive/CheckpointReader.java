@@ -1,5 +1,6 @@
 package dev.amber.archive;
 
+import dev.amber.archive.criu.CriuImage;
 import dev.amber.archive.criu.CriuImages;
 import dev.amber.archive.criu.FileDescriptorDecoder;
 import dev.amber.archive.criu.MemoryStrings;
@@ -26,13 +27,17 @@ import dev.amber.archive.model.RootfsChange;
 import dev.amber.archive.model.SocketInfo;
 import dev.amber.archive.source.ArchiveEntry;
 import dev.amber.archive.source.ArchiveSource;
+import dev.amber.archive.source.RandomAccessData;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,13 +95,13 @@ public final class CheckpointReader {
         private final CriuImages criu = new CriuImages(images);
         private final Map<Integer, PageMap> pageMaps = new HashMap<>();
         private final Map<Integer, Integer> pidByPagesId = new HashMap<>();
-        private final Map<Integer, dev.amber.archive.source.RandomAccessData> pagesById = new HashMap<>();
+        private final Map<Integer, RandomAccessData> pagesById = new HashMap<>();
         private final Map<Integer, Long> pagesSizeById = new HashMap<>();
         private final List<RootfsChange> rootfsChanges = new ArrayList<>();
         private final PageFeeder feeder = new PageFeeder();
         private Path spillDir;
         /** Open channels of pages files copied to {@link #spillDir} because they came before their pagemap. */
-        private final List<java.nio.channels.FileChannel> spilled = new ArrayList<>();
+        private final List<FileChannel> spilled = new ArrayList<>();
 
         private long checkpointBytes;
         private long pagesBytes;
@@ -206,7 +211,7 @@ public final class CheckpointReader {
             if (pid == null) {
                 return; // shared-memory pagemaps belong to no single process
             }
-            PageMap map = PageMap.decode(dev.amber.archive.criu.CriuImage.parse(image, images.get(image)));
+            PageMap map = PageMap.decode(CriuImage.parse(image, images.get(image)));
             pageMaps.put(pid, map);
             pidByPagesId.put(map.pagesId(), pid);
         }
@@ -239,9 +244,9 @@ public final class CheckpointReader {
                 try (var in = entry.open()) {
                     Files.copy(in, copy);
                 }
-                var channel = java.nio.channels.FileChannel.open(copy, java.nio.file.StandardOpenOption.READ);
+                var channel = FileChannel.open(copy, StandardOpenOption.READ);
                 spilled.add(channel);
-                pagesById.put(pagesId, dev.amber.archive.source.RandomAccessData.of(channel, 0, channel.size()));
+                pagesById.put(pagesId, RandomAccessData.of(channel, 0, channel.size()));
             }
         }
 
@@ -261,7 +266,7 @@ public final class CheckpointReader {
             return wanting.size() == 1 ? wanting.get(0) : new CompositeConsumer(wanting);
         }
 
-        private final java.util.Set<Integer> stringRangesAdded = new java.util.HashSet<>();
+        private final Set<Integer> stringRangesAdded = new HashSet<>();
 
         private void addStringRanges(int pid) throws ArchiveException {
             if (!stringRangesAdded.add(pid)) {
@@ -391,7 +396,7 @@ public final class CheckpointReader {
             StatsEntry stats = criu.dumpStats();
             if (stats == null && metadata.containsKey(MetadataFiles.STATS_DUMP)) {
                 // Podman and CRI-O move CRIU's stats-dump to the top of the archive.
-                stats = dev.amber.archive.criu.CriuImage.parse("stats-dump", metadata.get(MetadataFiles.STATS_DUMP))
+                stats = CriuImage.parse("stats-dump", metadata.get(MetadataFiles.STATS_DUMP))
                         .first(StatsEntry.parser());
             }
             if (stats == null || !stats.hasDump()) {
