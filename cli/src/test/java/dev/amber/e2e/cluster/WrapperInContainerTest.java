@@ -1,0 +1,372 @@
+package dev.amber.e2e.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.amber.nodestate.NodeStateServer;
+import dev.amber.testkit.cluster.LocalCluster;
+import dev.amber.testkit.cluster.LocalClusterExtension;
+import dev.amber.testkit.cluster.TestNamespace;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NodeAddress;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Taint;
+import io.fabric8.kubernetes.api.model.TaintBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.LogWatch;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The wrapper as the entrypoint of a real container: the image of {@code examples/wrapper/Dockerfile}
+ * (built by {@code examples/wrapper/build-image}) runs as {@code examples/wrapper/statefulset.yaml}
+ * on the local cluster. Deleting the pod makes the kubelet send SIGTERM; the wrapper checkpoints
+ * into the pod's volume, the StatefulSet recreates the pod, and the wrapper in the new container
+ * restores the counter, which goes on from the number it last printed. Twice, so a restored app is
+ * checkpointed again. Then {@code checkpointOn: node-shutdown}, with the node-state server deciding.
+ *
+ * <p>The manifests are the example's own, changed only where this cluster needs it: the image
+ * reference, a pin to node A, and a hostPath PersistentVolume for the claim (there is no storage
+ * provisioner here). The security context is used as the example has it.
+ */
+@Tag("cluster")
+@ExtendWith(LocalClusterExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WrapperInContainerTest {
+
+    private static final String LOCAL_IMAGE = "localhost/amber-example/counter-wrapped:latest";
+    private static final String STATEFULSET = "counter";
+    private static final String POD = "counter-0";
+    private static final String CLAIM = "images-" + POD;
+    private static final String CONFIG_MAP = "counter-amber-config";
+    private static final String EXAMPLE_CHECKPOINT_ON = "checkpointOn: node-shutdown";
+    private static final String EXAMPLE_SERVER_URL = "nodeStateServerURL: http://amber-node-state-server.amber-system.svc";
+    private static final Pattern COUNT = Pattern.compile("(?m)^count (\\d+)$");
+    private static final Duration IMAGE_BUILD_TIMEOUT = Duration.ofMinutes(20);
+    private static final Duration POD_TIMEOUT = Duration.ofMinutes(3);
+    /** The cluster-autoscaler's taint, with an effect that keeps this test's own pod schedulable on the node. */
+    private static final String SHUTDOWN_TAINT = "ToBeDeletedByClusterAutoscaler";
+
+    private static Path repository;
+    private static String image;
+    private static Path imageDir;
+    private static String volumeName;
+
+    @BeforeAll
+    static void buildAndPushTheExampleImage(LocalCluster cluster, TestNamespace namespace, KubernetesClient client)
+            throws IOException {
+        repository = cluster.repository();
+        String built = run(cluster.repository(), IMAGE_BUILD_TIMEOUT,
+                cluster.repository().resolve("examples/wrapper/build-image").toString(), LOCAL_IMAGE).strip();
+        assertThat(built.lines().toList().getLast()).isEqualTo(LOCAL_IMAGE);
+        // The registry lives as long as the cluster, so the image is pushed for every run.
+        image = LocalCluster.REGISTRY + "/amber-example/counter-wrapped:" + namespace.name();
+        run(cluster.repository(), Duration.ofMinutes(5), "buildah", "push", "--quiet", "--tls-verify=false",
+                LOCAL_IMAGE, "docker://" + image);
+
+        // Both nodes run on this machine, so a hostPath volume is one disk that outlives every pod.
+        imageDir = Files.createTempDirectory("amber-wrapper-images-");
+        volumeName = namespace.name() + "-images";
+        client.persistentVolumes().resource(new PersistentVolumeBuilder()
+                .withNewMetadata().withName(volumeName).endMetadata()
+                .withNewSpec()
+                .withCapacity(Map.of("storage", new Quantity("2Gi")))
+                .withAccessModes("ReadWriteOnce")
+                .withPersistentVolumeReclaimPolicy("Retain")
+                .withNewHostPath().withPath(imageDir.toString()).withType("Directory").endHostPath()
+                .withNewClaimRef().withNamespace(namespace.name()).withName(CLAIM).endClaimRef()
+                .endSpec().build()).create();
+    }
+
+    @AfterAll
+    static void removeTheVolume(KubernetesClient client) throws IOException {
+        client.apps().statefulSets().withName(STATEFULSET).delete();
+        client.pods().withName(POD).waitUntilCondition(pod -> pod == null, 3, TimeUnit.MINUTES);
+        client.persistentVolumeClaims().withName(CLAIM).delete();
+        if (volumeName != null) {
+            client.persistentVolumes().withName(volumeName).delete();
+        }
+        if (imageDir != null) {
+            run(imageDir.getParent(), Duration.ofMinutes(1), "rm", "-rf", imageDir.toString());
+        }
+    }
+
+    @Test
+    @Order(1)
+    void theExampleStatefulSetStartsTheCounterUnderTheWrapper(KubernetesClient client) throws IOException {
+        applyExample(client, exampleConfig(client).replace(EXAMPLE_CHECKPOINT_ON, "checkpointOn: always"));
+
+        Pod running = awaitRunning(client, null);
+        assertThat(running.getSpec().getNodeName()).isEqualTo(LocalCluster.NODE_A);
+        eventually(Duration.ofSeconds(60), () -> {
+            String log = client.pods().withName(POD).getLog();
+            assertThat(log).contains("amber-wrap: started python3 /app/counter.py").doesNotContain("restored");
+            assertThat(counts(log)).hasSizeGreaterThanOrEqualTo(3);
+        });
+        assertThat(counts(client.pods().withName(POD).getLog())).startsWith(1L, 2L, 3L);
+    }
+
+    @Test
+    @Order(2)
+    void deletingThePodCheckpointsAndTheNextPodContinuesTheCount(KubernetesClient client) throws IOException {
+        Cycle cycle = deleteAndAwaitSuccessor(client);
+
+        assertThat(cycle.oldLog()).contains("amber-wrap: SIGTERM: checkpointing, because checkpointOn: always")
+                .containsPattern("amber-wrap: checkpointed pid \\d+ into /var/lib/amber/images/checkpoint-");
+        assertRestoredAndContinuing(client, cycle);
+    }
+
+    @Test
+    @Order(3)
+    void aRestoredCounterIsCheckpointedAndRestoredAgain(KubernetesClient client) throws IOException {
+        Cycle cycle = deleteAndAwaitSuccessor(client);
+
+        assertThat(cycle.oldLog()).contains("amber-wrap: restored python3 /app/counter.py")
+                .contains("amber-wrap: SIGTERM: checkpointing, because checkpointOn: always");
+        assertRestoredAndContinuing(client, cycle);
+    }
+
+    @Test
+    @Order(4)
+    void withNodeShutdownOnlyANodeGoingAwayCheckpoints(KubernetesClient client, LocalCluster cluster) throws Exception {
+        try (KubernetesClient serverClient = cluster.newClient();
+                NodeStateServer server = NodeStateServer.start(serverClient, new InetSocketAddress("0.0.0.0", 0))) {
+            server.awaitFirstList(Duration.ofSeconds(30));
+            // No cluster DNS or kube-proxy here: the pod reaches the server on the node's own address.
+            String url = "http://" + internalIp(client, LocalCluster.NODE_A) + ":" + server.port();
+            applyExample(client, exampleConfig(client).replace(EXAMPLE_SERVER_URL, "nodeStateServerURL: " + url));
+
+            // This pod was started under checkpointOn: always, so its SIGTERM still checkpoints; the
+            // next one reads the node-shutdown config and restores.
+            Cycle toNodeShutdownConfig = deleteAndAwaitSuccessor(client);
+            assertRestoredAndContinuing(client, toNodeShutdownConfig);
+
+            // A healthy node: SIGTERM reaches the app, the checkpoint is forgotten, the count starts over.
+            Cycle healthy = deleteAndAwaitSuccessor(client);
+            assertThat(healthy.oldLog())
+                    .contains("amber-wrap: SIGTERM: passing it to the app, because the node is staying")
+                    .doesNotContain("checkpointing, because the node");
+            eventually(Duration.ofSeconds(60), () -> {
+                String log = client.pods().withName(POD).getLog();
+                assertThat(log).contains("amber-wrap: started python3 /app/counter.py").doesNotContain("restored");
+                assertThat(counts(log)).startsWith(1L, 2L);
+            });
+
+            // The node is going away (the cluster-autoscaler's taint): now SIGTERM checkpoints.
+            try {
+                setShutdownTaint(client, true);
+                awaitNodeState(server.port(), LocalCluster.NODE_A, "shutting-down");
+                Cycle leaving = deleteAndAwaitSuccessor(client);
+                assertThat(leaving.oldLog()).contains("amber-wrap: SIGTERM: checkpointing, because the node is shutting down (")
+                        .contains("taint " + SHUTDOWN_TAINT);
+                assertRestoredAndContinuing(client, leaving);
+            } finally {
+                setShutdownTaint(client, false);
+            }
+        }
+    }
+
+    /** What one pod logged up to its end, and the pod that replaced it. */
+    record Cycle(String oldLog, long lastCountBefore, String newPodUid) {}
+
+    /**
+     * Deletes the pod as {@code kubectl delete pod} does (graceful: the kubelet sends SIGTERM and
+     * waits up to terminationGracePeriodSeconds), following its log to the end.
+     */
+    private static Cycle deleteAndAwaitSuccessor(KubernetesClient client) {
+        Pod old = awaitRunning(client, null);
+        ByteArrayOutputStream followed = new ByteArrayOutputStream();
+        try (LogWatch watch = client.pods().withName(POD).watchLog(followed)) {
+            eventually(Duration.ofSeconds(30), () -> assertThat(text(followed)).contains("count "));
+            client.pods().withName(POD).delete();
+            awaitRunning(client, old.getMetadata().getUid());
+            eventually(Duration.ofSeconds(30), () -> assertThat(text(followed)).containsPattern("amber-wrap: (checkpointed|app \\(pid)"));
+        }
+        String oldLog = text(followed);
+        List<Long> counts = counts(oldLog);
+        assertThat(counts).as("counts the old pod printed:\n%s", oldLog).isNotEmpty();
+        return new Cycle(oldLog, counts.getLast(), client.pods().withName(POD).get().getMetadata().getUid());
+    }
+
+    /** The new pod restored the checkpoint: its first count is the one after the old pod's last, and on it goes. */
+    private static void assertRestoredAndContinuing(KubernetesClient client, Cycle cycle) {
+        eventually(Duration.ofSeconds(60), () -> {
+            String log = client.pods().withName(POD).getLog();
+            assertThat(log).containsPattern("amber-wrap: restored python3 /app/counter.py \\(pid \\d+\\) from /var/lib/amber/images/checkpoint-")
+                    .doesNotContain("amber-wrap: started");
+            assertThat(counts(log)).hasSizeGreaterThanOrEqualTo(3);
+        });
+        List<Long> counts = counts(client.pods().withName(POD).getLog());
+        assertThat(counts.getFirst()).as("first count after the restore").isEqualTo(cycle.lastCountBefore() + 1);
+        for (int i = 1; i < counts.size(); i++) {
+            assertThat(counts.get(i)).as("counts keep increasing by one").isEqualTo(counts.get(i - 1) + 1);
+        }
+        assertThat(client.pods().withName(POD).get().getMetadata().getUid()).isEqualTo(cycle.newPodUid());
+    }
+
+    /** The ConfigMap's config.yaml as the example ships it; each test changes one line of it. */
+    private static String exampleConfig(KubernetesClient client) throws IOException {
+        String config = exampleObjects(client).stream().filter(ConfigMap.class::isInstance).map(ConfigMap.class::cast)
+                .findFirst().orElseThrow().getData().get("config.yaml");
+        assertThat(config).as("the example's config").contains(EXAMPLE_CHECKPOINT_ON).contains(EXAMPLE_SERVER_URL);
+        return config;
+    }
+
+    private static List<HasMetadata> exampleObjects(KubernetesClient client) throws IOException {
+        try (InputStream in = Files.newInputStream(repository.resolve("examples/wrapper/statefulset.yaml"))) {
+            return client.load(in).items();
+        }
+    }
+
+    /** Applies the example's ConfigMap (with {@code config}) and StatefulSet, adapted to this cluster. */
+    private static void applyExample(KubernetesClient client, String config) throws IOException {
+        for (HasMetadata object : exampleObjects(client)) {
+            if (object instanceof ConfigMap map) {
+                map.getData().put("config.yaml", config);
+                client.configMaps().resource(map).serverSideApply();
+            } else if (object instanceof StatefulSet set) {
+                var pod = set.getSpec().getTemplate().getSpec();
+                assertThat(pod.getContainers()).hasSize(1);
+                pod.getContainers().getFirst().setImage(image);
+                pod.getContainers().getFirst().setImagePullPolicy("IfNotPresent");
+                pod.setNodeSelector(Map.of("kubernetes.io/hostname", LocalCluster.NODE_A));
+                if (client.apps().statefulSets().withName(STATEFULSET).get() == null) {
+                    client.apps().statefulSets().resource(set).create();
+                }
+            } else {
+                throw new AssertionError("unexpected object in the example: " + object.getKind());
+            }
+        }
+    }
+
+    /** The pod once it runs; with {@code notUid}, only a pod other than that one. */
+    private static Pod awaitRunning(KubernetesClient client, String notUid) {
+        return client.pods().withName(POD).waitUntilCondition(pod -> pod != null
+                        && pod.getMetadata().getDeletionTimestamp() == null
+                        && !pod.getMetadata().getUid().equals(notUid)
+                        && "Running".equals(pod.getStatus().getPhase()),
+                POD_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    private static String internalIp(KubernetesClient client, String node) {
+        return client.nodes().withName(node).get().getStatus().getAddresses().stream()
+                .filter(a -> "InternalIP".equals(a.getType())).map(NodeAddress::getAddress).findFirst().orElseThrow();
+    }
+
+    private static void setShutdownTaint(KubernetesClient client, boolean present) {
+        client.nodes().withName(LocalCluster.NODE_A).edit(node -> {
+            List<Taint> taints = new ArrayList<>(node.getSpec().getTaints() == null ? List.of() : node.getSpec().getTaints());
+            taints.removeIf(t -> SHUTDOWN_TAINT.equals(t.getKey()));
+            if (present) {
+                taints.add(new TaintBuilder().withKey(SHUTDOWN_TAINT).withValue("amber-wrapper-test")
+                        .withEffect("PreferNoSchedule").build());
+            }
+            node.getSpec().setTaints(taints);
+            return node;
+        });
+    }
+
+    private static void awaitNodeState(int port, String node, String state) {
+        HttpClient http = HttpClient.newHttpClient();
+        eventually(Duration.ofSeconds(30), () -> {
+            try {
+                HttpResponse<String> answer = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/nodes/" + node)).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(answer.body()).containsPattern("\"state\"\\s*:\\s*\"" + state + "\"");
+            } catch (IOException | InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        });
+    }
+
+    private static List<Long> counts(String log) {
+        Matcher m = COUNT.matcher(log == null ? "" : log);
+        List<Long> counts = new ArrayList<>();
+        while (m.find()) {
+            counts.add(Long.parseLong(m.group(1)));
+        }
+        return counts;
+    }
+
+    /** The log followed so far; the watch writes from its own thread, and every ByteArrayOutputStream method is synchronized. */
+    private static String text(ByteArrayOutputStream out) {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Retries {@code assertion} until it passes or {@code timeout} ends, then rethrows its last failure. */
+    private static void eventually(Duration timeout, Runnable assertion) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                assertion.run();
+                return;
+            } catch (AssertionError notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw notYet;
+                }
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** Runs a command in {@code dir}; returns its stdout, fails with its output when it fails. */
+    private static String run(Path dir, Duration timeout, String... command) {
+        try {
+            Path out = Files.createTempFile("wrapper-e2e-", ".out");
+            Path err = Files.createTempFile("wrapper-e2e-", ".err");
+            try {
+                Process process = new ProcessBuilder(command).directory(dir.toFile())
+                        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    process.destroyForcibly();
+                    throw new AssertionError(String.join(" ", command) + " did not finish within " + timeout);
+                }
+                String stdout = Files.readString(out);
+                assertThat(process.exitValue()).as("%s failed:\n%s%s", String.join(" ", command), stdout,
+                        Files.readString(err)).isZero();
+                return stdout;
+            } finally {
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(err);
+            }
+        } catch (IOException e) {
+            throw new AssertionError("cannot run " + String.join(" ", command), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+}
