@@ -222,10 +222,21 @@ public final class Crio {
     /** Stops and removes the pod and its containers now. */
     public void removePod(CrioPod pod) {
         try {
-            crictl("rmp", "--force", pod.id());
+            remove(pod.id());
         } finally {
             PODS.remove(pod.id());
         }
+    }
+
+    /**
+     * Kills the pod's containers first: a shell as pid 1 ignores SIGTERM, and a plain {@code rmp} would
+     * wait out the grace period for each.
+     */
+    private void remove(String podId) {
+        for (String container : crictl("ps", "--all", "--quiet", "--pod", podId).lines().filter(l -> !l.isBlank()).toList()) {
+            crictl("stop", "--timeout", "0", container);
+        }
+        crictl("rmp", "--force", podId);
     }
 
     /** Runs {@code crictl args...} against this CRI-O and returns its stdout; throws with its stderr. */
@@ -239,7 +250,7 @@ public final class Crio {
     private void removeAllPods() {
         for (String id : PODS) {
             try {
-                crictl("rmp", "--force", id);
+                remove(id);
             } catch (CrioException e) {
                 System.err.println("amber testkit: could not remove CRI-O test pod " + id + ": " + e.getMessage());
             }
