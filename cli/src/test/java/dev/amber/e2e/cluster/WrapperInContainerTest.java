@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.TaintBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.LogWatch;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -321,14 +322,18 @@ class WrapperInContainerTest {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    /** Retries {@code assertion} until it passes or {@code timeout} ends, then rethrows its last failure. */
+    /**
+     * Retries {@code assertion} until it passes or {@code timeout} ends, then rethrows its last
+     * failure. The API server's refusals count as "not yet": a container that has only just started
+     * may not have a log to serve.
+     */
     private static void eventually(Duration timeout, Runnable assertion) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             try {
                 assertion.run();
                 return;
-            } catch (AssertionError notYet) {
+            } catch (AssertionError | KubernetesClientException notYet) {
                 if (System.nanoTime() > deadline) {
                     throw notYet;
                 }
