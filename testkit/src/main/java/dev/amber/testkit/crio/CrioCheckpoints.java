@@ -66,11 +66,7 @@ public final class CrioCheckpoints {
                 directory.toFile().deleteOnExit();
                 Path archive = crio.checkpoint(pod, CONTAINER, id, directory);
                 archive.toFile().deleteOnExit();
-                List<Count> archived = counts(archivedLog(archive));
-                if (archived.isEmpty()) {
-                    throw new CrioException("the archive's " + LOG_ENTRY + " holds no count: " + archive);
-                }
-                counter = new Counter(archive, pod, id, counts(log).getFirst().token(), archived.getLast().value());
+                counter = new Counter(archive, pod, id, counts(log).getFirst().token(), lastArchivedCount(archive));
             } catch (IOException e) {
                 throw new CrioException("cannot make a directory for the CRI-O checkpoint", e);
             } finally {
@@ -88,6 +84,15 @@ public final class CrioCheckpoints {
             out.add(new Count(Long.parseLong(m.group(1)), m.group(2)));
         }
         return out;
+    }
+
+    /** The last count in the container log that CRI-O put into a checkpoint archive of the counter. */
+    public static long lastArchivedCount(Path archive) {
+        List<Count> archived = counts(archivedLog(archive));
+        if (archived.isEmpty()) {
+            throw new CrioException("the archive's " + LOG_ENTRY + " holds no count: " + archive);
+        }
+        return archived.getLast().value();
     }
 
     /** The container log CRI-O put into the archive (CRI log format: time, stream, tag, line). */
