@@ -55,6 +55,10 @@ final class CriuArguments {
         if (config.tcpEstablished()) {
             args.add("--tcp-established");
         }
+        if (config.tcpClose()) {
+            // On dump: no network lock (which would need iptables in the image) and no socket state.
+            args.add("--tcp-close");
+        }
         if (config.fileLocks()) {
             args.add("--file-locks");
         }

@@ -20,7 +20,11 @@ import java.util.Set;
  * @param ifNodeStateUnknown what node-shutdown does when the server cannot answer
  * @param freshStartOnRestoreFailure start CMD afresh when the checkpoint cannot be restored,
  *     instead of failing the container
- * @param tcpEstablished dump and restore established TCP connections ({@code --tcp-established})
+ * @param tcpEstablished dump and restore established TCP connections ({@code --tcp-established});
+ *     they survive only where the app's IP address does, so not in a new pod
+ * @param tcpClose checkpoint despite established TCP connections and restore them closed
+ *     ({@code --tcp-close}): the app sees them fail and reconnects; what a pod, whose next
+ *     incarnation has another IP address, needs
  * @param fileLocks dump and restore file locks ({@code --file-locks})
  * @param extUnixSockets allow unix sockets whose peer is outside the tree ({@code --ext-unix-sk})
  * @param manageCgroups CRIU's cgroup mode; {@code ignore} by default because a new container has
@@ -38,6 +42,7 @@ public record WrapperConfig(
         IfNodeStateUnknown ifNodeStateUnknown,
         Boolean freshStartOnRestoreFailure,
         Boolean tcpEstablished,
+        Boolean tcpClose,
         Boolean fileLocks,
         Boolean extUnixSockets,
         String manageCgroups,
@@ -61,6 +66,7 @@ public record WrapperConfig(
         }
         freshStartOnRestoreFailure = Boolean.TRUE.equals(freshStartOnRestoreFailure);
         tcpEstablished = Boolean.TRUE.equals(tcpEstablished);
+        tcpClose = Boolean.TRUE.equals(tcpClose);
         fileLocks = Boolean.TRUE.equals(fileLocks);
         extUnixSockets = Boolean.TRUE.equals(extUnixSockets);
         if (manageCgroups == null) {
@@ -70,6 +76,6 @@ public record WrapperConfig(
 
     /** A config with only an image dir, everything else defaulted. */
     public static WrapperConfig withImageDir(Path imageDir) {
-        return new WrapperConfig(imageDir, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new WrapperConfig(imageDir, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

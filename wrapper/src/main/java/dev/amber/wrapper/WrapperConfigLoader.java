@@ -35,7 +35,7 @@ public final class WrapperConfigLoader {
 
     static final List<String> KEYS = List.of("imageDir", "additionalPaths", "inotifyIncompatiblePaths",
             "nodeStateServerURL", "checkpointOn", "ifNodeStateUnknown", "freshStartOnRestoreFailure",
-            "tcpEstablished", "fileLocks", "extUnixSockets", "manageCgroups", "ghostLimit", "externalMounts");
+            "tcpEstablished", "tcpClose", "fileLocks", "extUnixSockets", "manageCgroups", "ghostLimit", "externalMounts");
 
     private static final Pattern GHOST_LIMIT = Pattern.compile("[0-9]+[KMG]?");
 
@@ -107,6 +107,7 @@ public final class WrapperConfigLoader {
                 f.choice("ifNodeStateUnknown", IfNodeStateUnknown.values(), IfNodeStateUnknown::yamlName),
                 f.bool("freshStartOnRestoreFailure"),
                 f.bool("tcpEstablished"),
+                f.bool("tcpClose"),
                 f.bool("fileLocks"),
                 f.bool("extUnixSockets"),
                 f.string("manageCgroups"),
@@ -233,6 +234,10 @@ public final class WrapperConfigLoader {
         }
         if (config.checkpointOn() == CheckpointOn.NODE_SHUTDOWN && config.nodeStateServerURL() == null) {
             throw new WrapperException(prefix + "checkpointOn: node-shutdown needs nodeStateServerURL");
+        }
+        if (config.tcpEstablished() && config.tcpClose()) {
+            throw new WrapperException(prefix + "tcpEstablished and tcpClose exclude each other: connections are either"
+                    + " restored open (same IP address) or closed (a new pod)");
         }
         if (!WrapperConfig.CGROUP_MODES.contains(config.manageCgroups())) {
             throw new WrapperException(prefix + "manageCgroups '" + config.manageCgroups() + "' is not one of "

@@ -38,7 +38,16 @@ class CriuArgumentsTest {
             assertThat(String.join(" ", args)).contains("--external mnt[/mnt/a]:/mnt/a");
         }
         assertThat(String.join(" ", dump)).contains("--ghost-limit 10M");
-        assertThat(restore).doesNotContain("--ghost-limit");
+        assertThat(restore).doesNotContain("--ghost-limit", "--tcp-close");
+    }
+
+    @Test
+    void tcpCloseReachesDumpAndRestore() {
+        WrapperConfig config = WrapperConfigLoader.parse("imageDir: /data\ntcpClose: true\n", "c");
+
+        assertThat(CriuArguments.dump(config, 7, DIR)).contains("--tcp-close").doesNotContain("--tcp-established");
+        assertThat(CriuArguments.restore(config, DIR, DIR.resolve("restored.pid"), Map.of()))
+                .contains("--tcp-close").doesNotContain("--tcp-established");
     }
 
     @Test

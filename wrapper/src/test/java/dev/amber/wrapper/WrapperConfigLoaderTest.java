@@ -105,6 +105,12 @@ class WrapperConfigLoaderTest {
     }
 
     @Test
+    void rejectsKeepingAndClosingConnectionsAtOnce() {
+        assertThatThrownBy(() -> WrapperConfigLoader.parse("imageDir: /d\ntcpEstablished: true\ntcpClose: true\n", "c.yaml"))
+                .hasMessageStartingWith("config c.yaml: tcpEstablished and tcpClose exclude each other");
+    }
+
+    @Test
     void rejectsInconsistentChoices() {
         assertThatThrownBy(() -> WrapperConfigLoader.parse("imageDir: /d\ncheckpointOn: node-shutdown\n", "c.yaml"))
                 .hasMessage("config c.yaml: checkpointOn: node-shutdown needs nodeStateServerURL");

@@ -180,6 +180,58 @@ class WrapperCriuTest {
         }
     }
 
+    /**
+     * What a pod needs, whose next incarnation has another IP address: the checkpoint is taken with a
+     * connection open, which the restored app finds closed, while its memory and listening socket
+     * go on.
+     */
+    @Test
+    void restoresEstablishedTcpClosedWithTcpClose() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        String server = """
+                import socket
+                srv = socket.socket()
+                srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                srv.bind(("127.0.0.1", %d))
+                srv.listen()
+                print("listening", flush=True)
+                n = 0
+                while True:
+                    conn, _ = srv.accept()
+                    try:
+                        for line in conn.makefile("r"):
+                            n += 1
+                            conn.sendall(("%%d %%s" %% (n, line)).encode())
+                    except OSError as e:
+                        print("connection failed:", e.__class__.__name__, flush=True)
+                    conn.close()
+                """.formatted(port);
+        Path config = config("tcpClose: true\n");
+        try (Socket client = new Socket()) {
+            try (WrapperProcess w = WrapperProcess.start(config, python, "-c", server)) {
+                w.awaitOut(l -> l.equals("listening"));
+                client.connect(new InetSocketAddress("127.0.0.1", port));
+                var in = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+                new PrintWriter(client.getOutputStream(), true, StandardCharsets.UTF_8).println("before");
+                assertThat(in.readLine()).isEqualTo("1 before");
+                w.sigterm();
+                assertThat(w.awaitExit()).as("stderr: %s", w.err).isZero();
+                assertThat(w.err).anyMatch(l -> l.contains("checkpointed pid"));
+            }
+            try (WrapperProcess w = WrapperProcess.start(config, python, "-c", server)) {
+                w.awaitErr(l -> l.contains("restored"));
+                try (Socket second = new Socket("127.0.0.1", port)) {
+                    second.getOutputStream().write("new\n".getBytes(StandardCharsets.UTF_8));
+                    var reply = new BufferedReader(new InputStreamReader(second.getInputStream(), StandardCharsets.UTF_8));
+                    assertThat(reply.readLine()).as("the restored counter, on a new connection").isEqualTo("2 new");
+                }
+            }
+        }
+    }
+
     @Test
     void keepsADeletedButOpenFile() throws Exception {
         Path file = dir.resolve("scratch");
