@@ -29,8 +29,8 @@ import java.util.regex.Pattern;
  * Drives the standalone CRI-O that {@code scripts/crio} runs, through {@code crictl}, the way a kubelet
  * drives it: pods and containers carry the kubelet's labels and annotations, checkpoints go through the
  * CRI {@code CheckpointContainer} call into a file named as the kubelet names it, and a restore is a
- * {@code CreateContainer} whose image is a checkpoint image. Pods made here are removed when the JVM
- * exits, so a failing test leaves nothing running.
+ * {@code CreateContainer} whose image is a checkpoint image. Pods made and images pulled here are removed
+ * when the JVM exits, so a failing test leaves nothing running.
  */
 public final class Crio {
 
@@ -52,6 +52,7 @@ public final class Crio {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
     private static final Set<String> PODS = ConcurrentHashMap.newKeySet();
+    private static final Set<String> IMAGES = ConcurrentHashMap.newKeySet();
     private static Crio instance;
 
     private final String endpoint;
@@ -76,7 +77,7 @@ public final class Crio {
                 throw new CrioException("scripts/crio up did not print both export lines: " + out.strip());
             }
             instance = new Crio(exports.get("CONTAINER_RUNTIME_ENDPOINT"), Path.of(exports.get("AMBER_CRICTL")));
-            Runtime.getRuntime().addShutdownHook(new Thread(instance::removeAllPods, "crio-cleanup"));
+            Runtime.getRuntime().addShutdownHook(new Thread(instance::removeAll, "crio-cleanup"));
         }
         return instance;
     }
@@ -175,8 +176,12 @@ public final class Crio {
         return archive;
     }
 
-    /** Pulls an image into CRI-O's storage, as the kubelet does before creating a container of it. */
+    /**
+     * Pulls an image into CRI-O's storage, as the kubelet does before creating a container of it. The
+     * image is removed again when the JVM exits: CRI-O's storage outlives test runs.
+     */
     public void pull(String image) {
+        IMAGES.add(image);
         crictl("pull", image);
     }
 
@@ -247,12 +252,19 @@ public final class Crio {
         return run(command, CRICTL_TIMEOUT, "crictl " + String.join(" ", args));
     }
 
-    private void removeAllPods() {
+    private void removeAll() {
         for (String id : PODS) {
             try {
                 remove(id);
             } catch (CrioException e) {
                 System.err.println("amber testkit: could not remove CRI-O test pod " + id + ": " + e.getMessage());
+            }
+        }
+        for (String image : IMAGES) {
+            try {
+                crictl("rmi", image);
+            } catch (CrioException e) {
+                System.err.println("amber testkit: could not remove CRI-O test image " + image + ": " + e.getMessage());
             }
         }
     }
