@@ -9,14 +9,20 @@ import dev.amber.testkit.cluster.TestNamespace;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NodeAddress;
-import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.TaintBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.LogWatch;
 import java.io.ByteArrayOutputStream;
@@ -52,7 +58,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * on the local cluster. Deleting the pod makes the kubelet send SIGTERM; the wrapper checkpoints
  * into the pod's volume, the StatefulSet recreates the pod, and the wrapper in the new container
  * restores the counter, which goes on from the number it last printed. Twice, so a restored app is
- * checkpointed again. Then {@code checkpointOn: node-shutdown}, with the node-state server deciding.
+ * checkpointed again. Then {@code checkpointOn: node-shutdown}, with the node-state server deciding:
+ * it runs in this JVM, but as the ServiceAccount of {@code examples/wrapper/node-state-server.yaml}
+ * with that file's RBAC.
  *
  * <p>The manifests are the example's own, changed only where this cluster needs it: the image
  * reference, a pin to node A, and a hostPath PersistentVolume for the claim (there is no storage
@@ -80,6 +88,8 @@ class WrapperInContainerTest {
     private static String image;
     private static Path imageDir;
     private static String volumeName;
+    /** Cluster-scoped objects this class created; namespaced ones go with the namespace. */
+    private static final List<HasMetadata> clusterScoped = new ArrayList<>();
 
     @BeforeAll
     static void buildAndPushTheExampleImage(LocalCluster cluster, TestNamespace namespace, KubernetesClient client)
@@ -115,6 +125,7 @@ class WrapperInContainerTest {
         if (volumeName != null) {
             client.persistentVolumes().withName(volumeName).delete();
         }
+        clusterScoped.forEach(object -> client.resource(object).delete());
         if (imageDir != null) {
             run(imageDir.getParent(), Duration.ofMinutes(1), "rm", "-rf", imageDir.toString());
         }
@@ -157,10 +168,16 @@ class WrapperInContainerTest {
 
     @Test
     @Order(4)
-    void withNodeShutdownOnlyANodeGoingAwayCheckpoints(KubernetesClient client, LocalCluster cluster) throws Exception {
-        try (KubernetesClient serverClient = cluster.newClient();
+    void withNodeShutdownOnlyANodeGoingAwayCheckpoints(KubernetesClient client, TestNamespace namespace) throws Exception {
+        // The server runs here, but as the example's service account with the example's RBAC; its
+        // Deployment needs an image with amber and its Service a kube-proxy, neither of which is here.
+        String token = applyNodeStateServerAccess(client, namespace);
+        Config asServer = new ConfigBuilder(client.getConfiguration()).withClientCertData(null).withClientKeyData(null)
+                .withClientCertFile(null).withClientKeyFile(null).withOauthToken(token).build();
+        try (KubernetesClient serverClient = new KubernetesClientBuilder().withConfig(asServer).build();
                 NodeStateServer server = NodeStateServer.start(serverClient, new InetSocketAddress("0.0.0.0", 0))) {
             server.awaitFirstList(Duration.ofSeconds(30));
+            assertThat(httpGet(server.port(), readinessPath(client)).statusCode()).as("the Deployment's readiness probe").isEqualTo(200);
             // No cluster DNS or kube-proxy here: the pod reaches the server on the node's own address.
             String url = "http://" + internalIp(client, LocalCluster.NODE_A) + ":" + server.port();
             applyExample(client, exampleConfig(client).replace(EXAMPLE_SERVER_URL, "nodeStateServerURL: " + url));
@@ -193,6 +210,36 @@ class WrapperInContainerTest {
                 setShutdownTaint(client, false);
             }
         }
+    }
+
+    /**
+     * Creates the example's ServiceAccount (in the test's namespace), ClusterRole and binding (named
+     * after the namespace, so test runs do not share them) and returns a token of the account.
+     */
+    private static String applyNodeStateServerAccess(KubernetesClient client, TestNamespace namespace) throws IOException {
+        String account = null;
+        for (HasMetadata object : manifest(client, "node-state-server.yaml")) {
+            if (object instanceof ServiceAccount sa) {
+                sa.getMetadata().setNamespace(namespace.name());
+                account = client.serviceAccounts().resource(sa).create().getMetadata().getName();
+            } else if (object instanceof ClusterRole role) {
+                role.getMetadata().setName(namespace.name() + "-" + role.getMetadata().getName());
+                clusterScoped.add(client.rbac().clusterRoles().resource(role).create());
+            } else if (object instanceof ClusterRoleBinding binding) {
+                binding.getMetadata().setName(namespace.name() + "-" + binding.getMetadata().getName());
+                binding.getRoleRef().setName(namespace.name() + "-" + binding.getRoleRef().getName());
+                binding.getSubjects().forEach(subject -> subject.setNamespace(namespace.name()));
+                clusterScoped.add(client.rbac().clusterRoleBindings().resource(binding).create());
+            }
+        }
+        assertThat(account).as("a ServiceAccount in node-state-server.yaml").isNotNull();
+        return client.serviceAccounts().withName(account).tokenRequest().getStatus().getToken();
+    }
+
+    private static String readinessPath(KubernetesClient client) throws IOException {
+        return manifest(client, "node-state-server.yaml").stream().filter(Deployment.class::isInstance).map(Deployment.class::cast)
+                .findFirst().orElseThrow().getSpec().getTemplate().getSpec().getContainers().getFirst()
+                .getReadinessProbe().getHttpGet().getPath();
     }
 
     /** What one pod logged up to its end, and the pod that replaced it. */
@@ -242,7 +289,11 @@ class WrapperInContainerTest {
     }
 
     private static List<HasMetadata> exampleObjects(KubernetesClient client) throws IOException {
-        try (InputStream in = Files.newInputStream(repository.resolve("examples/wrapper/statefulset.yaml"))) {
+        return manifest(client, "statefulset.yaml");
+    }
+
+    private static List<HasMetadata> manifest(KubernetesClient client, String name) throws IOException {
+        try (InputStream in = Files.newInputStream(repository.resolve("examples/wrapper").resolve(name))) {
             return client.load(in).items();
         }
     }
@@ -296,16 +347,20 @@ class WrapperInContainerTest {
     }
 
     private static void awaitNodeState(int port, String node, String state) {
-        HttpClient http = HttpClient.newHttpClient();
-        eventually(Duration.ofSeconds(30), () -> {
-            try {
-                HttpResponse<String> answer = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/nodes/" + node)).build(), HttpResponse.BodyHandlers.ofString());
-                assertThat(answer.body()).containsPattern("\"state\"\\s*:\\s*\"" + state + "\"");
-            } catch (IOException | InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        });
+        eventually(Duration.ofSeconds(30), () -> assertThat(httpGet(port, "/nodes/" + node).body())
+                .containsPattern("\"state\"\\s*:\\s*\"" + state + "\""));
+    }
+
+    private static HttpResponse<String> httpGet(int port, String path) {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new AssertionError("GET " + path + " on the node-state server", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     private static List<Long> counts(String log) {
