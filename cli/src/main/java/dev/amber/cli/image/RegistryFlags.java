@@ -14,7 +14,7 @@ final class RegistryFlags {
 
     @Option(names = "--authfile", paramLabel = "FILE",
             description = "Credentials file (Podman/Docker format). Default: $REGISTRY_AUTH_FILE, "
-                    + "$XDG_RUNTIME_DIR/containers/auth.json, ~/.config/containers/auth.json, ~/.docker/config.json. "
+                    + "$XDG_RUNTIME_DIR/containers/auth.json, ~/.config/containers/auth.json, ~/.docker/config.json (or $DOCKER_CONFIG/config.json). "
                     + "Runs the credential helpers they name (credHelpers, credsStore: docker-credential-NAME on PATH).")
     Path authFile;
 

@@ -18,7 +18,7 @@ import java.util.Optional;
  * Finds credentials in the auth files Podman, Skopeo, Buildah and Docker write, in the order
  * containers/image reads them: an explicit {@code --authfile} alone when given; otherwise
  * {@code $REGISTRY_AUTH_FILE}, {@code $XDG_RUNTIME_DIR/containers/auth.json},
- * {@code ~/.config/containers/auth.json}, {@code ~/.docker/config.json}.
+ * {@code ~/.config/containers/auth.json}, {@code ~/.docker/config.json} (or {@code $DOCKER_CONFIG/config.json}).
  *
  * <p>Within a file, as Docker documents it: a {@code credHelpers} entry for the registry's host wins,
  * then the {@code credsStore} default helper, then {@code auths}; a file that names a helper for the
@@ -58,6 +58,11 @@ public final class AuthFiles {
         String home = env.getOrDefault("HOME", System.getProperty("user.home"));
         if (home != null) {
             files.add(Path.of(home, ".config", "containers", "auth.json"));
+        }
+        String dockerConfig = env.get("DOCKER_CONFIG");
+        if (dockerConfig != null && !dockerConfig.isBlank()) {
+            files.add(Path.of(dockerConfig, "config.json")); // Docker's own override, which containers/image honours too
+        } else if (home != null) {
             files.add(Path.of(home, ".docker", "config.json"));
         }
         return new AuthFiles(files, false, env);

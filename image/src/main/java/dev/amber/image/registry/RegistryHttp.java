@@ -17,8 +17,12 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 
 /**
@@ -151,7 +155,7 @@ final class RegistryHttp {
         URI uri;
         if (credentials.isPresent() && credentials.get().isIdentityToken()) {
             uri = URI.create(realm);
-            Map<String, String> form = new java.util.LinkedHashMap<>();
+            Map<String, String> form = new LinkedHashMap<>();
             form.put("grant_type", "refresh_token");
             form.put("refresh_token", credentials.get().identityToken());
             form.put("service", challenge.params().get("service"));
@@ -160,7 +164,7 @@ final class RegistryHttp {
             request = request(uri).header("Accept", "application/json").header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofString(formEncode(form))).build();
         } else {
-            Map<String, String> query = new java.util.LinkedHashMap<>();
+            Map<String, String> query = new LinkedHashMap<>();
             query.put("service", challenge.params().get("service"));
             query.put("scope", challenge.params().get("scope"));
             String encoded = formEncode(query);
@@ -249,7 +253,7 @@ final class RegistryHttp {
      */
     private ImageException tlsFailure(SSLException e) {
         String message = e.getMessage() == null ? e.toString() : e.getMessage();
-        java.util.regex.Matcher received = RECEIVED_ALERT.matcher(message);
+        Matcher received = RECEIVED_ALERT.matcher(message);
         String alert = received.find() ? received.group(1) : null;
         String where = tls.directory() != null ? tls.directory().toString() : "/etc/containers/certs.d/" + registry();
         if (alert != null && CLIENT_CERTIFICATE_ALERTS.contains(alert)) {
@@ -265,9 +269,9 @@ final class RegistryHttp {
     }
 
     /** The JDK's words for an alert the server sent: "(bad_certificate) Received fatal alert: bad_certificate". */
-    private static final java.util.regex.Pattern RECEIVED_ALERT = java.util.regex.Pattern.compile("Received fatal alert: ([a-z_]+)");
+    private static final Pattern RECEIVED_ALERT = Pattern.compile("Received fatal alert: ([a-z_]+)");
 
-    private static final java.util.Set<String> CLIENT_CERTIFICATE_ALERTS = java.util.Set.of("certificate_required", "bad_certificate",
+    private static final Set<String> CLIENT_CERTIFICATE_ALERTS = Set.of("certificate_required", "bad_certificate",
             "unknown_ca", "certificate_unknown", "certificate_expired", "certificate_revoked", "unsupported_certificate", "access_denied");
 
     private static HttpRequest.Builder copy(HttpRequest request) {

@@ -57,6 +57,17 @@ class AuthFilesTest {
     }
 
     @Test
+    void dockerConfigReplacesTheHomeDockerDirectory() throws Exception {
+        write(home.resolve(".docker/config.json"), """
+                {"auths": {"reg.example": {"auth": "%s"}}}""".formatted(auth("home-docker", "p")));
+        Path ci = write(home.resolve("ci-docker/config.json"), """
+                {"auths": {"reg.example": {"auth": "%s"}}}""".formatted(auth("ci-docker", "q")));
+        AuthFiles files = AuthFiles.standard(null, Map.of("HOME", home.toString(), "DOCKER_CONFIG", ci.getParent().toString()));
+        assertThat(files.files()).contains(ci).doesNotContain(home.resolve(".docker/config.json"));
+        assertThat(files.lookup(ImageReference.parse("reg.example/x")).orElseThrow().username()).isEqualTo("ci-docker");
+    }
+
+    @Test
     void anExplicitAuthFileIsTheOnlyOneReadAndMustExist() throws Exception {
         write(home.resolve(".docker/config.json"), """
                 {"auths": {"reg.example": {"auth": "%s"}}}""".formatted(auth("docker-user", "p")));
