@@ -138,20 +138,7 @@ class WrapperCriuTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        String server = """
-                import socket
-                srv = socket.socket()
-                srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-                srv.bind(("127.0.0.1", %d))
-                srv.listen()
-                print("listening", flush=True)
-                n = 0
-                while True:
-                    conn, _ = srv.accept()
-                    for line in conn.makefile("r"):
-                        n += 1
-                        conn.sendall(("%%d %%s" %% (n, line)).encode())
-                """.formatted(port);
+        String server = countingEchoServer(port);
         Path config = config("tcpEstablished: true\n");
         try (Socket client = new Socket()) {
             BufferedReader in;
@@ -191,24 +178,7 @@ class WrapperCriuTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        String server = """
-                import socket
-                srv = socket.socket()
-                srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-                srv.bind(("127.0.0.1", %d))
-                srv.listen()
-                print("listening", flush=True)
-                n = 0
-                while True:
-                    conn, _ = srv.accept()
-                    try:
-                        for line in conn.makefile("r"):
-                            n += 1
-                            conn.sendall(("%%d %%s" %% (n, line)).encode())
-                    except OSError as e:
-                        print("connection failed:", e.__class__.__name__, flush=True)
-                    conn.close()
-                """.formatted(port);
+        String server = countingEchoServer(port);
         Path config = config("tcpClose: true\n");
         try (Socket client = new Socket()) {
             try (WrapperProcess w = WrapperProcess.start(config, python, "-c", server)) {
@@ -230,6 +200,31 @@ class WrapperCriuTest {
                 }
             }
         }
+    }
+
+    /**
+     * A Python server on {@code port} that answers each line with a running count and the line; one
+     * connection at a time, and a connection that fails (closed by a restore) is logged and dropped.
+     */
+    private static String countingEchoServer(int port) {
+        return """
+                import socket
+                srv = socket.socket()
+                srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                srv.bind(("127.0.0.1", %d))
+                srv.listen()
+                print("listening", flush=True)
+                n = 0
+                while True:
+                    conn, _ = srv.accept()
+                    try:
+                        for line in conn.makefile("r"):
+                            n += 1
+                            conn.sendall(("%%d %%s" %% (n, line)).encode())
+                    except OSError as e:
+                        print("connection failed:", e.__class__.__name__, flush=True)
+                    conn.close()
+                """.formatted(port);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.amber.e2e.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.amber.nodestate.NodeStateServer;
 import dev.amber.testkit.cluster.LocalCluster;
@@ -43,6 +44,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ThrowingRunnable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -378,28 +380,12 @@ class WrapperInContainerTest {
     }
 
     /**
-     * Retries {@code assertion} until it passes or {@code timeout} ends, then rethrows its last
-     * failure. The API server's refusals count as "not yet": a container that has only just started
-     * may not have a log to serve.
+     * Retries {@code assertion} until it passes or {@code timeout} ends. The API server's refusals
+     * count as "not yet": a container that has only just started may not have a log to serve.
      */
-    private static void eventually(Duration timeout, Runnable assertion) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            try {
-                assertion.run();
-                return;
-            } catch (AssertionError | KubernetesClientException notYet) {
-                if (System.nanoTime() > deadline) {
-                    throw notYet;
-                }
-            }
-            try {
-                Thread.sleep(500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
+    private static void eventually(Duration timeout, ThrowingRunnable assertion) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(500))
+                .ignoreExceptionsInstanceOf(KubernetesClientException.class).untilAsserted(assertion);
     }
 
     /** Runs a command in {@code dir}; returns its stdout, fails with its output when it fails. */
