@@ -64,9 +64,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * it runs in this JVM, but as the ServiceAccount of {@code examples/wrapper/node-state-server.yaml}
  * with that file's RBAC.
  *
- * <p>The manifests are the example's own, changed only where this cluster needs it: the image
- * reference, a pin to node A, and a hostPath PersistentVolume for the claim (there is no storage
- * provisioner here). The security context is used as the example has it.
+ * <p>The manifests are the example's own, changed only where this cluster or the step needs it: the
+ * image reference, a pin to node A, a hostPath PersistentVolume for the claim (there is no storage
+ * provisioner here), and one line of the wrapper's config ({@code checkpointOn: always}, or the
+ * node-state server's address: there is no cluster DNS). The security context is used as the
+ * example has it.
  */
 @Tag("cluster")
 @ExtendWith(LocalClusterExtension.class)
@@ -77,7 +79,6 @@ class WrapperInContainerTest {
     private static final String STATEFULSET = "counter";
     private static final String POD = "counter-0";
     private static final String CLAIM = "images-" + POD;
-    private static final String CONFIG_MAP = "counter-amber-config";
     private static final String EXAMPLE_CHECKPOINT_ON = "checkpointOn: node-shutdown";
     private static final String EXAMPLE_SERVER_URL = "nodeStateServerURL: http://amber-node-state-server.amber-system.svc";
     private static final Pattern COUNT = Pattern.compile("(?m)^count (\\d+)$");
@@ -120,7 +121,7 @@ class WrapperInContainerTest {
     }
 
     @AfterAll
-    static void removeTheVolume(KubernetesClient client) throws IOException {
+    static void removeWhatTheClassCreated(KubernetesClient client) throws IOException {
         client.apps().statefulSets().withName(STATEFULSET).delete();
         client.pods().withName(POD).waitUntilCondition(pod -> pod == null, 3, TimeUnit.MINUTES);
         client.persistentVolumeClaims().withName(CLAIM).delete();
