@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  * signal on; exits with the app's exit code.
  */
 public final class Wrapper {
-    /** First pid for a fresh app when the wrapper is a container's init; see {@link #reservePidsForApp()}. */
+    /** First pid for a fresh app when the wrapper runs in a container; see {@link #reservePidsForApp()}. */
     static final int APP_PID_FLOOR = 10_000;
     /** The floor when ns_last_pid is read-only and pids are taken one thread at a time. */
     static final int APP_PID_FLOOR_WITHOUT_NS_LAST_PID = 1_000;
@@ -259,15 +259,17 @@ public final class Wrapper {
     }
 
     /**
-     * As a container's init the wrapper's own threads take the lowest pids, and so does CRIU when it
-     * restores in the next container: a restore needs the app's old pids free there. Starting the
-     * app high above them avoids the clash. Writing ns_last_pid is exact and instant, but
-     * /proc/sys is read-only unless the container is privileged; then threads walk the pid counter
-     * up to a lower floor, which still clears the few dozen pids a JVM and CRIU take.
+     * In a container the wrapper's own threads take the lowest pids, and so do the next container's
+     * wrapper and CRIU when they restore: a restore needs the app's old pids free there. Starting
+     * the app high above them avoids the clash. A container's pid namespace is young, so the
+     * wrapper's pid is low: 1 as the init, a few dozen beside the pause process of a pod with
+     * {@code shareProcessNamespace}. Writing ns_last_pid is exact and instant, but /proc/sys is
+     * read-only unless the container is privileged; then threads walk the pid counter up to a lower
+     * floor, which still clears the few dozen pids a JVM and CRIU take.
      */
     private void reservePidsForApp() {
-        if (ProcessHandle.current().pid() != 1) {
-            return;
+        if (ProcessHandle.current().pid() >= APP_PID_FLOOR_WITHOUT_NS_LAST_PID) {
+            return; // an old pid namespace, such as a host's: the next start will not be in a new one
         }
         try {
             Files.writeString(Path.of("/proc/sys/kernel/ns_last_pid"), Integer.toString(APP_PID_FLOOR));
