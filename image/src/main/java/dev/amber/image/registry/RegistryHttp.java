@@ -21,8 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 
 /**
@@ -48,6 +46,7 @@ final class RegistryHttp {
     private final Duration timeout;
     private final Map<String, String> tokensByScope = new HashMap<>();
     private String authorization;
+    private boolean answered; // the registry has answered a request: TLS, client certificate included, works
 
     RegistryHttp(HttpClient client, ImageReference ref, RegistryOptions options, AuthFiles authFiles, RegistryTls tls) {
         this.client = client;
@@ -219,7 +218,9 @@ final class RegistryHttp {
     private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler, String action)
             throws ImageException {
         try {
-            return client.send(request, handler);
+            HttpResponse<T> response = client.send(request, handler);
+            answered = true;
+            return response;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ImageException(action + " interrupted");
@@ -240,6 +241,13 @@ final class RegistryHttp {
             if (e.getCause() instanceof SSLException ssl) {
                 throw tlsFailure(ssl);
             }
+            // Under TLS 1.3 a registry refuses a client certificate only after the handshake, and its alert
+            // often races the request we already sent: the connection just closes. Before the registry has
+            // ever answered, ask once more, without a request, what it objects to.
+            String alert = answered || !base.getScheme().equals("https") ? null : tls.alertAfterHandshake(base, timeout);
+            if (alert != null && CLIENT_CERTIFICATE_ALERTS.contains(alert)) {
+                throw clientCertificateFailure(alert);
+            }
             throw new RegistryConnectionException("connection to registry " + registry() + " failed during " + action
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
         }
@@ -253,23 +261,27 @@ final class RegistryHttp {
      */
     private ImageException tlsFailure(SSLException e) {
         String message = e.getMessage() == null ? e.toString() : e.getMessage();
-        Matcher received = RECEIVED_ALERT.matcher(message);
-        String alert = received.find() ? received.group(1) : null;
-        String where = tls.directory() != null ? tls.directory().toString() : "/etc/containers/certs.d/" + registry();
+        String alert = RegistryTls.receivedAlert(e);
         if (alert != null && CLIENT_CERTIFICATE_ALERTS.contains(alert)) {
-            if (tls.clientCertificates().isEmpty()) {
-                return new ImageException("registry " + registry() + " requires a TLS client certificate (TLS alert " + alert
-                        + ") and none is configured; put client.cert and client.key in " + where + "/", e);
-            }
-            return new ImageException("registry " + registry() + " refused the TLS client certificate "
-                    + String.join(", ", tls.clientCertificates().stream().map(Object::toString).toList()) + " (TLS alert " + alert + ")", e);
+            return clientCertificateFailure(alert);
         }
-        return new ImageException("TLS with registry " + registry() + " failed (" + message + "); trust its CA in " + where
+        return new ImageException("TLS with registry " + registry() + " failed (" + message + "); trust its CA in " + certsDir()
                 + "/ca.crt, or pass --insecure for a plain-HTTP registry", e);
     }
 
-    /** The JDK's words for an alert the server sent: "(bad_certificate) Received fatal alert: bad_certificate". */
-    private static final Pattern RECEIVED_ALERT = Pattern.compile("Received fatal alert: ([a-z_]+)");
+    /** The alert says it all; the JDK's exception (or a closed connection) would only add noise to the line. */
+    private ImageException clientCertificateFailure(String alert) {
+        if (tls.clientCertificates().isEmpty()) {
+            return new ImageException("registry " + registry() + " requires a TLS client certificate (TLS alert " + alert
+                    + ") and none is configured; put client.cert and client.key in " + certsDir() + "/");
+        }
+        return new ImageException("registry " + registry() + " refused the TLS client certificate "
+                + String.join(", ", tls.clientCertificates().stream().map(Object::toString).toList()) + " (TLS alert " + alert + ")");
+    }
+
+    private String certsDir() {
+        return tls.directory() != null ? tls.directory().toString() : "/etc/containers/certs.d/" + registry();
+    }
 
     private static final Set<String> CLIENT_CERTIFICATE_ALERTS = Set.of("certificate_required", "bad_certificate",
             "unknown_ca", "certificate_unknown", "certificate_expired", "certificate_revoked", "unsupported_certificate", "access_denied");

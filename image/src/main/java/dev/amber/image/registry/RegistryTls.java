@@ -2,7 +2,9 @@ package dev.amber.image.registry;
 
 import dev.amber.image.ImageException;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,13 +14,19 @@ import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
@@ -100,6 +108,45 @@ public record RegistryTls(Path directory, SSLContext context, List<Path> clientC
         } catch (GeneralSecurityException | IOException e) {
             throw new ImageException("cannot set up TLS for registry " + registry + " from " + hostDir + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Connects to the registry once more, completes the handshake, sends nothing and reads: the alert the
+     * server sends then, or null when it sends none within a few seconds (or the connection fails
+     * otherwise). A TLS 1.3 server checks the client's certificate only after the client has finished its
+     * side of the handshake, so a refusal arrives as an alert on the first read; sending nothing first
+     * keeps the server's close from resetting the connection before the alert is read.
+     */
+    String alertAfterHandshake(URI base, Duration timeout) {
+        int port = base.getPort() < 0 ? 443 : base.getPort();
+        try {
+            SSLContext ssl = context != null ? context : SSLContext.getDefault();
+            try (SSLSocket socket = (SSLSocket) ssl.getSocketFactory().createSocket()) {
+                socket.connect(new InetSocketAddress(base.getHost(), port), (int) timeout.toMillis());
+                socket.setSoTimeout(PROBE_READ_MILLIS);
+                SSLParameters parameters = socket.getSSLParameters();
+                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                socket.setSSLParameters(parameters);
+                socket.startHandshake();
+                socket.getInputStream().read();
+                return null;
+            }
+        } catch (SSLException e) {
+            return receivedAlert(e);
+        } catch (IOException | GeneralSecurityException e) {
+            return null;
+        }
+    }
+
+    private static final int PROBE_READ_MILLIS = 3000;
+
+    /** The JDK's words for an alert the server sent: "(bad_certificate) Received fatal alert: bad_certificate". */
+    private static final Pattern RECEIVED_ALERT = Pattern.compile("Received fatal alert: ([a-z_]+)");
+
+    /** The name of the alert the server sent, or null when the exception is not about one. */
+    static String receivedAlert(SSLException e) {
+        Matcher received = RECEIVED_ALERT.matcher(e.getMessage() == null ? "" : e.getMessage());
+        return received.find() ? received.group(1) : null;
     }
 
     private static X509TrustManager trustManager(KeyStore store) throws GeneralSecurityException {
