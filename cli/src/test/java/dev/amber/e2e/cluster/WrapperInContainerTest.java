@@ -169,8 +169,26 @@ class WrapperInContainerTest {
         assertRestoredAndContinuing(client, cycle);
     }
 
+    /**
+     * With {@code shareProcessNamespace} the pause process is pid 1 and the wrapper gets a pid of a
+     * few dozen. The change is a rolling update, so the StatefulSet controller ends the pod; the
+     * next test's fresh start and restore then happen in such pods.
+     */
     @Test
     @Order(4)
+    void aPodSharingItsPidNamespaceIsRestoredToo(KubernetesClient client) {
+        Cycle cycle = replaceThePod(client, () -> client.apps().statefulSets().withName(STATEFULSET).edit(set -> {
+            set.getSpec().getTemplate().getSpec().setShareProcessNamespace(true);
+            return set;
+        }));
+
+        assertThat(client.pods().withName(POD).get().getSpec().getShareProcessNamespace()).isTrue();
+        assertThat(cycle.oldLog()).contains("amber-wrap: SIGTERM: checkpointing, because checkpointOn: always");
+        assertRestoredAndContinuing(client, cycle);
+    }
+
+    @Test
+    @Order(5)
     void withNodeShutdownOnlyANodeGoingAwayCheckpoints(KubernetesClient client, TestNamespace namespace) throws Exception {
         // The server runs here, but as the example's service account with the example's RBAC; its
         // Deployment needs an image with amber and its Service a kube-proxy, neither of which is here.
@@ -200,6 +218,11 @@ class WrapperInContainerTest {
                 assertThat(log).contains("amber-wrap: started python3 /app/counter.py").doesNotContain("restored");
                 assertThat(counts(log)).startsWith(1L, 2L);
             });
+            // Started above the pids the next pod's wrapper and CRIU will take, though not as pid 1.
+            Matcher started = Pattern.compile("amber-wrap: started python3 /app/counter.py \\(pid (\\d+),")
+                    .matcher(client.pods().withName(POD).getLog());
+            assertThat(started.find()).isTrue();
+            assertThat(Long.parseLong(started.group(1))).isGreaterThan(1000);
 
             // The node is going away (the cluster-autoscaler's taint): now SIGTERM checkpoints.
             try {
@@ -253,11 +276,16 @@ class WrapperInContainerTest {
      * waits up to terminationGracePeriodSeconds), following its log to the end.
      */
     private static Cycle deleteAndAwaitSuccessor(KubernetesClient client) {
+        return replaceThePod(client, () -> client.pods().withName(POD).delete());
+    }
+
+    /** Ends the running pod with {@code ending}, following its log to the end, and waits for its successor. */
+    private static Cycle replaceThePod(KubernetesClient client, Runnable ending) {
         Pod old = awaitRunning(client, null);
         ByteArrayOutputStream followed = new ByteArrayOutputStream();
         try (LogWatch watch = client.pods().withName(POD).watchLog(followed)) {
             eventually(Duration.ofSeconds(30), () -> assertThat(text(followed)).contains("count "));
-            client.pods().withName(POD).delete();
+            ending.run();
             awaitRunning(client, old.getMetadata().getUid());
             eventually(Duration.ofSeconds(30), () -> assertThat(text(followed)).containsPattern("amber-wrap: (checkpointed|app \\(pid)"));
         }
