@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.util.List;
 
 /**
  * A repository in a registry, spoken to with the OCI distribution API.
@@ -43,8 +42,7 @@ public final class RegistryStore implements ImageStore {
         }
         this.ref = ref;
         this.options = options;
-        RegistryTls tls = options.insecure() ? new RegistryTls(null, null, List.of())
-                : RegistryTls.forRegistry(ref.registry(), options.certsDirs());
+        RegistryTls tls = options.insecure() ? RegistryTls.none() : RegistryTls.forRegistry(ref.registry(), options.certsDirs());
         this.http = new RegistryHttp(tls.context() == null ? client : newClient(options, tls.context()), ref, options, authFiles, tls);
     }
 

@@ -53,11 +53,16 @@ public record RegistryTls(Path directory, SSLContext context, List<Path> clientC
         clientCertificates = List.copyOf(clientCertificates);
     }
 
+    /** Nothing from certs.d: plain HTTP, or a registry without a directory there. */
+    public static RegistryTls none() {
+        return new RegistryTls(null, null, List.of());
+    }
+
     /** The settings for {@code registry} (its host[:port]) from the first of {@code certsDirs} that has a directory for it. */
     public static RegistryTls forRegistry(String registry, List<Path> certsDirs) throws ImageException {
         Path hostDir = certsDirs.stream().map(dir -> dir.resolve(registry)).filter(Files::isDirectory).findFirst().orElse(null);
         if (hostDir == null) {
-            return new RegistryTls(null, null, List.of());
+            return none();
         }
         TreeMap<String, Path> files = new TreeMap<>(); // sorted, so the first client certificate is predictable
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(hostDir)) {
