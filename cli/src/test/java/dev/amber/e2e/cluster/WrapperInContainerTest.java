@@ -224,13 +224,20 @@ class WrapperInContainerTest {
             assertThat(started.find()).isTrue();
             assertThat(Long.parseLong(started.group(1))).isGreaterThan(1000);
 
-            // The node is going away (the cluster-autoscaler's taint): now SIGTERM checkpoints.
+            // Node A is going away (the cluster-autoscaler's taint) and the pod moves to node B (its
+            // template now says so, and the controller ends the old pod): now SIGTERM checkpoints,
+            // and node B's containerd and kubelet run the restore. The volume is a hostPath, which
+            // both nodes of this one machine see.
             try {
                 setShutdownTaint(client, true);
                 awaitNodeState(server.port(), LocalCluster.NODE_A, "shutting-down");
-                Cycle leaving = deleteAndAwaitSuccessor(client);
+                Cycle leaving = replaceThePod(client, () -> client.apps().statefulSets().withName(STATEFULSET).edit(set -> {
+                    set.getSpec().getTemplate().getSpec().setNodeSelector(Map.of("kubernetes.io/hostname", LocalCluster.NODE_B));
+                    return set;
+                }));
                 assertThat(leaving.oldLog()).contains("amber-wrap: SIGTERM: checkpointing, because the node is shutting down (")
                         .contains("taint " + SHUTDOWN_TAINT);
+                assertThat(client.pods().withName(POD).get().getSpec().getNodeName()).isEqualTo(LocalCluster.NODE_B);
                 assertRestoredAndContinuing(client, leaving);
             } finally {
                 setShutdownTaint(client, false);
