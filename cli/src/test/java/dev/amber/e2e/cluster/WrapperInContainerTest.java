@@ -61,15 +61,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * into the pod's volume, the StatefulSet recreates the pod, and the wrapper in the new container
  * restores the counter, which goes on from the number it last printed. Twice, so a restored app is
  * checkpointed again, and once more for a pod sharing its pid namespace. Then
- * {@code checkpointOn: node-shutdown}, with the node-state server deciding, and a move to node B:
- * it runs in this JVM, but as the ServiceAccount of {@code examples/wrapper/node-state-server.yaml}
- * with that file's RBAC.
+ * {@code checkpointOn: node-shutdown} with the node-state server deciding, ending in a move from a
+ * node going away to the other node. The server runs in this JVM, but as the ServiceAccount of
+ * {@code examples/wrapper/node-state-server.yaml} with that file's RBAC.
  *
  * <p>The manifests are the example's own, changed only where this cluster or the step needs it: the
- * image reference, a pin to node A (node B for the last move), a hostPath PersistentVolume for the claim (there is no storage
- * provisioner here), and one line of the wrapper's config ({@code checkpointOn: always}, or the
- * node-state server's address: there is no cluster DNS). The security context is used as the
- * example has it.
+ * image reference, a pin to node A (node B for the last move), a hostPath PersistentVolume for the
+ * claim (there is no storage provisioner here), and one line of the wrapper's config
+ * ({@code checkpointOn: always}, or the node-state server's address: there is no cluster DNS). The
+ * security context is used as the example has it.
  */
 @Tag("cluster")
 @ExtendWith(LocalClusterExtension.class)
