@@ -16,6 +16,7 @@ sizes+=("$size")
 . "$root/scripts/lib/java-home" && amber_java_home
 work=$(mktemp -d /var/tmp/amber-bench-chunks.XXXXXX)
 port=$(( 20000 + RANDOM % 20000 ))
+registry=127.0.0.1:$port
 registry_pid=
 trap '[ -n "$registry_pid" ] && kill "$registry_pid" 2>/dev/null; rm -rf "$work"' EXIT
 
@@ -50,16 +51,8 @@ public class ChunkBench {
 JAVA
 "$JAVA_HOME/bin/javac" -cp "$work/lib/*" -d "$work" "$work/ChunkBench.java"
 
-start_registry() {
-  [ -n "$registry_pid" ] && { kill "$registry_pid"; wait "$registry_pid" 2>/dev/null || true; }
-  rm -rf "$work/storage"
-  printf 'version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: 127.0.0.1:%s\n' \
-    "$work/storage" "$port" >"$work/registry.yml"
-  docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
-  registry_pid=$!
-  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/v2/" >/dev/null && return 0; sleep 0.1; done
-  echo "registry did not start: $(cat "$work/registry.log")" >&2; exit 1
-}
+# shellcheck source=lib/registry.sh
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib/registry.sh"
 ticks() { awk '{ print $14 + $15 }' "/proc/$registry_pid/stat"; }
 
 push() { # CHUNK_BYTES -> sets result to "PUSH_S / REGISTRY_CPU_S" (no subshell: the registry's pid must survive)

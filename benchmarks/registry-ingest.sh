@@ -24,24 +24,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-start_registry() {
-  [ -n "$registry_pid" ] && { kill "$registry_pid"; wait "$registry_pid" 2>/dev/null || true; }
-  rm -rf "$work/storage"
-  cat >"$work/registry.yml" <<YML
-version: 0.1
-log:
-  level: error
-storage:
-  filesystem:
-    rootdirectory: $work/storage
-http:
-  addr: $registry
-YML
-  docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
-  registry_pid=$!
-  for _ in $(seq 100); do curl -sf "http://$registry/v2/" >/dev/null && return 0; sleep 0.1; done
-  echo "registry did not start: $(cat "$work/registry.log")" >&2; exit 1
-}
+# shellcheck source=lib/registry.sh
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib/registry.sh"
 
 registry_ticks() { awk '{ print $14 + $15 }' "/proc/$registry_pid/stat"; }
 
