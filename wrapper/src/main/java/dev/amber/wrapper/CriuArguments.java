@@ -18,8 +18,8 @@ final class CriuArguments {
 
     /**
      * Dumps the tree rooted at {@code pid} and leaves it dead (CRIU's default), which is what a
-     * terminating container wants. {@code --shell-job}: the app shares the wrapper's session and
-     * process group, which are outside the dumped tree.
+     * terminating container wants. {@code --shell-job}: where the image has no setsid, the app
+     * shares the wrapper's session and process group, which are outside the dumped tree.
      */
     static List<String> dump(WrapperConfig config, long pid, Path imagesDir) {
         List<String> args = new ArrayList<>(List.of(

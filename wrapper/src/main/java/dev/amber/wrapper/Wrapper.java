@@ -113,9 +113,11 @@ public final class Wrapper {
         }
         reservePidsForApp();
         long start = System.nanoTime();
-        WrappedApp app = WrappedApp.Started.start(command);
+        Optional<Path> setsid = OwnSession.find(System.getenv("PATH"));
+        WrappedApp app = WrappedApp.Started.start(OwnSession.command(command, setsid));
         log.info("started " + String.join(" ", command) + " (pid " + app.pid() + ", "
-                + millis(start) + " ms) with no checkpoint in " + config.imageDir());
+                + millis(start) + " ms) with no checkpoint in " + config.imageDir()
+                + (setsid.isPresent() ? "" : "; no setsid on PATH, so the app shares the wrapper's session"));
         return new Running(app, command);
     }
 

@@ -19,8 +19,10 @@
  *
  * <h2>Process and descriptor choices</h2>
  * <ul>
- *   <li>The app shares the wrapper's session and process group (ProcessBuilder cannot call
- *       setsid), so dump and restore use {@code --shell-job}.
+ *   <li>The app leads a session of its own, started through {@code setsid(1)} (see
+ *       {@link dev.amber.wrapper.OwnSession}). Where an image has no setsid it shares the wrapper's
+ *       session, which is outside the dumped tree; dump and restore keep {@code --shell-job} for that
+ *       case and for checkpoints an older wrapper wrote (it changes nothing for a session leader).
  *   <li>The app writes straight to the wrapper's stdout and stderr (the container log), not through
  *       a copy loop. At dump the wrapper records what fds 0-2 were ({@code pipe:[inode]}); at
  *       restore {@code --inherit-fd} swaps in the new container's descriptors.

@@ -63,6 +63,7 @@ class WrapperCriuTest {
         try (WrapperProcess w = WrapperProcess.start(config, "sh", "-c", COUNTER)) {
             w.awaitOut(l -> l.equals("count 5"));
             long pid = w.appPid();
+            assertThat(sessionOf(pid)).as("the app leads a session of its own").isEqualTo(pid);
             w.sigterm();
             assertThat(w.awaitExit()).isZero();
             assertThat(WrapperProcess.alive(pid)).as("app is gone after the dump").isFalse();
@@ -78,6 +79,7 @@ class WrapperCriuTest {
             w.awaitOut(l -> l.startsWith("count ") && Integer.parseInt(l.substring(6)) > last + 5);
             assertThat(w.err).anyMatch(l -> l.contains("restored sh -c"));
             assertThat(firstCount(w.out)).as("restored output continues the count").isEqualTo(last + 1);
+            assertThat(sessionOf(w.appPid())).as("restored as its own session's leader").isEqualTo(w.appPid());
             w.sigterm();
             assertThat(w.awaitExit()).as("second checkpoint, of a restored app").isZero();
             lastAfterRestore = lastCount(w.out);
@@ -340,6 +342,12 @@ class WrapperCriuTest {
     }
 
     /** A checkpoint whose marker says complete but whose images are garbage, as after disk corruption. */
+    /** Field 6 of /proc/PID/stat. */
+    private static long sessionOf(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[3]);
+    }
+
     private void plantCorruptCheckpoint() throws IOException {
         Path cp = Files.createDirectories(images().resolve("checkpoint-corrupt"));
         Files.write(cp.resolve("inventory.img"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
