@@ -86,15 +86,20 @@ export_s=$(timed podman container checkpoint --compress none --export "$work/che
 size=$(stat -c %s "$work/checkpoint.tar")
 "${amber[@]}" --version >/dev/null   # build amber now, not inside a measurement
 cat "$work/checkpoint.tar" >/dev/null # page cache warm for every tool alike
+# Each tool starts with no writeback pending: the export just dirtied 1 GiB, and each push writes 1 GiB
+# of registry storage. Without this the first tool measured (amber) paid for the export's writeback.
+settle() { sync; }
 
+settle
 sha_s=$(timed sha256sum "$work/checkpoint.tar")
-start_registry
+start_registry; settle
 amber_s=$(timed "${amber[@]}" image push --insecure "$work/checkpoint.tar" "$registry/bench/amber:1")
+settle
 amber_again_s=$(timed "${amber[@]}" image push --insecure "$work/checkpoint.tar" "$registry/bench/amber:2")
-start_registry
+start_registry; settle
 buildah_s=$(timed buildah_recipe)
 memhog_container "$ctr-2"
-start_registry
+start_registry; settle
 podman_s=$(timed podman_create_image)
 
 echo "| what | wall s | CPU s (tool) | CPU s (registry) | wall vs buildah recipe |"
