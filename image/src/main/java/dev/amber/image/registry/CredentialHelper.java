@@ -40,6 +40,10 @@ public record CredentialHelper(String name, String configuredBy) {
 
     /** The helper's credentials for {@code serverAddress}, or empty when it has none. */
     public Optional<Credentials> get(String serverAddress, Map<String, String> env) throws ImageException {
+        return get(serverAddress, env, TIMEOUT);
+    }
+
+    Optional<Credentials> get(String serverAddress, Map<String, String> env, Duration timeout) throws ImageException {
         Path executable = find(env.get("PATH"));
         Process process;
         try {
@@ -50,13 +54,9 @@ public record CredentialHelper(String name, String configuredBy) {
         } catch (IOException e) {
             throw new ImageException(describe() + " cannot be started: " + e.getMessage(), e);
         }
-        CompletableFuture<byte[]> stderr = CompletableFuture.supplyAsync(() -> {
-            try {
-                return readAll(process.getErrorStream());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        CompletableFuture<byte[]> stderr = drain(process.getErrorStream());
+        // Read on other threads: a helper that hangs (waiting for a login, say) must still time out.
+        CompletableFuture<byte[]> answerBytes = drain(process.getInputStream());
         byte[] stdout;
         try {
             try (OutputStream in = process.getOutputStream()) {
@@ -64,14 +64,14 @@ public record CredentialHelper(String name, String configuredBy) {
             } catch (IOException helperClosedStdin) {
                 // a helper that does not read its input still answers; its exit status tells
             }
-            stdout = readAll(process.getInputStream());
-            if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                throw new ImageException(describe() + " did not answer within " + TIMEOUT.toSeconds() + " s");
+                throw new ImageException(describe() + " did not answer within " + timeout.toSeconds() + " s");
             }
-        } catch (IOException e) {
+            stdout = answerBytes.get(5, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
             process.destroyForcibly();
-            throw new ImageException(describe() + " failed: " + e.getMessage(), e);
+            throw new ImageException(describe() + " failed: its answer could not be read", e);
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
@@ -127,6 +127,16 @@ public record CredentialHelper(String name, String configuredBy) {
             in.transferTo(OutputStream.nullOutputStream());
             return head;
         }
+    }
+
+    private static CompletableFuture<byte[]> drain(InputStream stream) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return readAll(stream);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, task -> Thread.ofPlatform().daemon().name("credential-helper-output").start(task));
     }
 
     /** What the helper wrote to stderr; nothing when it cannot be read (the exit status alone is reported). */

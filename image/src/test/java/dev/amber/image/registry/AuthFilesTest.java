@@ -182,4 +182,13 @@ class AuthFilesTest {
                 .hasMessage("credential helper docker-credential-broken (credHelpers \"broken.example\" in " + file
                         + ") failed for broken.example (exit 1): error getting credentials - keychain locked");
     }
+
+    @Test
+    void aHelperThatHangsTimesOutWithOneLine() throws Exception {
+        Path bin = home.resolve("bin");
+        HelperScripts.hanging(bin, "stuck");
+        CredentialHelper helper = new CredentialHelper("stuck", "credsStore in config.json");
+        assertThatThrownBy(() -> helper.get("reg.example", HelperScripts.env(bin), java.time.Duration.ofSeconds(1)))
+                .hasMessage("credential helper docker-credential-stuck (credsStore in config.json) did not answer within 1 s");
+    }
 }

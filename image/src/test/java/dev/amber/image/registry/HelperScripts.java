@@ -40,6 +40,11 @@ final class HelperScripts {
     }
 
     /** What the helper was asked for, in order. */
+    /** A helper that never answers and keeps its output open, as one waiting for an interactive login. */
+    static Path hanging(Path bin, String name) throws IOException {
+        return write(bin, name, "exec sleep 300\n");
+    }
+
     static List<String> asked(Path bin, String name) throws IOException {
         Path log = bin.resolve(name + ".asked");
         return Files.exists(log) ? Files.readAllLines(log) : List.of();
