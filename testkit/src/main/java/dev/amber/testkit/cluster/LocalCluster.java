@@ -1,17 +1,17 @@
 package dev.amber.testkit.cluster;
 
+import dev.amber.testkit.process.Checkout;
+import dev.amber.testkit.process.ExternalCommand;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -97,66 +97,26 @@ public final class LocalCluster {
 
     /** The repository checkout: the first directory upwards from the working directory with scripts/cluster. */
     static Path repositoryRoot() {
-        String configured = System.getProperty("amber.repository");
-        if (configured != null) {
-            return Path.of(configured).toAbsolutePath();
-        }
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isExecutable(dir.resolve("scripts/cluster"))) {
-                return dir;
-            }
-        }
-        throw new IllegalStateException("no scripts/cluster above " + Path.of("").toAbsolutePath()
-                + "; set -Damber.repository=<checkout>");
+        return Checkout.root("scripts/cluster");
     }
 
     /** Runs scripts/cluster with one argument; returns stdout, fails with the tail of stderr. */
     static String script(Path repository, Duration timeout, String command) {
-        List<String> argv = new ArrayList<>(List.of(repository.resolve("scripts/cluster").toString(), command));
-        Path err = null;
-        Path out = null;
+        List<String> argv = List.of(repository.resolve("scripts/cluster").toString(), command);
         try {
-            out = Files.createTempFile("cluster-out-", ".txt");
-            err = Files.createTempFile("cluster-err-", ".txt");
-            Process process = new ProcessBuilder(argv)
-                    .directory(repository.toFile())
-                    .redirectOutput(out.toFile())
-                    .redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                    .start();
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException("scripts/cluster " + command + " did not finish within " + timeout);
+            ExternalCommand.Result result = ExternalCommand.run(argv, repository, Map.of(), timeout);
+            if (!result.succeeded()) {
+                throw new IllegalStateException("scripts/cluster " + command + " failed (exit " + result.exitCode()
+                        + "): " + ExternalCommand.tail(result.stderr(), 15, "\n"));
             }
-            String stdout = Files.readString(out, StandardCharsets.UTF_8);
-            if (process.exitValue() != 0) {
-                throw new IllegalStateException("scripts/cluster " + command + " failed (exit " + process.exitValue()
-                        + "): " + tail(Files.readString(err, StandardCharsets.UTF_8)));
-            }
-            return stdout;
+            return result.stdout();
+        } catch (ExternalCommand.TimedOut e) {
+            throw new IllegalStateException("scripts/cluster " + command + " did not finish within " + timeout);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run scripts/cluster " + command, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while running scripts/cluster " + command, e);
-        } finally {
-            deleteQuietly(out);
-            deleteQuietly(err);
-        }
-    }
-
-    private static String tail(String text) {
-        String[] lines = text.strip().split("\n");
-        return String.join("\n", List.of(lines).subList(Math.max(0, lines.length - 15), lines.length));
-    }
-
-    private static void deleteQuietly(Path file) {
-        if (file != null) {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException ignored) {
-                // a leftover temporary file is harmless
-            }
         }
     }
 }

@@ -3,6 +3,8 @@ package dev.amber.testkit.crio;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.amber.testkit.process.Checkout;
+import dev.amber.testkit.process.ExternalCommand;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,7 +68,7 @@ public final class Crio {
     /** Runs {@code scripts/crio up} once per JVM (it reuses a running CRI-O) and returns the driver. */
     public static synchronized Crio up() {
         if (instance == null) {
-            Path repository = repositoryRoot();
+            Path repository = Checkout.root("scripts/crio");
             String out = run(List.of(repository.resolve("scripts/crio").toString(), "up"), UP_TIMEOUT, "scripts/crio up");
             Map<String, String> exports = new ConcurrentHashMap<>();
             Matcher m = EXPORT.matcher(out);
@@ -293,55 +295,23 @@ public final class Crio {
     }
 
     private static String run(List<String> command, Duration timeout, String what) {
-        Path out = null;
-        Path err = null;
         try {
-            out = Files.createTempFile("crio-out-", ".txt");
-            err = Files.createTempFile("crio-err-", ".txt");
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .redirectOutput(out.toFile())
-                    .redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-            Process process = builder.start();
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly().waitFor();
-                throw new CrioException(what + " timed out after " + timeout);
+            ExternalCommand.Result result = ExternalCommand.run(command, null, Map.of(), timeout);
+            if (!result.succeeded()) {
+                String stderr = ExternalCommand.tail(result.stderr(), 10, "\n");
+                throw new CrioException(what + " exited with " + result.exitCode() + (stderr.isEmpty() ? "" : ": " + stderr));
             }
-            String stdout = Files.readString(out, StandardCharsets.UTF_8);
-            if (process.exitValue() != 0) {
-                String stderr = tail(Files.readString(err, StandardCharsets.UTF_8));
-                throw new CrioException(what + " exited with " + process.exitValue() + (stderr.isEmpty() ? "" : ": " + stderr));
-            }
-            return stdout;
+            return result.stdout();
+        } catch (ExternalCommand.TimedOut e) {
+            throw new CrioException(what + " timed out after " + timeout);
         } catch (IOException e) {
             throw new CrioException("cannot run " + what, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CrioException("interrupted while running " + what, e);
-        } finally {
-            deleteQuietly(out);
-            deleteQuietly(err);
         }
     }
 
-    /** The checkout: the first directory upwards from the working directory with scripts/crio. */
-    private static Path repositoryRoot() {
-        String configured = System.getProperty("amber.repository");
-        if (configured != null) {
-            return Path.of(configured).toAbsolutePath();
-        }
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isExecutable(dir.resolve("scripts/crio"))) {
-                return dir;
-            }
-        }
-        throw new CrioException("no scripts/crio above " + Path.of("").toAbsolutePath() + "; set -Damber.repository=<checkout>");
-    }
-
-    private static String tail(String text) {
-        List<String> lines = text.strip().lines().toList();
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 10), lines.size()));
-    }
 
     private static void deleteQuietly(Path file) {
         if (file != null) {

@@ -1,17 +1,15 @@
 package dev.amber.testkit.podman;
 
+import dev.amber.testkit.process.ExternalCommand;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
@@ -45,38 +43,25 @@ public final class Podman {
         List<String> command = new ArrayList<>();
         command.add("podman");
         command.addAll(Arrays.asList(args));
-        Path out = null;
-        Path err = null;
+        String path = System.getenv("PATH");
+        // scripts/setup-runtime installs CRIU >= 4.2 in /usr/local/sbin; runc finds it on PATH.
+        Map<String, String> env = Map.of("PATH", "/usr/local/sbin:/usr/sbin:/sbin" + (path == null ? "" : ":" + path));
         try {
-            out = Files.createTempFile("podman-out-", ".txt");
-            err = Files.createTempFile("podman-err-", ".txt");
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .redirectOutput(out.toFile())
-                    .redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-            // scripts/setup-runtime installs CRIU >= 4.2 in /usr/local/sbin; runc finds it on PATH.
-            builder.environment().merge("PATH", "/usr/local/sbin:/usr/sbin:/sbin", (path, extra) -> extra + ":" + path);
-            Process process = builder.start();
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly().waitFor();
-                throw new PodmanException(String.join(" ", command) + " timed out after " + timeout);
-            }
-            String stdout = Files.readString(out, StandardCharsets.UTF_8);
-            if (process.exitValue() != 0) {
-                String stderr = Files.readString(err, StandardCharsets.UTF_8).strip();
-                throw new PodmanException(String.join(" ", command) + " exited with " + process.exitValue()
+            ExternalCommand.Result result = ExternalCommand.run(command, null, env, timeout);
+            if (!result.succeeded()) {
+                String stderr = result.stderr().strip();
+                throw new PodmanException(String.join(" ", command) + " exited with " + result.exitCode()
                         + (stderr.isEmpty() ? "" : ": " + stderr));
             }
-            return stdout;
+            return result.stdout();
+        } catch (ExternalCommand.TimedOut e) {
+            throw new PodmanException(e.getMessage(), e);
         } catch (IOException e) {
             throw new PodmanException("cannot run " + String.join(" ", command)
                     + " (is Podman installed? run scripts/setup-runtime)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PodmanException("interrupted while running " + String.join(" ", command), e);
-        } finally {
-            deleteQuietly(out);
-            deleteQuietly(err);
         }
     }
 
@@ -127,7 +112,7 @@ public final class Podman {
         }
         String state = inspectQuietly(container, "{{.State.Status}}");
         throw new PodmanException("container " + container + " (" + state + ") did not log what was expected within "
-                + timeout + "; log ends with: " + tail(log));
+                + timeout + "; log ends with: " + ExternalCommand.tail(log, 5, " | "));
     }
 
     /** Removes the container now, running or not; a missing container is fine. */
@@ -162,21 +147,6 @@ public final class Podman {
             return run("container", "inspect", "--format", format, container).strip();
         } catch (PodmanException e) {
             return "state unknown";
-        }
-    }
-
-    private static String tail(String log) {
-        List<String> lines = log.lines().toList();
-        return String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
-    }
-
-    private static void deleteQuietly(Path file) {
-        if (file != null) {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException ignored) {
-                // a leftover temp file is harmless
-            }
         }
     }
 }
