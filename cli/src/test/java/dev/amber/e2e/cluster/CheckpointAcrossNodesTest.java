@@ -271,9 +271,7 @@ class CheckpointAcrossNodesTest {
                 }
                 boolean clusterBinary = exe.contains("/amber-cluster/") && exe.contains("/bin/");
                 boolean clusterState = cmdline.contains("/var/lib/amber-cluster/") || cmdline.contains("/run/amber-cluster/");
-                // scripts/crio's standalone CRI-O shares the build cache but is not part of the cluster.
-                boolean standaloneCrio = cmdline.contains("/var/lib/amber-crio/") || cmdline.contains("/run/amber-crio/");
-                if ((clusterBinary || clusterState || cmdline.contains(COUNTER_SCRIPT)) && !standaloneCrio) {
+                if (clusterBinary || clusterState || cmdline.contains(COUNTER_SCRIPT)) {
                     found.add(proc.getFileName() + ": " + exe + " " + cmdline.strip());
                 }
             }
