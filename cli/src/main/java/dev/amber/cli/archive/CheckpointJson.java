@@ -32,12 +32,8 @@ final class CheckpointJson {
             n.put("checkpointed", Times.format(info.checkpointed()));
         }
         n.put("engine", info.engine().displayName());
-        if (info.ip() != null) {
-            n.put("ip", info.ip());
-        }
-        if (info.mac() != null) {
-            n.put("mac", info.mac());
-        }
+        putIfPresent(n, "ip", info.ip());
+        putIfPresent(n, "mac", info.mac());
         if (!info.networks().isEmpty()) {
             ArrayNode nets = n.putArray("networks");
             for (ContainerInfo.Network net : info.networks()) {
@@ -57,26 +53,16 @@ final class CheckpointJson {
         putNonZero(size, "memory_pages_size", c.sizes().memoryPages());
         putNonZero(size, "root_fs_diff_size", c.sizes().rootfsDiff());
         putNonZero(size, "archive_size", c.sizes().archive());
-        if (info.pod() != null) {
-            n.put("pod", info.pod());
-        }
-        if (info.namespace() != null) {
-            n.put("namespace", info.namespace());
-        }
+        putIfPresent(n, "pod", info.pod());
+        putIfPresent(n, "namespace", info.namespace());
         if (s.stats() && c.statistics() != null) {
             n.set("statistics", statistics(c.statistics()));
         }
         if (s.metadata()) {
             ObjectNode m = n.putObject("metadata");
-            if (info.pod() != null) {
-                m.put("pod_name", info.pod());
-            }
-            if (info.namespace() != null) {
-                m.put("kubernetes_namespace", info.namespace());
-            }
-            if (info.podUid() != null) {
-                m.put("pod_uid", info.podUid());
-            }
+            putIfPresent(m, "pod_name", info.pod());
+            putIfPresent(m, "kubernetes_namespace", info.namespace());
+            putIfPresent(m, "pod_uid", info.podUid());
             if (!info.annotations().isEmpty()) {
                 ObjectNode a = m.putObject("annotations");
                 info.annotations().forEach(a::put);
@@ -224,6 +210,13 @@ final class CheckpointJson {
             }
         });
         return out;
+    }
+
+    /** checkpointctl leaves a key out rather than writing null. */
+    private static void putIfPresent(ObjectNode o, String key, String value) {
+        if (value != null) {
+            o.put(key, value);
+        }
     }
 
     private static void putNonZero(ObjectNode o, String key, long value) {
