@@ -4,10 +4,7 @@ import dev.amber.image.oci.Digests;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 
 /**
@@ -36,9 +33,7 @@ public final class HashingFileContent implements BlobContent {
 
     @Override
     public InputStream open(long offset) throws IOException {
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-        channel.position(offset);
-        return new FilterInputStream(Channels.newInputStream(channel)) {
+        return new FilterInputStream(BlobContent.ofFile(file, size).open(offset)) {
             private long position = offset;
 
             @Override
