@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amber.testkit.process.Checkout;
 import dev.amber.testkit.process.ExternalCommand;
+import dev.amber.testkit.process.LogPolling;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -198,23 +199,18 @@ public final class Crio {
      * @throws CrioException when the timeout passes first; the message shows the log's tail and state
      */
     public String awaitLogs(String containerId, Duration timeout, Predicate<String> condition) {
-        Instant deadline = Instant.now().plus(timeout);
-        String log = "";
-        while (Instant.now().isBefore(deadline)) {
-            log = logs(containerId);
-            if (condition.test(log)) {
-                return log;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CrioException("interrupted while waiting for the log of " + containerId, e);
-            }
+        LogPolling.Result polled;
+        try {
+            polled = LogPolling.poll(() -> logs(containerId), condition, timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CrioException("interrupted while waiting for the log of " + containerId, e);
         }
-        List<String> lines = log.lines().toList();
+        if (polled.satisfied()) {
+            return polled.log();
+        }
         throw new CrioException("container " + containerId + " (" + state(containerId) + ") did not log what was expected within "
-                + timeout + "; log ends with: " + String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size())));
+                + timeout + "; log ends with: " + ExternalCommand.tail(polled.log(), 5, " | "));
     }
 
     /** CONTAINER_RUNNING, CONTAINER_EXITED, ... as CRI-O reports it. */

@@ -1,9 +1,9 @@
 package dev.amber.testkit.podman;
 
 import dev.amber.testkit.process.ExternalCommand;
+import dev.amber.testkit.process.LogPolling;
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -96,23 +96,19 @@ public final class Podman {
      * @throws PodmanException when the timeout passes first; the message shows the log's tail
      */
     public static String awaitLogs(String container, Duration timeout, Predicate<String> condition) {
-        Instant deadline = Instant.now().plus(timeout);
-        String log = "";
-        while (Instant.now().isBefore(deadline)) {
-            log = logs(container);
-            if (condition.test(log)) {
-                return log;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new PodmanException("interrupted while waiting for the log of " + container, e);
-            }
+        LogPolling.Result polled;
+        try {
+            polled = LogPolling.poll(() -> logs(container), condition, timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PodmanException("interrupted while waiting for the log of " + container, e);
+        }
+        if (polled.satisfied()) {
+            return polled.log();
         }
         String state = inspectQuietly(container, "{{.State.Status}}");
         throw new PodmanException("container " + container + " (" + state + ") did not log what was expected within "
-                + timeout + "; log ends with: " + ExternalCommand.tail(log, 5, " | "));
+                + timeout + "; log ends with: " + ExternalCommand.tail(polled.log(), 5, " | "));
     }
 
     /** Removes the container now, running or not; a missing container is fine. */
