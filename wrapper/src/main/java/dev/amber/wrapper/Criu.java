@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 
 /** Runs the {@code criu} binary and turns its failures into one-line errors quoting its log. */
 final class Criu {
@@ -54,15 +55,61 @@ final class Criu {
         return run(args, imagesDir.resolve(CriuArguments.DUMP_LOG), "dump");
     }
 
-    /** The restored root's pid and how long criu ran, in milliseconds. */
+    /** The restored root's pid and how long the wrapper waited for criu, in milliseconds. */
     record Restored(long pid, long millis) {}
 
     Restored restore(List<String> args, Path imagesDir, Path pidFile) {
         long millis = run(args, imagesDir.resolve(CriuArguments.RESTORE_LOG), "restore");
+        return restored(pidFile, millis);
+    }
+
+    /**
+     * Waits for a {@code criu restore} this JVM did not start but inherited: the launcher's early
+     * restore (see {@link EarlyRestore}).
+     */
+    Restored awaitRestore(AdoptedChild criu, Path imagesDir, Path pidFile) {
+        long start = System.nanoTime();
+        int exit;
         try {
-            return new Restored(Long.parseLong(Files.readString(pidFile).trim()), millis);
+            exit = criu.exitCode().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WrapperException("interrupted while criu restore ran");
+        } catch (ExecutionException e) {
+            throw new WrapperException("cannot wait for criu restore (pid " + criu.pid() + "): " + e.getCause(), e);
+        }
+        checkExit(exit, imagesDir.resolve(CriuArguments.RESTORE_LOG), "restore");
+        return restored(pidFile, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** Reads and removes the pid file: criu refuses to write one that exists, at the next restore. */
+    private static Restored restored(Path pidFile, long millis) {
+        try {
+            long pid = Long.parseLong(Files.readString(pidFile).trim());
+            Files.deleteIfExists(pidFile);
+            return new Restored(pid, millis);
         } catch (IOException | NumberFormatException e) {
             throw new WrapperException("criu restore succeeded but wrote no usable pid file " + pidFile, e);
+        }
+    }
+
+    /**
+     * Whether CRIU can give restored processes their pids with {@code clone3(set_tid)}. Without it
+     * CRIU writes the pid namespace's last-pid counter before each fork, which races with anything
+     * else creating processes or threads at the same time.
+     */
+    boolean setsPidsExactly() {
+        try {
+            Process check = new ProcessBuilder(binary.toString(), "check", "--feature", "clone3_set_tid")
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            return check.waitFor() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -82,11 +129,15 @@ final class Criu {
             Thread.currentThread().interrupt();
             throw new WrapperException("interrupted while criu " + action + " ran");
         }
+        checkExit(exit, log, action);
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    private static void checkExit(int exit, Path log, String action) {
         if (exit != 0) {
             throw new CriuFailure("criu " + action + " failed (exit " + exit + "): "
                     + firstError(log).orElse("no error line in the log") + " (see " + log + ")");
         }
-        return (System.nanoTime() - start) / 1_000_000;
     }
 
     /**

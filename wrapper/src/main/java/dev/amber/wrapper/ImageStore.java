@@ -123,6 +123,11 @@ final class ImageStore {
         }
     }
 
+    /** Where {@link #publish} will move a partial dump: what a restore plan must name. */
+    Path publishedDir(Path partial) {
+        return imageDir.resolve(CHECKPOINT_PREFIX + partial.getFileName().toString().substring(PARTIAL_PREFIX.length()));
+    }
+
     /**
      * Makes a completed dump the current checkpoint and deletes the previous ones. Every image file
      * is synced before the marker is written: the node is usually about to power off, and CRIU
@@ -137,8 +142,8 @@ final class ImageStore {
                 ch.force(true);
             }
             Files.move(markerTmp, partial.resolve(CheckpointMarker.FILE_NAME), StandardCopyOption.ATOMIC_MOVE);
-            String name = CHECKPOINT_PREFIX + partial.getFileName().toString().substring(PARTIAL_PREFIX.length());
-            Path dir = imageDir.resolve(name);
+            Path dir = publishedDir(partial);
+            String name = dir.getFileName().toString();
             Files.move(partial, dir, StandardCopyOption.ATOMIC_MOVE);
             Path newLink = imageDir.resolve(".current-" + name);
             Files.deleteIfExists(newLink);

@@ -1,8 +1,6 @@
 package dev.amber.wrapper;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -20,7 +18,9 @@ interface WrappedApp {
     record Started(Process process) implements WrappedApp {
         static Started start(List<String> command) {
             try {
-                return new Started(new ProcessBuilder(command).inheritIO().start());
+                ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+                builder.environment().remove(EarlyRestore.PID_VARIABLE); // the launcher's word to this JVM alone
+                return new Started(builder.start());
             } catch (IOException e) {
                 throw new WrapperException("cannot start " + command.getFirst() + ": " + e.getMessage(), e);
             }
@@ -42,45 +42,21 @@ interface WrappedApp {
         }
     }
 
-    /**
-     * A child CRIU restored with {@code --restore-sibling}. Java offers no waitpid for a child it
-     * did not spawn, but {@link ProcessHandle#onExit()} waits with {@code waitid(WNOWAIT)}, which
-     * leaves the exited child a zombie; a zombie's {@code /proc/PID/stat} still carries its wait
-     * status (field 52), which is where the exit code comes from.
-     */
-    record Restored(ProcessHandle handle) implements WrappedApp {
-        static Restored of(long pid) {
-            return new Restored(ProcessHandle.of(pid).orElseThrow(
-                    () -> new WrapperException("restored process " + pid + " is already gone")));
-        }
-
+    /** A child CRIU restored with {@code --restore-sibling}: the JVM did not spawn it. */
+    record Restored(AdoptedChild child) implements WrappedApp {
         @Override
         public long pid() {
-            return handle.pid();
+            return child.pid();
         }
 
         @Override
         public CompletableFuture<Integer> exitCode() {
-            return handle.onExit().thenApply(h -> zombieExitCode(Path.of("/proc", Long.toString(h.pid()), "stat")));
+            return child.exitCode();
         }
 
         @Override
         public void terminate() {
-            handle.destroy();
-        }
-
-        /** Exit code from a zombie's stat line; 255 if the status is gone (someone else reaped it). */
-        static int zombieExitCode(Path stat) {
-            try {
-                String line = Files.readString(stat);
-                String[] fields = line.substring(line.lastIndexOf(')') + 2).trim().split(" ");
-                // fields[0] is field 3 (state); the wait status is field 52.
-                int status = Integer.parseInt(fields[52 - 3]);
-                int signal = status & 0x7f;
-                return signal == 0 ? (status >> 8) & 0xff : 128 + signal;
-            } catch (IOException | RuntimeException e) {
-                return 255;
-            }
+            ProcessHandle.of(child.pid()).ifPresent(ProcessHandle::destroy);
         }
     }
 }

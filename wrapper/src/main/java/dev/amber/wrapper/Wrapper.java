@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -23,28 +24,39 @@ public final class Wrapper {
     /** The floor when ns_last_pid is read-only and pids are taken one thread at a time. */
     static final int APP_PID_FLOOR_WITHOUT_NS_LAST_PID = 1_000;
     private static final int PID_RETRIES = 25;
+    /** Where criu restore writes the restored root's pid, inside the checkpoint directory. */
+    static final String RESTORED_PID_FILE = "restored.pid";
 
+    private final WrapperConfigLoader.ConfigFile configFile;
     private final WrapperConfig config;
     private final Criu criu;
     private final ImageStore store;
     private final Supplier<NodeStateAnswer> nodeState;
     private final WrapperLog log;
+    /** The criu restore the launcher started before this JVM, until it is adopted or discarded. */
+    private Optional<AdoptedChild> launcherRestore;
+    /** Whether checkpoints may carry a plan for the launcher; see {@link EarlyRestore}. */
+    private final CompletableFuture<Boolean> criuSetsPidsExactly = new CompletableFuture<>();
 
-    Wrapper(WrapperConfig config, Criu criu, Supplier<NodeStateAnswer> nodeState, WrapperLog log) {
-        this.config = config;
+    Wrapper(WrapperConfigLoader.ConfigFile configFile, Criu criu, Supplier<NodeStateAnswer> nodeState,
+            Optional<Long> launcherRestorePid, WrapperLog log) {
+        this.configFile = configFile;
+        this.config = configFile.config();
         this.criu = criu;
         this.store = new ImageStore(config.imageDir());
         this.nodeState = nodeState;
+        this.launcherRestore = launcherRestorePid.map(AdoptedChild::new);
         this.log = log;
     }
 
     /** A wrapper that finds CRIU on this machine and asks the configured node-state server. */
-    public static Wrapper create(WrapperConfig config, WrapperLog log) {
+    public static Wrapper create(WrapperConfigLoader.ConfigFile configFile, WrapperLog log) {
+        WrapperConfig config = configFile.config();
         NodeStateClient client = config.nodeStateServerURL() == null ? null : new NodeStateClient(config.nodeStateServerURL());
         Supplier<NodeStateAnswer> nodeState = () -> client == null
                 ? NodeStateAnswer.unreachable("no nodeStateServerURL configured")
                 : client.ask(System.getenv("KUBERNETES_NODE_NAME"));
-        return new Wrapper(config, Criu.locate(), nodeState, log);
+        return new Wrapper(configFile, Criu.locate(), nodeState, EarlyRestore.startedByLauncher(System.getenv()), log);
     }
 
     private sealed interface Event permits Term, Exit {}
@@ -58,12 +70,19 @@ public final class Wrapper {
         if (command.isEmpty()) {
             throw new WrapperException("no command to run: amber wrap run [--config FILE] -- CMD [ARGS...]");
         }
-        store.prepare().forEach(p -> log.info("removed " + p + ": a dump that never completed"));
         BlockingQueue<Event> events = new LinkedBlockingQueue<>();
-        // Installed before the app exists, so a SIGTERM during start-up is not lost.
-        TermSignal.deliverTo(events, new Term());
-        Running running = startOrRestore(command);
+        Running running;
+        try {
+            store.prepare().forEach(p -> log.info("removed " + p + ": a dump that never completed"));
+            // Installed before the app exists, so a SIGTERM during start-up is not lost.
+            TermSignal.deliverTo(events, new Term());
+            running = startOrRestore(command);
+        } finally {
+            discardLauncherRestore();
+        }
         running.app().exitCode().thenAccept(code -> events.add(new Exit(code)));
+        // Off the critical path: the answer is needed only by the next checkpoint.
+        Thread.ofPlatform().daemon().name("criu-check").start(() -> criuSetsPidsExactly.complete(criu.setsPidsExactly()));
         while (true) {
             Event event;
             try {
@@ -111,6 +130,7 @@ public final class Wrapper {
                 giveUpOnCheckpoint(e);
             }
         }
+        discardLauncherRestore();
         reservePidsForApp();
         long start = System.nanoTime();
         Optional<Path> setsid = OwnSession.find(System.getenv("PATH"));
@@ -143,19 +163,65 @@ public final class Wrapper {
             log.info("note: the checkpoint holds " + String.join(" ", marker.command())
                     + ", restoring it although the command is now " + String.join(" ", command));
         }
-        AppFiles.restoreAdditional(config.additionalPaths(), dir);
-        Path pidFile = dir.resolve("restored.pid");
-        try {
-            Files.deleteIfExists(pidFile);
-        } catch (IOException e) {
-            throw new WrapperException("cannot write to " + dir + ": " + ImageStore.describe(e), e);
+        Path pidFile = dir.resolve(RESTORED_PID_FILE);
+        List<String> args = CriuArguments.restore(config, dir, pidFile, marker.stdio());
+        Optional<Criu.Restored> early = adoptLauncherRestore(dir, pidFile);
+        Criu.Restored restored;
+        if (early.isPresent()) {
+            restored = early.get();
+        } else {
+            AppFiles.restoreAdditional(config.additionalPaths(), dir);
+            try {
+                Files.deleteIfExists(pidFile);
+            } catch (IOException e) {
+                throw new WrapperException("cannot write to " + dir + ": " + ImageStore.describe(e), e);
+            }
+            restored = restoreWaitingForPids(args, dir, pidFile);
         }
-        Criu.Restored restored = restoreWaitingForPids(CriuArguments.restore(config, dir, pidFile, marker.stdio()), dir, pidFile);
         long pid = restored.pid();
-        WrappedApp app = WrappedApp.Restored.of(pid);
+        WrappedApp app = new WrappedApp.Restored(new AdoptedChild(pid));
         log.info("restored " + String.join(" ", marker.command()) + " (pid " + pid + ") from " + dir
-                + " in " + millis(start) + " ms (criu restore " + restored.millis() + " ms)");
+                + " in " + millis(start) + " ms (criu restore " + restored.millis() + " ms"
+                + (early.isPresent() ? " more, started by the launcher before the JVM" : "") + ")");
         return new Running(app, marker.command().isEmpty() ? command : marker.command());
+    }
+
+    /**
+     * Waits for the restore the launcher started from this checkpoint's plan. If it failed, the
+     * wrapper restores again itself, exactly as it would have without the launcher.
+     */
+    private Optional<Criu.Restored> adoptLauncherRestore(Path dir, Path pidFile) {
+        if (launcherRestore.isEmpty()) {
+            return Optional.empty();
+        }
+        AdoptedChild launcherCriu = launcherRestore.get();
+        launcherRestore = Optional.empty();
+        try {
+            return Optional.of(criu.awaitRestore(launcherCriu, dir, pidFile));
+        } catch (WrapperException e) {
+            log.info("the restore the launcher started failed (" + e.getMessage() + "); restoring again");
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * A restore the launcher started but the wrapper did not take (the checkpoint turned out not to
+     * be restorable, or the start failed before the restore): its tree must not run unwrapped. Until
+     * the app starts, the JVM's only children are that criu and the tree it restored.
+     */
+    private void discardLauncherRestore() {
+        if (launcherRestore.isEmpty()) {
+            return;
+        }
+        AdoptedChild launcherCriu = launcherRestore.get();
+        launcherRestore = Optional.empty();
+        if (launcherCriu.exitCode().join() != 0) {
+            return; // it restored nothing
+        }
+        ProcessHandle.current().children().filter(child -> child.pid() != launcherCriu.pid()).forEach(root -> {
+            new AdoptedChild(root.pid()).killTree();
+            log.info("stopped the tree (pid " + root.pid() + ") the launcher restored, because the wrapper did not take it");
+        });
     }
 
     /**
@@ -194,6 +260,11 @@ public final class Wrapper {
             long criuMillis = criu.dump(CriuArguments.dump(config, pid, partial), partial);
             // After the dump the app is gone, so the copies match the memory image exactly.
             AppFiles.saveAdditional(config.additionalPaths(), partial);
+            if (config.additionalPaths().isEmpty() && criuSetsPidsExactly.getNow(false)) {
+                Path published = store.publishedDir(partial);
+                EarlyRestore.writePlan(partial, criu.binary(),
+                        CriuArguments.restore(config, published, published.resolve(RESTORED_PID_FILE), stdio), configFile.text());
+            }
             long publishStart = System.nanoTime();
             ImageStore.StoredCheckpoint stored = store.publish(partial,
                     new CheckpointMarker(CheckpointMarker.FORMAT, Instant.now().toString(), pid, running.command(), stdio));

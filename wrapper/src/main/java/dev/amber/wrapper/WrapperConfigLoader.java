@@ -41,8 +41,14 @@ public final class WrapperConfigLoader {
 
     private WrapperConfigLoader() {}
 
+    /**
+     * A config as read from its file. The text is kept because a checkpoint records it: the launcher
+     * starts a restore early only while the config is still the one the checkpoint was made under.
+     */
+    public record ConfigFile(Path path, String text, WrapperConfig config) {}
+
     /** The explicit file when given, otherwise the first default location that exists. */
-    public static WrapperConfig load(Optional<Path> explicit) {
+    public static ConfigFile load(Optional<Path> explicit) {
         if (explicit.isPresent()) {
             return load(explicit.get());
         }
@@ -55,7 +61,7 @@ public final class WrapperConfigLoader {
                 + DEFAULT_LOCATIONS.stream().map(Path::toString).collect(Collectors.joining(" or ")));
     }
 
-    public static WrapperConfig load(Path file) {
+    public static ConfigFile load(Path file) {
         String text;
         try {
             text = Files.readString(file);
@@ -64,7 +70,7 @@ public final class WrapperConfigLoader {
         } catch (IOException e) {
             throw new WrapperException("config " + file + ": cannot read: " + e.getMessage(), e);
         }
-        return parse(text, file.toString());
+        return new ConfigFile(file, text, parse(text, file.toString()));
     }
 
     /** YAML (or JSON) text as plain maps, lists and scalars; {@code null} for an empty document. */

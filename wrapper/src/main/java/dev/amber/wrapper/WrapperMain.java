@@ -28,8 +28,7 @@ public final class WrapperMain {
                 System.out.println(USAGE);
                 return 0;
             }
-            WrapperConfig config = WrapperConfigLoader.load(invocation.config());
-            return Wrapper.create(config, log).run(invocation.command());
+            return Wrapper.create(WrapperConfigLoader.load(invocation.config()), log).run(invocation.command());
         } catch (WrapperException e) {
             log.info(e.getMessage());
             return 1;

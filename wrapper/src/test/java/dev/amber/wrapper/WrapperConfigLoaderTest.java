@@ -133,7 +133,7 @@ class WrapperConfigLoaderTest {
         Path file = dir.resolve("config.yaml");
         Files.writeString(file, "imageDir: /d\n");
 
-        assertThat(WrapperConfigLoader.load(Optional.of(file)).imageDir()).isEqualTo(Path.of("/d"));
+        assertThat(WrapperConfigLoader.load(Optional.of(file)).config().imageDir()).isEqualTo(Path.of("/d"));
         assertThatThrownBy(() -> WrapperConfigLoader.load(Optional.of(dir.resolve("nope.yaml"))))
                 .hasMessage("config " + dir.resolve("nope.yaml") + ": no such file");
     }

@@ -95,6 +95,79 @@ class WrapperCriuTest {
     }
 
     @Test
+    void theLauncherRestoresWhileTheJvmStartsAndTheWrapperTakesTheRestoredApp() throws Exception {
+        Path launcher = TestLauncher.render(Files.createDirectories(dir.resolve("runtime/bin")));
+        Path config = config("");
+        int last = checkpointCounterThroughLauncher(launcher, config);
+        assertThat(EarlyRestore.readPlan(images().resolve("current").toRealPath()))
+                .hasValueSatisfying(plan -> assertThat(plan).contains("restore", "--restore-sibling"));
+
+        int lastAfterRestore;
+        try (WrapperProcess w = WrapperProcess.startThroughLauncher(launcher, config, "sh", "-c", COUNTER)) {
+            w.awaitOut(l -> l.startsWith("count ") && Integer.parseInt(l.substring(6)) > last + 5);
+            assertThat(w.err).anyMatch(l -> l.contains("restored sh -c") && l.contains("started by the launcher before the JVM"));
+            assertThat(firstCount(w.out)).as("restored output continues the count").isEqualTo(last + 1);
+            assertThat(parentOf(w.appPid())).as("the restored app is the wrapper's child")
+                    .isEqualTo(ProcessHandle.of(w.appPid()).flatMap(ProcessHandle::parent).map(ProcessHandle::pid).orElseThrow())
+                    .isEqualTo(w.pid());
+            w.sigterm();
+            assertThat(w.awaitExit()).as("a checkpoint of the app the launcher restored").isZero();
+            lastAfterRestore = lastCount(w.out);
+        }
+
+        // The JVM alone restores the same kind of checkpoint; the plan is only a head start.
+        try (WrapperProcess w = WrapperProcess.start(config, "sh", "-c", COUNTER)) {
+            w.awaitOut(l -> l.startsWith("count ") && Integer.parseInt(l.substring(6)) > lastAfterRestore);
+            assertThat(firstCount(w.out)).isEqualTo(lastAfterRestore + 1);
+            assertThat(w.err).noneMatch(l -> l.contains("started by the launcher"));
+        }
+    }
+
+    /** Starts the counter fresh through the launcher and checkpoints it; returns its last count. */
+    private static int checkpointCounterThroughLauncher(Path launcher, Path config) throws InterruptedException {
+        try (WrapperProcess w = WrapperProcess.startThroughLauncher(launcher, config, "sh", "-c", COUNTER)) {
+            w.awaitOut(l -> l.equals("count 5"));
+            w.sigterm();
+            assertThat(w.awaitExit()).isZero();
+            return lastCount(w.out);
+        }
+    }
+
+    @Test
+    void aFailedLauncherRestoreIsRetriedByTheWrapperAndThenFollowsTheConfig() throws Exception {
+        Path launcher = TestLauncher.render(Files.createDirectories(dir.resolve("runtime/bin")));
+        Path config = config("freshStartOnRestoreFailure: true\n");
+        checkpointCounterThroughLauncher(launcher, config);
+        Path checkpoint = images().resolve("current").toRealPath();
+        assertThat(checkpoint.resolve(EarlyRestore.PLAN_FILE)).exists();
+        Files.write(checkpoint.resolve("inventory.img"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+
+        try (WrapperProcess w = WrapperProcess.startThroughLauncher(launcher, config, "sh", "-c", COUNTER)) {
+            w.awaitOut(l -> l.equals("count 1"));
+            assertThat(w.err).anyMatch(l -> l.contains("the restore the launcher started failed") && l.contains("restoring again"));
+            assertThat(w.err).anyMatch(l -> l.contains("starting afresh"));
+        }
+    }
+
+    @Test
+    void aTreeTheLauncherRestoredIsStoppedWhenTheWrapperRejectsTheCheckpoint() throws Exception {
+        Path launcher = TestLauncher.render(Files.createDirectories(dir.resolve("runtime/bin")));
+        Path config = config("freshStartOnRestoreFailure: true\n");
+        checkpointCounterThroughLauncher(launcher, config);
+        // Images and plan intact, but a marker the wrapper cannot read: the launcher restores, the wrapper refuses.
+        Files.writeString(images().resolve("current").toRealPath().resolve(CheckpointMarker.FILE_NAME), "{}");
+
+        try (WrapperProcess w = WrapperProcess.startThroughLauncher(launcher, config, "sh", "-c", COUNTER)) {
+            String stopped = w.awaitErr(l -> l.contains("the launcher restored, because the wrapper did not take it"));
+            long restoredPid = Long.parseLong(stopped.replaceFirst(".*\\(pid ([0-9]+)\\).*", "$1"));
+            w.awaitOut(l -> l.equals("count 1"));
+            assertThat(w.err).anyMatch(l -> l.contains("starting afresh"));
+            // Killed; it stays the wrapper's zombie, as a JVM cannot reap a child it did not spawn.
+            await().atMost(Duration.ofSeconds(10)).until(() -> !runningOrSleeping(restoredPid));
+        }
+    }
+
+    @Test
     void asAContainersInitItRestoresIntoANewPidNamespaceAgainAndAgain() throws Exception {
         Path config = config("");
         int last = 0;
@@ -341,13 +414,29 @@ class WrapperCriuTest {
         }
     }
 
-    /** A checkpoint whose marker says complete but whose images are garbage, as after disk corruption. */
+    /** Not gone and not a zombie: field 3 of /proc/PID/stat. */
+    private static boolean runningOrSleeping(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return !stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Field 4 of /proc/PID/stat. */
+    private static long parentOf(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1]);
+    }
+
     /** Field 6 of /proc/PID/stat. */
     private static long sessionOf(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
         return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[3]);
     }
 
+    /** A checkpoint whose marker says complete but whose images are garbage, as after disk corruption. */
     private void plantCorruptCheckpoint() throws IOException {
         Path cp = Files.createDirectories(images().resolve("checkpoint-corrupt"));
         Files.write(cp.resolve("inventory.img"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8});

@@ -37,8 +37,8 @@ class WrapperMainTest {
         Files.writeString(dir.resolve("exited"), prefix + middle + " " + (3 << 8) + "\n");
         Files.writeString(dir.resolve("killed"), prefix + middle + " 9\n");
 
-        assertThat(WrappedApp.Restored.zombieExitCode(dir.resolve("exited"))).isEqualTo(3);
-        assertThat(WrappedApp.Restored.zombieExitCode(dir.resolve("killed"))).isEqualTo(137);
-        assertThat(WrappedApp.Restored.zombieExitCode(dir.resolve("gone"))).isEqualTo(255);
+        assertThat(AdoptedChild.zombieExitCode(dir.resolve("exited"))).isEqualTo(3);
+        assertThat(AdoptedChild.zombieExitCode(dir.resolve("killed"))).isEqualTo(137);
+        assertThat(AdoptedChild.zombieExitCode(dir.resolve("gone"))).isEqualTo(255);
     }
 }

@@ -48,6 +48,13 @@ final class WrapperProcess implements AutoCloseable {
                 config, java.util.Map.of(), command);
     }
 
+    /** Through the runtime's launcher (see {@link TestLauncher}), which may start a restore early. */
+    static WrapperProcess startThroughLauncher(Path launcher, Path config, String... command) {
+        List<String> args = new ArrayList<>(List.of(launcher.toString(), "run", "--config", config.toString(), "--"));
+        args.addAll(List.of(command));
+        return start(args, java.util.Map.of());
+    }
+
     private static WrapperProcess start(List<String> prefix, Path config, java.util.Map<String, String> env, String... command) {
         List<String> args = new ArrayList<>(prefix);
         args.addAll(List.of(
@@ -55,6 +62,10 @@ final class WrapperProcess implements AutoCloseable {
                 "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                 WrapperMain.class.getName(), "run", "--config", config.toString(), "--"));
         args.addAll(List.of(command));
+        return start(args, env);
+    }
+
+    private static WrapperProcess start(List<String> args, java.util.Map<String, String> env) {
         try {
             ProcessBuilder builder = new ProcessBuilder(args);
             builder.environment().putAll(env);
@@ -118,6 +129,11 @@ final class WrapperProcess implements AutoCloseable {
         var m = java.util.regex.Pattern.compile("\\(pid ([0-9]+)").matcher(awaitErr(l -> l.contains("(pid ")));
         m.find();
         return Long.parseLong(m.group(1));
+    }
+
+    /** The launched process: the wrapper's JVM, also when a launcher script exec'd it. */
+    long pid() {
+        return process.pid();
     }
 
     static boolean alive(long pid) {

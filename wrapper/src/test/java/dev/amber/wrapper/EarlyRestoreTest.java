@@ -1,0 +1,164 @@
+package dev.amber.wrapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The restore plan and the launcher that runs it. The launcher is the real script; java and criu
+ * are stand-ins that record how they were called, because what is under test is which command the
+ * launcher runs and when (WrapperCriuTest runs it with the real JVM and CRIU).
+ */
+class EarlyRestoreTest {
+    private static final List<String> ARGS = List.of("restore", "--images-dir", "/data/a dir/$HOME", "--inherit-fd", "fd[1]:pipe:[42]");
+
+    @TempDir
+    Path dir;
+    private Path launcher;
+    private Path criu;
+    private Path config;
+    private Path checkpoint;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        Path fakeJava = script("java", "#!/bin/sh\necho \"pid=$AMBER_EARLY_RESTORE_PID\"\n");
+        launcher = TestLauncher.render(Files.createDirectories(dir.resolve("bin")), fakeJava, "unused");
+        criu = script("criu", "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > " + dir.resolve("criu-ran") + "\n");
+        Path images = dir.resolve("images");
+        checkpoint = Files.createDirectories(images.resolve("checkpoint-1"));
+        Files.createSymbolicLink(images.resolve("current"), Path.of("checkpoint-1"));
+        Files.writeString(checkpoint.resolve(CheckpointMarker.FILE_NAME), "{}");
+        config = Files.writeString(dir.resolve("config.yaml"), "imageDir: " + images + "\ntcpClose: true\n");
+    }
+
+    private Path script(String name, String text) throws IOException {
+        Path p = Files.writeString(dir.resolve(name), text);
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return p;
+    }
+
+    /** Runs the launcher; returns what the stand-in java saw in AMBER_EARLY_RESTORE_PID. */
+    private String launch(String... args) throws Exception {
+        Process p = new ProcessBuilder(launcher.toString()).command(
+                java.util.stream.Stream.concat(java.util.stream.Stream.of(launcher.toString()), java.util.Arrays.stream(args)).toList())
+                .redirectErrorStream(true).start();
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(out).startsWith("pid=");
+        return out.substring(4);
+    }
+
+    private List<String> criuArgs() {
+        Path ran = dir.resolve("criu-ran");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(ran) && Files.readString(ran).endsWith("\n")
+                && Files.readAllLines(ran).size() == ARGS.size());
+        try {
+            return Files.readAllLines(ran);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void runsThePlanWordForWordWhenTheConfigIsTheOneItWasMadeFrom() throws Exception {
+        assertThat(EarlyRestore.writePlan(checkpoint, criu, ARGS, Files.readString(config))).isTrue();
+
+        String pid = launch("run", "--config", config.toString(), "--", "app");
+
+        assertThat(pid).matches("[0-9]+");
+        assertThat(criuArgs()).isEqualTo(ARGS);
+    }
+
+    @Test
+    void readsTheConfigGivenAsConfigEquals() throws Exception {
+        EarlyRestore.writePlan(checkpoint, criu, ARGS, Files.readString(config));
+
+        assertThat(launch("run", "--config=" + config, "--", "app")).matches("[0-9]+");
+        assertThat(criuArgs()).isEqualTo(ARGS);
+    }
+
+    @Test
+    void leavesTheRestoreToTheWrapperWhenTheConfigChangedSinceTheCheckpoint() throws Exception {
+        EarlyRestore.writePlan(checkpoint, criu, ARGS, Files.readString(config));
+        Files.writeString(config, Files.readString(config).replace("tcpClose: true", "tcpClose: false"));
+
+        assertThat(launch("run", "--config", config.toString(), "--", "app")).isEmpty();
+        assertThat(dir.resolve("criu-ran")).doesNotExist();
+    }
+
+    @Test
+    void leavesTheRestoreToTheWrapperWithoutAPlanOrAMarkerOrInAnotherFormat() throws Exception {
+        assertThat(launch("run", "--config", config.toString(), "--", "app")).as("no plan").isEmpty();
+
+        EarlyRestore.writePlan(checkpoint, criu, ARGS, Files.readString(config));
+        Files.delete(checkpoint.resolve(CheckpointMarker.FILE_NAME));
+        assertThat(launch("run", "--config", config.toString(), "--", "app")).as("no marker").isEmpty();
+
+        Files.writeString(checkpoint.resolve(CheckpointMarker.FILE_NAME), "{}");
+        Path plan = checkpoint.resolve(EarlyRestore.PLAN_FILE);
+        Files.writeString(plan, Files.readString(plan).replace(EarlyRestore.PLAN_HEADER, "amber-restore-plan 2"));
+        assertThat(launch("run", "--config", config.toString(), "--", "app")).as("a later format").isEmpty();
+        assertThat(dir.resolve("criu-ran")).doesNotExist();
+    }
+
+    @Test
+    void leavesAnImageDirItCannotReadPlainlyToTheWrapper() throws Exception {
+        for (String line : List.of("imageDir: \"" + dir.resolve("images") + "\"", "imageDir: " + dir.resolve("images") + " # the volume",
+                "{imageDir: " + dir.resolve("images") + "}")) {
+            Files.writeString(config, line + "\n");
+            EarlyRestore.writePlan(checkpoint, criu, ARGS, Files.readString(config));
+            assertThat(launch("run", "--config", config.toString(), "--", "app")).as(line).isEmpty();
+        }
+        assertThat(dir.resolve("criu-ran")).doesNotExist();
+    }
+
+    @Test
+    void leavesHelpAndUnknownOptionsToTheWrapper() throws Exception {
+        EarlyRestore.writePlan(checkpoint, criu, ARGS, Files.readString(config));
+        assertThat(launch("--help")).isEmpty();
+        assertThat(launch("run", "--verbose", "--config", config.toString(), "--", "app")).isEmpty();
+        assertThat(dir.resolve("criu-ran")).doesNotExist();
+    }
+
+    @Test
+    void aPlanIsReadBackAndOneThatCannotBeWrittenAsLinesIsNotWritten() throws Exception {
+        assertThat(EarlyRestore.writePlan(checkpoint, criu, ARGS, "imageDir: /x\n")).isTrue();
+        assertThat(EarlyRestore.readPlan(checkpoint)).contains(
+                java.util.stream.Stream.concat(java.util.stream.Stream.of(criu.toString()), ARGS.stream()).toList());
+        assertThat(Files.readString(checkpoint.resolve(EarlyRestore.CONFIG_FILE))).isEqualTo("imageDir: /x\n");
+
+        Path other = Files.createDirectories(dir.resolve("other"));
+        assertThat(EarlyRestore.writePlan(other, criu, List.of("restore", "--images-dir", "/a\nb"), "imageDir: /x\n")).isFalse();
+        assertThat(other).isEmptyDirectory();
+        assertThat(EarlyRestore.readPlan(other)).isEmpty();
+    }
+
+    @Test
+    void thePidComesFromTheLauncherAlone() {
+        assertThat(EarlyRestore.startedByLauncher(Map.of())).isEmpty();
+        assertThat(EarlyRestore.startedByLauncher(Map.of(EarlyRestore.PID_VARIABLE, "4711"))).isEqualTo(Optional.of(4711L));
+        assertThatThrownBy(() -> EarlyRestore.startedByLauncher(Map.of(EarlyRestore.PID_VARIABLE, "x")))
+                .hasMessageContaining("is not a pid");
+    }
+
+    @Test
+    void theLauncherNamesWhatTheWrapperWrites() throws IOException {
+        assertThat(Files.readString(TestLauncher.TEMPLATE)).contains(EarlyRestore.PLAN_FILE, EarlyRestore.CONFIG_FILE,
+                EarlyRestore.PLAN_HEADER, EarlyRestore.PID_VARIABLE, CheckpointMarker.FILE_NAME, "$dir/" + ImageStore.CURRENT,
+                "/etc/amber/config.yaml", "/etc/crik/config.yaml");
+    }
+}
