@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LinuxContainerUser;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
@@ -67,6 +68,8 @@ class NodeStateServerDeploymentTest {
     private static final String LOCAL_IMAGE = "localhost/amber/amber:dev";
     private static final String MANIFEST = "examples/wrapper/node-state-server.yaml";
     private static final String SHIPPED_NAMESPACE = "amber-system";
+    /** The uid and gid deploy/image/Containerfile gives its user. */
+    private static final long NON_ROOT_ID = 65532;
     private static final String AUTOSCALER_TAINT = "ToBeDeletedByClusterAutoscaler";
     private static final Duration IMAGE_BUILD_TIMEOUT = Duration.ofMinutes(15);
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
@@ -141,6 +144,21 @@ class NodeStateServerDeploymentTest {
         }
         eventually(() -> assertThat(serviceEndpoints(client)).containsExactlyInAnyOrderElementsOf(
                 replicas.stream().map(p -> p.getStatus().getPodIP()).toList()));
+    }
+
+    /**
+     * The image's user, as the kubelet reports what the runtime applied: the manifest sets no
+     * securityContext, so this is the image's {@code USER 65532:65532}. Kubernetes hands the runtime
+     * only the uid; the group comes from the image's {@code /etc/passwd} entry, without which it was 0.
+     */
+    @Test
+    void everyReplicaRunsAsTheImagesNonRootUserAndGroup(KubernetesClient client) {
+        for (Pod pod : replicas(client)) {
+            LinuxContainerUser user = pod.getStatus().getContainerStatuses().getFirst().getUser().getLinux();
+            assertThat(user.getUid()).isEqualTo(NON_ROOT_ID);
+            assertThat(user.getGid()).isEqualTo(NON_ROOT_ID);
+            assertThat(user.getSupplementalGroups()).containsExactly(NON_ROOT_ID);
+        }
     }
 
     @Test
