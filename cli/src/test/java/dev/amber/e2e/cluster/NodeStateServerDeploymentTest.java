@@ -73,7 +73,7 @@ class NodeStateServerDeploymentTest {
     private static final String AUTOSCALER_TAINT = "ToBeDeletedByClusterAutoscaler";
     private static final Duration IMAGE_BUILD_TIMEOUT = Duration.ofMinutes(15);
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
-    /** A watch event reaching both replicas: well under a second here; generous for a loaded machine. */
+    /** A Node change reaching both replicas' answers (a watch event): the whole taint test takes under 2 s here. */
     private static final Duration STATE_CHANGE_TIMEOUT = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -108,7 +108,9 @@ class NodeStateServerDeploymentTest {
                 case Deployment d -> {
                     Container server = d.getSpec().getTemplate().getSpec().getContainers().getFirst();
                     server.setImage(image);
-                    server.setEnv(apiServerInsteadOfItsService(client));
+                    List<EnvVar> env = new ArrayList<>(server.getEnv() == null ? List.of() : server.getEnv());
+                    env.addAll(apiServerInsteadOfItsService(client));
+                    server.setEnv(env);
                     deployment = client.apps().deployments().resource(inTestNamespace(d, namespace)).create();
                 }
                 case Service s -> service = client.services().resource(inTestNamespace(s, namespace)).create();
