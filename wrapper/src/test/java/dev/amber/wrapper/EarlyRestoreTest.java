@@ -116,9 +116,18 @@ class EarlyRestoreTest {
     }
 
     @Test
+    void readsAnImageDirWithACommentAfterIt() throws Exception {
+        Files.writeString(config, "imageDir: " + dir.resolve("images") + "\t  # a PersistentVolume\n");
+        EarlyRestore.writePlan(checkpoint, criu, ARGS, Files.readString(config));
+
+        assertThat(launch("run", "--config", config.toString(), "--", "app")).matches("[0-9]+");
+        assertThat(criuArgs()).isEqualTo(ARGS);
+    }
+
+    @Test
     void leavesAnImageDirItCannotReadPlainlyToTheWrapper() throws Exception {
-        for (String line : List.of("imageDir: \"" + dir.resolve("images") + "\"", "imageDir: " + dir.resolve("images") + " # the volume",
-                "{imageDir: " + dir.resolve("images") + "}")) {
+        for (String line : List.of("imageDir: \"" + dir.resolve("images") + "\"", "imageDir: " + dir.resolve("images") + "#x",
+                "imageDir: " + dir.resolve("images") + "\nimageDir: /elsewhere", "{imageDir: " + dir.resolve("images") + "}")) {
             Files.writeString(config, line + "\n");
             EarlyRestore.writePlan(checkpoint, criu, ARGS, Files.readString(config));
             assertThat(launch("run", "--config", config.toString(), "--", "app")).as(line).isEmpty();

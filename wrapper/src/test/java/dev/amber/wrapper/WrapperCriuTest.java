@@ -167,12 +167,16 @@ class WrapperCriuTest {
         }
     }
 
+    /** Rounds 1 and 2 through the launcher (round 2 restores early, while the JVM starts), round 3 without it. */
     @Test
     void asAContainersInitItRestoresIntoANewPidNamespaceAgainAndAgain() throws Exception {
+        Path launcher = TestLauncher.render(Files.createDirectories(dir.resolve("runtime/bin")));
         Path config = config("");
         int last = 0;
         for (int round = 1; round <= 3; round++) {
-            try (WrapperProcess w = WrapperProcess.startAsInit(config, "sh", "-c", COUNTER)) {
+            try (WrapperProcess w = round < 3
+                    ? WrapperProcess.startAsInitThroughLauncher(launcher, config, "sh", "-c", COUNTER)
+                    : WrapperProcess.startAsInit(config, "sh", "-c", COUNTER)) {
                 int before = last;
                 w.awaitOut(l -> l.startsWith("count ") && Integer.parseInt(l.substring(6)) > before + 3);
                 // The app starts above the wrapper's own thread ids, so its pid is free in the next namespace.
@@ -180,6 +184,9 @@ class WrapperCriuTest {
                 if (round > 1) {
                     assertThat(w.err).anyMatch(l -> l.contains("restored"));
                     assertThat(firstCount(w.out)).isEqualTo(last + 1);
+                }
+                if (round == 2) {
+                    assertThat(w.err).anyMatch(l -> l.contains("started by the launcher before the JVM"));
                 }
                 w.sigterm();
                 assertThat(w.awaitExit()).as("stderr: %s", w.err).isZero();

@@ -44,9 +44,19 @@ final class WrapperProcess implements AutoCloseable {
      * leader (as runc makes it), stdin opened inside, stdout and stderr pipes.
      */
     static WrapperProcess startAsInit(Path config, String... command) {
-        return start(List.of("unshare", "--pid", "--fork", "--mount-proc", "setsid", "sh", "-c", "exec \"$0\" \"$@\" < /dev/null"),
-                config, java.util.Map.of(), command);
+        return start(AS_INIT, config, java.util.Map.of(), command);
     }
+
+    /** {@link #startAsInit} through the runtime's launcher. */
+    static WrapperProcess startAsInitThroughLauncher(Path launcher, Path config, String... command) {
+        List<String> args = new ArrayList<>(AS_INIT);
+        args.addAll(List.of(launcher.toString(), "run", "--config", config.toString(), "--"));
+        args.addAll(List.of(command));
+        return start(args, java.util.Map.of());
+    }
+
+    private static final List<String> AS_INIT =
+            List.of("unshare", "--pid", "--fork", "--mount-proc", "setsid", "sh", "-c", "exec \"$0\" \"$@\" < /dev/null");
 
     /** Through the runtime's launcher (see {@link TestLauncher}), which may start a restore early. */
     static WrapperProcess startThroughLauncher(Path launcher, Path config, String... command) {
