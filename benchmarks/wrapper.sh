@@ -65,15 +65,16 @@ for size in "${@:-256}"; do
     kill -KILL "$(sed -n 's/.*(pid \([0-9]*\)).*/\1/p' "$work/w/err2" | head -1)"; wait "$wpid" || true
   }
   hand_round() {
-    # By hand on the same kind of process: criu dump, then criu restore --restore-detached.
+    # By hand on the same kind of process, with the options the wrapper gives criu: criu dump, then
+    # criu restore --restore-detached.
     rm -rf "$work/c"; mkdir -p "$work/c"
     setsid "$python" -c "$app" 2>/dev/null >"$work/c/out" 2>&1 </dev/null &
     cpid=$!; wait_ready "$work/c/out"
-    sync; s=$(now_ms); "$criu" dump -t "$cpid" -D "$work/c" -o dump.log --shell-job --manage-cgroups=ignore; cdump+=($(( $(now_ms) - s )))
+    sync; s=$(now_ms); "$criu" dump -t "$cpid" -D "$work/c" -o dump.log -v4 --shell-job --manage-cgroups=ignore; cdump+=($(( $(now_ms) - s )))
     # The wrapper syncs the images before publishing them; the same durability by hand:
     sync -f "$work/c"; cdurable+=($(( $(now_ms) - s )))
     wait "$cpid" 2>/dev/null || true
-    sync; s=$(now_ms); "$criu" restore -D "$work/c" -o restore.log --shell-job -d --manage-cgroups=ignore --pidfile "$work/c/pid"; crest+=($(( $(now_ms) - s )))
+    sync; s=$(now_ms); "$criu" restore -D "$work/c" -o restore.log -v4 --shell-job -d --manage-cgroups=ignore --pidfile "$work/c/pid"; crest+=($(( $(now_ms) - s )))
     kill -KILL "$(cat "$work/c/pid")"
   }
   for i in $(seq "$runs"); do

@@ -23,10 +23,12 @@ import java.util.Optional;
  * tree ({@code --restore-sibling}) are the JVM's children. If that restore fails, the wrapper
  * restores again on its own, as it would have without the launcher's help.
  *
- * <p>No plan is written when the restore needs the wrapper first ({@code additionalPaths} are copied
- * back before CRIU runs), or when CRIU cannot create pids exactly with {@code clone3(set_tid)}: it
- * would then move the pid namespace's last-pid counter, and the JVM's threads, starting at the same
- * moment, could take a pid of the app's.
+ * <p>The plan's second line says whether the checkpoint holds {@code additionalPaths}, which must be
+ * back in place before CRIU reopens them: the launcher copies {@code additional-paths/} to {@code /}
+ * first, as {@link AppFiles#restoreAdditional} does (the config, unchanged, names the same paths).
+ * No plan is written when CRIU cannot create pids exactly with {@code clone3(set_tid)}: it would then
+ * move the pid namespace's last-pid counter, and the JVM's threads, starting at the same moment,
+ * could take a pid of the app's.
  */
 final class EarlyRestore {
     static final String PLAN_FILE = "amber-restore.argv";
@@ -34,18 +36,21 @@ final class EarlyRestore {
     /** First line of a plan; the launcher runs only plans in a format it knows. */
     static final String PLAN_HEADER = "amber-restore-plan 1";
     static final String PID_VARIABLE = "AMBER_EARLY_RESTORE_PID";
+    static final String COPY_ADDITIONAL_PATHS = "additional-paths yes";
+    static final String NO_ADDITIONAL_PATHS = "additional-paths no";
 
     private EarlyRestore() {}
 
     /**
      * Writes the plan into a checkpoint directory that is not published yet, so it becomes visible
-     * with the checkpoint or not at all.
+     * with the checkpoint or not at all. Call it after the additional paths are saved.
      *
      * @return false, writing nothing, when a line of the command cannot be written as one line
      */
     static boolean writePlan(Path checkpointDir, Path criu, List<String> restoreArgs, String configText) {
         List<String> lines = new ArrayList<>();
         lines.add(PLAN_HEADER);
+        lines.add(Files.isDirectory(checkpointDir.resolve(AppFiles.ADDITIONAL_DIR)) ? COPY_ADDITIONAL_PATHS : NO_ADDITIONAL_PATHS);
         lines.add(criu.toString());
         lines.addAll(restoreArgs);
         if (lines.stream().anyMatch(l -> l.indexOf('\n') >= 0 || l.indexOf('\r') >= 0 || l.indexOf('\0') >= 0)) {
@@ -64,8 +69,8 @@ final class EarlyRestore {
     static Optional<List<String>> readPlan(Path checkpointDir) {
         try {
             List<String> lines = Files.readAllLines(checkpointDir.resolve(PLAN_FILE), StandardCharsets.UTF_8);
-            return lines.size() > 1 && lines.getFirst().equals(PLAN_HEADER)
-                    ? Optional.of(List.copyOf(lines.subList(1, lines.size())))
+            return lines.size() > 2 && lines.getFirst().equals(PLAN_HEADER)
+                    ? Optional.of(List.copyOf(lines.subList(2, lines.size())))
                     : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();

@@ -257,10 +257,13 @@ public final class Wrapper {
         Map<Integer, String> stdio = StdioLinks.of(pid);
         Path partial = store.beginPartial();
         try {
-            long criuMillis = criu.dump(CriuArguments.dump(config, pid, partial), partial);
+            long criuMillis;
+            try (ImageWriteback writeback = ImageWriteback.start(partial)) {
+                criuMillis = criu.dump(CriuArguments.dump(config, pid, partial), partial);
+            }
             // After the dump the app is gone, so the copies match the memory image exactly.
             AppFiles.saveAdditional(config.additionalPaths(), partial);
-            if (config.additionalPaths().isEmpty() && criuSetsPidsExactly.getNow(false)) {
+            if (criuSetsPidsExactly.getNow(false)) {
                 Path published = store.publishedDir(partial);
                 EarlyRestore.writePlan(partial, criu.binary(),
                         CriuArguments.restore(config, published, published.resolve(RESTORED_PID_FILE), stdio), configFile.text());

@@ -28,5 +28,13 @@
  *       restore {@code --inherit-fd} swaps in the new container's descriptors.
  *   <li>SIGTERM is caught with {@code sun.misc.Signal} (see {@link dev.amber.wrapper.TermSignal}).
  * </ul>
+ *
+ * <h2>Restore time: CRIU does not wait for the JVM</h2>
+ * A restore would otherwise take CRIU's time plus the JVM's start (about 40 ms, even from the AOT
+ * cache that {@code wrapper/aot-training} fills by restoring and checkpointing once). So each
+ * checkpoint carries a plan, the exact {@code criu restore} command the wrapper would run, and the
+ * launcher starts it before it execs the JVM, which then adopts criu and the restored tree (see
+ * {@link dev.amber.wrapper.EarlyRestore}). The launcher runs the JVM interpreted: the wrapper's
+ * code runs once per start and once per SIGTERM, and the JIT's CPU would be taken from CRIU.
  */
 package dev.amber.wrapper;

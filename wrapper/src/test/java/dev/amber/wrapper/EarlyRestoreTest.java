@@ -144,6 +144,31 @@ class EarlyRestoreTest {
     }
 
     @Test
+    void putsSavedAdditionalPathsBackBeforeCriuRuns() throws Exception {
+        Path target = dir.resolve("app-state/last");
+        Path saved = checkpoint.resolve(AppFiles.ADDITIONAL_DIR).resolve(target.getRoot().relativize(target).toString());
+        Files.createDirectories(saved.getParent());
+        Files.writeString(saved, "41");
+        criu = script("criu", "#!/bin/sh\ncat " + target + " > " + dir.resolve("criu-saw") + "\n");
+        EarlyRestore.writePlan(checkpoint, criu, ARGS, Files.readString(config));
+
+        assertThat(launch("run", "--config", config.toString(), "--", "app")).matches("[0-9]+");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(dir.resolve("criu-saw")));
+        assertThat(target).hasContent("41");
+        assertThat(dir.resolve("criu-saw")).as("in place when criu ran").hasContent("41");
+    }
+
+    @Test
+    void aPlanWhoseAdditionalPathsAreMissingIsLeftToTheWrapper() throws Exception {
+        Files.createDirectories(checkpoint.resolve(AppFiles.ADDITIONAL_DIR));
+        EarlyRestore.writePlan(checkpoint, criu, ARGS, Files.readString(config));
+        Files.delete(checkpoint.resolve(AppFiles.ADDITIONAL_DIR));
+
+        assertThat(launch("run", "--config", config.toString(), "--", "app")).isEmpty();
+        assertThat(dir.resolve("criu-ran")).doesNotExist();
+    }
+
+    @Test
     void aPlanIsReadBackAndOneThatCannotBeWrittenAsLinesIsNotWritten() throws Exception {
         assertThat(EarlyRestore.writePlan(checkpoint, criu, ARGS, "imageDir: /x\n")).isTrue();
         assertThat(EarlyRestore.readPlan(checkpoint)).contains(
@@ -168,6 +193,7 @@ class EarlyRestoreTest {
     void theLauncherNamesWhatTheWrapperWrites() throws IOException {
         assertThat(Files.readString(TestLauncher.TEMPLATE)).contains(EarlyRestore.PLAN_FILE, EarlyRestore.CONFIG_FILE,
                 EarlyRestore.PLAN_HEADER, EarlyRestore.PID_VARIABLE, CheckpointMarker.FILE_NAME, "$dir/" + ImageStore.CURRENT,
+                EarlyRestore.COPY_ADDITIONAL_PATHS, EarlyRestore.NO_ADDITIONAL_PATHS, "$checkpoint/" + AppFiles.ADDITIONAL_DIR + "/.",
                 "/etc/amber/config.yaml", "/etc/crik/config.yaml");
     }
 }

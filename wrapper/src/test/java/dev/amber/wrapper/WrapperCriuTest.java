@@ -352,9 +352,18 @@ class WrapperCriuTest {
         }
         assertThat(watched).doesNotExist();
         Files.delete(state); // a new container would not have it
+        Path launcher = TestLauncher.render(Files.createDirectories(dir.resolve("runtime/bin")));
+        try (WrapperProcess w = WrapperProcess.startThroughLauncher(launcher, config, "sh", "-c", app)) {
+            w.awaitErr(l -> l.contains("restored"));
+            assertThat(w.err).anyMatch(l -> l.contains("started by the launcher before the JVM"));
+            assertThat(state).as("put back by the launcher").hasContent("saved");
+            w.sigterm();
+            assertThat(w.awaitExit()).isZero();
+        }
+        Files.delete(state);
         try (WrapperProcess w = WrapperProcess.start(config, "sh", "-c", app)) {
             w.awaitErr(l -> l.contains("restored"));
-            assertThat(state).hasContent("saved");
+            assertThat(state).as("put back by the wrapper").hasContent("saved");
         }
     }
 

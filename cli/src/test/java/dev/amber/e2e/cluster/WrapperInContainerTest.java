@@ -158,6 +158,8 @@ class WrapperInContainerTest {
         assertThat(cycle.oldLog()).contains("amber-wrap: SIGTERM: checkpointing, because checkpointOn: always")
                 .containsPattern("amber-wrap: checkpointed pid \\d+ into /var/lib/amber/images/checkpoint-");
         assertRestoredAndContinuing(client, cycle);
+        assertThat(client.pods().withName(POD).getLog()).as("the launcher put /tmp/counter back and started criu before the JVM")
+                .contains("started by the launcher before the JVM");
     }
 
     @Test
@@ -168,6 +170,7 @@ class WrapperInContainerTest {
         assertThat(cycle.oldLog()).contains("amber-wrap: restored python3 /app/counter.py")
                 .contains("amber-wrap: SIGTERM: checkpointing, because checkpointOn: always");
         assertRestoredAndContinuing(client, cycle);
+        assertThat(client.pods().withName(POD).getLog()).contains("started by the launcher before the JVM");
     }
 
     /**
