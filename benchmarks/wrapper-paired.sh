@@ -16,27 +16,16 @@ mode=${1:?usage: benchmarks/wrapper-paired.sh restore|dump [SIZE_MIB] [ROUNDS]}
 size=${2:-256}
 rounds=${3:-7}
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
-runtime=$root/wrapper/target/amber-wrap
-[ -x "$runtime/bin/amber-wrap" ] || "$root/wrapper/build-runtime" >/dev/null
-criu=$(command -v criu || echo /usr/local/sbin/criu)
-python=$(python3 -c 'import sys; print(sys.executable)')
+# shellcheck source=benchmarks/lib/wrapper.sh
+. "$root/benchmarks/lib/wrapper.sh"
 work=$(mktemp -d "${BENCH_DIR:-/var/tmp}/amber-paired.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 app="import os, time; b = bytearray(os.urandom($size << 20)); print('ready', flush=True); time.sleep(1e9)"
 
-now_ms() { echo $(( ${EPOCHREALTIME/./} / 1000 )); }
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+median_of() { printf '%s\n' "$@" | median; }
 # CRIU's elapsed time, from the "(SS.uuuuuu)" stamp of its log's last line, in ms.
 criu_ms() { tail -1 "$1" | sed -n 's/^(\s*\([0-9]*\)\.\([0-9][0-9][0-9]\).*/\1\2/p' | sed 's/^0*//'; }
 wait_for() { for _ in $(seq 1200); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done; echo "timed out waiting for '$2' in $1" >&2; exit 1; }
-# Copies stdin to $1 and writes the time the wrapper's "restored" line arrived to $2.
-stamp_restored() {
-  local line
-  while IFS= read -r line; do
-    printf '%s\n' "$line" >> "$1"
-    case $line in *"amber-wrap: restored"*) now_ms > "$2" ;; esac
-  done
-}
 
 wrapped=(); by_hand=(); ratio=(); criu_wrapped=(); criu_by_hand=()
 record() { # wrapped_ms by_hand_ms criu_in_wrapped_ms criu_by_hand_ms
@@ -97,6 +86,6 @@ else
   echo "usage: benchmarks/wrapper-paired.sh restore|dump [SIZE_MIB] [ROUNDS]" >&2; exit 2
 fi
 
-echo "$mode ${size} MiB in ${BENCH_DIR:-/var/tmp}, $rounds rounds: wrapped $(median "${wrapped[@]}") ms, by hand $(median "${by_hand[@]}") ms," \
-  "median ratio $(median "${ratio[@]}"); criu's own time $(median "${criu_wrapped[@]}") vs $(median "${criu_by_hand[@]}") ms" \
+echo "$mode ${size} MiB in ${BENCH_DIR:-/var/tmp}, $rounds rounds: wrapped $(median_of "${wrapped[@]}") ms, by hand $(median_of "${by_hand[@]}") ms," \
+  "median ratio $(median_of "${ratio[@]}"); criu's own time $(median_of "${criu_wrapped[@]}") vs $(median_of "${criu_by_hand[@]}") ms" \
   "(wrapped: ${wrapped[*]}; by hand: ${by_hand[*]}; ratios: ${ratio[*]})"

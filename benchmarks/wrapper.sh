@@ -7,25 +7,12 @@
 # writeback, which spreads identical dumps 3x on a small VM, out of the comparison.
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
-runtime=$root/wrapper/target/amber-wrap
-[ -x "$runtime/bin/amber-wrap" ] || "$root/wrapper/build-runtime" >/dev/null
-criu=$(command -v criu || echo /usr/local/sbin/criu)
-python=$(python3 -c 'import sys; print(sys.executable)')
+# shellcheck source=benchmarks/lib/wrapper.sh
+. "$root/benchmarks/lib/wrapper.sh"
 work=$(mktemp -d "${BENCH_DIR:-/var/tmp}/amber-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 runs=${RUNS:-3}
 
-now_ms() { echo $(( ${EPOCHREALTIME/./} / 1000 )); }  # a builtin clock: no fork in the timed span
-# Copies stdin (the wrapper's stderr) to $1 and writes the time its "restored" line arrived to $2, so
-# the moment is taken when the line comes, not when a poll next looks.
-stamp_restored() {
-  local line
-  while IFS= read -r line; do
-    printf '%s\n' "$line" >> "$1"
-    case $line in *"amber-wrap: restored"*) now_ms > "$2" ;; esac
-  done
-}
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 printf 'imageDir: %s/startup-images\n' "$work" > "$work/startup.yaml"
 startup=(); baseline=()
