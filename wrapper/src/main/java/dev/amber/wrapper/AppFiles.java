@@ -43,7 +43,8 @@ final class AppFiles {
         paths.forEach(ImageStore::deleteTree);
     }
 
-    private static Path storedPath(Path checkpointDir, Path absolute) {
+    /** Where a path is kept in a checkpoint: under {@code additional-paths/}, by its absolute path. */
+    static Path storedPath(Path checkpointDir, Path absolute) {
         return checkpointDir.resolve(ADDITIONAL_DIR).resolve(absolute.getRoot().relativize(absolute).toString());
     }
 

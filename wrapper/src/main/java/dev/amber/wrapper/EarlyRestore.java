@@ -3,11 +3,13 @@ package dev.amber.wrapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * A restore the launcher ({@code bin/amber-wrap}, see {@code wrapper/launcher/amber-wrap.in}) starts
@@ -24,8 +26,10 @@ import java.util.Optional;
  * restores again on its own, as it would have without the launcher's help.
  *
  * <p>The plan's second line says whether the checkpoint holds {@code additionalPaths}, which must be
- * back in place before CRIU reopens them: the launcher copies {@code additional-paths/} to {@code /}
- * first, as {@link AppFiles#restoreAdditional} does (the config, unchanged, names the same paths).
+ * back in place before CRIU reopens them. {@link #PATHS_FILE} lists the saved ones, and the launcher
+ * copies each back into its parent directory first, as {@link AppFiles#restoreAdditional} does; not
+ * the whole {@code additional-paths/} tree onto {@code /}, which would also give {@code /tmp} and the
+ * other directories above them the modes of their stand-ins in the checkpoint.
  * No plan is written when CRIU cannot create pids exactly with {@code clone3(set_tid)}: it would then
  * move the pid namespace's last-pid counter, and the JVM's threads, starting at the same moment,
  * could take a pid of the app's.
@@ -33,10 +37,13 @@ import java.util.Optional;
 final class EarlyRestore {
     static final String PLAN_FILE = "amber-restore.argv";
     static final String CONFIG_FILE = "amber-restore.config";
+    /** The additional paths saved in the checkpoint, one absolute path a line. */
+    static final String PATHS_FILE = "amber-restore.paths";
     /** First line of a plan; the launcher runs only plans in a format it knows. */
     static final String PLAN_HEADER = "amber-restore-plan 1";
     static final String PID_VARIABLE = "AMBER_EARLY_RESTORE_PID";
-    static final String COPY_ADDITIONAL_PATHS = "additional-paths yes";
+    /** Copy back the paths {@link #PATHS_FILE} lists. ("additional-paths yes" meant the whole tree.) */
+    static final String COPY_ADDITIONAL_PATHS = "additional-paths listed";
     static final String NO_ADDITIONAL_PATHS = "additional-paths no";
 
     private EarlyRestore() {}
@@ -47,17 +54,26 @@ final class EarlyRestore {
      *
      * @return false, writing nothing, when a line of the command cannot be written as one line
      */
-    static boolean writePlan(Path checkpointDir, Path criu, List<String> restoreArgs, String configText) {
+    static boolean writePlan(Path checkpointDir, Path criu, List<String> restoreArgs, String configText,
+            List<Path> additionalPaths) {
+        List<String> saved = additionalPaths.stream()
+                .filter(p -> Files.exists(AppFiles.storedPath(checkpointDir, p), LinkOption.NOFOLLOW_LINKS))
+                .map(Path::toString)
+                .toList();
         List<String> lines = new ArrayList<>();
         lines.add(PLAN_HEADER);
-        lines.add(Files.isDirectory(checkpointDir.resolve(AppFiles.ADDITIONAL_DIR)) ? COPY_ADDITIONAL_PATHS : NO_ADDITIONAL_PATHS);
+        lines.add(saved.isEmpty() ? NO_ADDITIONAL_PATHS : COPY_ADDITIONAL_PATHS);
         lines.add(criu.toString());
         lines.addAll(restoreArgs);
-        if (lines.stream().anyMatch(l -> l.indexOf('\n') >= 0 || l.indexOf('\r') >= 0 || l.indexOf('\0') >= 0)) {
+        if (Stream.concat(lines.stream(), saved.stream()).anyMatch(l -> l.indexOf('\n') >= 0 || l.indexOf('\r') >= 0 || l.indexOf('\0') >= 0)
+                || additionalPaths.stream().anyMatch(p -> !p.normalize().equals(p))) {
             return false;
         }
         try {
             Files.writeString(checkpointDir.resolve(CONFIG_FILE), configText, StandardCharsets.UTF_8);
+            if (!saved.isEmpty()) {
+                Files.write(checkpointDir.resolve(PATHS_FILE), saved, StandardCharsets.UTF_8);
+            }
             Files.write(checkpointDir.resolve(PLAN_FILE), lines, StandardCharsets.UTF_8);
             return true;
         } catch (IOException e) {

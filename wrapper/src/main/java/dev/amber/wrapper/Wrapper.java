@@ -266,7 +266,8 @@ public final class Wrapper {
             if (criuSetsPidsExactly.getNow(false)) {
                 Path published = store.publishedDir(partial);
                 EarlyRestore.writePlan(partial, criu.binary(),
-                        CriuArguments.restore(config, published, published.resolve(RESTORED_PID_FILE), stdio), configFile.text());
+                        CriuArguments.restore(config, published, published.resolve(RESTORED_PID_FILE), stdio), configFile.text(),
+                        config.additionalPaths());
             }
             long publishStart = System.nanoTime();
             ImageStore.StoredCheckpoint stored = store.publish(partial,

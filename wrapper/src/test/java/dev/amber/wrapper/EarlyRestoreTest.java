@@ -75,7 +75,7 @@ class EarlyRestoreTest {
 
     @Test
     void runsThePlanWordForWordWhenTheConfigIsTheOneItWasMadeFrom() throws Exception {
-        assertThat(EarlyRestore.writePlan(checkpoint, criu, ARGS, Files.readString(config))).isTrue();
+        assertThat(EarlyRestore.writePlan(checkpoint, criu, ARGS, Files.readString(config), List.of())).isTrue();
 
         String pid = launch("run", "--config", config.toString(), "--", "app");
 
@@ -85,7 +85,7 @@ class EarlyRestoreTest {
 
     @Test
     void readsTheConfigGivenAsConfigEquals() throws Exception {
-        EarlyRestore.writePlan(checkpoint, criu, ARGS, Files.readString(config));
+        EarlyRestore.writePlan(checkpoint, criu, ARGS, Files.readString(config), List.of());
 
         assertThat(launch("run", "--config=" + config, "--", "app")).matches("[0-9]+");
         assertThat(criuArgs()).isEqualTo(ARGS);
@@ -93,7 +93,7 @@ class EarlyRestoreTest {
 
     @Test
     void leavesTheRestoreToTheWrapperWhenTheConfigChangedSinceTheCheckpoint() throws Exception {
-        EarlyRestore.writePlan(checkpoint, criu, ARGS, Files.readString(config));
+        EarlyRestore.writePlan(checkpoint, criu, ARGS, Files.readString(config), List.of());
         Files.writeString(config, Files.readString(config).replace("tcpClose: true", "tcpClose: false"));
 
         assertThat(launch("run", "--config", config.toString(), "--", "app")).isEmpty();
@@ -104,7 +104,7 @@ class EarlyRestoreTest {
     void leavesTheRestoreToTheWrapperWithoutAPlanOrAMarkerOrInAnotherFormat() throws Exception {
         assertThat(launch("run", "--config", config.toString(), "--", "app")).as("no plan").isEmpty();
 
-        EarlyRestore.writePlan(checkpoint, criu, ARGS, Files.readString(config));
+        EarlyRestore.writePlan(checkpoint, criu, ARGS, Files.readString(config), List.of());
         Files.delete(checkpoint.resolve(CheckpointMarker.FILE_NAME));
         assertThat(launch("run", "--config", config.toString(), "--", "app")).as("no marker").isEmpty();
 
@@ -118,7 +118,7 @@ class EarlyRestoreTest {
     @Test
     void readsAnImageDirWithACommentAfterIt() throws Exception {
         Files.writeString(config, "imageDir: " + dir.resolve("images") + "\t  # a PersistentVolume\n");
-        EarlyRestore.writePlan(checkpoint, criu, ARGS, Files.readString(config));
+        EarlyRestore.writePlan(checkpoint, criu, ARGS, Files.readString(config), List.of());
 
         assertThat(launch("run", "--config", config.toString(), "--", "app")).matches("[0-9]+");
         assertThat(criuArgs()).isEqualTo(ARGS);
@@ -129,7 +129,7 @@ class EarlyRestoreTest {
         for (String line : List.of("imageDir: \"" + dir.resolve("images") + "\"", "imageDir: " + dir.resolve("images") + "#x",
                 "imageDir: " + dir.resolve("images") + "\nimageDir: /elsewhere", "{imageDir: " + dir.resolve("images") + "}")) {
             Files.writeString(config, line + "\n");
-            EarlyRestore.writePlan(checkpoint, criu, ARGS, Files.readString(config));
+            EarlyRestore.writePlan(checkpoint, criu, ARGS, Files.readString(config), List.of());
             assertThat(launch("run", "--config", config.toString(), "--", "app")).as(line).isEmpty();
         }
         assertThat(dir.resolve("criu-ran")).doesNotExist();
@@ -137,7 +137,7 @@ class EarlyRestoreTest {
 
     @Test
     void leavesHelpAndUnknownOptionsToTheWrapper() throws Exception {
-        EarlyRestore.writePlan(checkpoint, criu, ARGS, Files.readString(config));
+        EarlyRestore.writePlan(checkpoint, criu, ARGS, Files.readString(config), List.of());
         assertThat(launch("--help")).isEmpty();
         assertThat(launch("run", "--verbose", "--config", config.toString(), "--", "app")).isEmpty();
         assertThat(dir.resolve("criu-ran")).doesNotExist();
@@ -145,24 +145,64 @@ class EarlyRestoreTest {
 
     @Test
     void putsSavedAdditionalPathsBackBeforeCriuRuns() throws Exception {
-        Path target = dir.resolve("app-state/last");
-        Path saved = checkpoint.resolve(AppFiles.ADDITIONAL_DIR).resolve(target.getRoot().relativize(target).toString());
-        Files.createDirectories(saved.getParent());
-        Files.writeString(saved, "41");
+        Path target = Files.createDirectories(dir.resolve("app-state")).resolve("last");
+        Files.writeString(target, "41");
+        Path tree = Files.createDirectories(dir.resolve("app tree/sub"));
+        Files.writeString(tree.resolve("f"), "x");
+        AppFiles.saveAdditional(List.of(target, tree.getParent(), dir.resolve("never-there")), checkpoint);
+        ImageStore.deleteTree(target.getParent()); // a new container would not have them
+        ImageStore.deleteTree(tree.getParent());
         criu = script("criu", "#!/bin/sh\ncat " + target + " > " + dir.resolve("criu-saw") + "\n");
-        EarlyRestore.writePlan(checkpoint, criu, ARGS, Files.readString(config));
+        assertThat(EarlyRestore.writePlan(checkpoint, criu, ARGS, Files.readString(config),
+                List.of(target, tree.getParent(), dir.resolve("never-there")))).isTrue();
 
         assertThat(launch("run", "--config", config.toString(), "--", "app")).matches("[0-9]+");
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(dir.resolve("criu-saw")));
         assertThat(target).hasContent("41");
         assertThat(dir.resolve("criu-saw")).as("in place when criu ran").hasContent("41");
+        assertThat(tree.resolve("f")).hasContent("x");
+        assertThat(dir.resolve("never-there")).doesNotExist();
+    }
+
+    /**
+     * The launcher copies back only the saved paths themselves: the directories above them (here a
+     * world-writable one, and /tmp itself when the test runs there) keep their modes and owners, as
+     * {@link AppFiles#restoreAdditional} leaves them.
+     */
+    @Test
+    void leavesTheDirectoriesAboveAnAdditionalPathAsTheyAre() throws Exception {
+        Path shared = Files.createDirectories(dir.resolve("shared"));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path target = Files.createDirectories(shared.resolve("app-state")).resolve("last");
+        Files.writeString(target, "41");
+        AppFiles.saveAdditional(List.of(target), checkpoint);
+        ImageStore.deleteTree(target.getParent()); // a new container would not have it
+        Map<Path, String> before = modesAndOwners(shared);
+        criu = script("criu", "#!/bin/sh\ncat " + target + " > " + dir.resolve("criu-saw") + "\n");
+        EarlyRestore.writePlan(checkpoint, criu, ARGS, Files.readString(config), List.of(target));
+
+        assertThat(launch("run", "--config", config.toString(), "--", "app")).matches("[0-9]+");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(dir.resolve("criu-saw")));
+        assertThat(dir.resolve("criu-saw")).hasContent("41");
+        assertThat(modesAndOwners(shared)).isEqualTo(before);
+    }
+
+    /** Mode and owner of {@code path} and each directory above it. */
+    private static Map<Path, String> modesAndOwners(Path path) throws IOException {
+        Map<Path, String> found = new java.util.TreeMap<>();
+        for (Path p = path; p != null; p = p.getParent()) {
+            found.put(p, Files.getAttribute(p, "unix:mode") + " " + Files.getOwner(p));
+        }
+        return found;
     }
 
     @Test
     void aPlanWhoseAdditionalPathsAreMissingIsLeftToTheWrapper() throws Exception {
-        Files.createDirectories(checkpoint.resolve(AppFiles.ADDITIONAL_DIR));
-        EarlyRestore.writePlan(checkpoint, criu, ARGS, Files.readString(config));
-        Files.delete(checkpoint.resolve(AppFiles.ADDITIONAL_DIR));
+        Path target = dir.resolve("app-state");
+        Files.writeString(target, "41");
+        AppFiles.saveAdditional(List.of(target), checkpoint);
+        EarlyRestore.writePlan(checkpoint, criu, ARGS, Files.readString(config), List.of(target));
+        ImageStore.deleteTree(checkpoint.resolve(AppFiles.ADDITIONAL_DIR));
 
         assertThat(launch("run", "--config", config.toString(), "--", "app")).isEmpty();
         assertThat(dir.resolve("criu-ran")).doesNotExist();
@@ -170,13 +210,14 @@ class EarlyRestoreTest {
 
     @Test
     void aPlanIsReadBackAndOneThatCannotBeWrittenAsLinesIsNotWritten() throws Exception {
-        assertThat(EarlyRestore.writePlan(checkpoint, criu, ARGS, "imageDir: /x\n")).isTrue();
+        assertThat(EarlyRestore.writePlan(checkpoint, criu, ARGS, "imageDir: /x\n", List.of())).isTrue();
         assertThat(EarlyRestore.readPlan(checkpoint)).contains(
                 java.util.stream.Stream.concat(java.util.stream.Stream.of(criu.toString()), ARGS.stream()).toList());
         assertThat(Files.readString(checkpoint.resolve(EarlyRestore.CONFIG_FILE))).isEqualTo("imageDir: /x\n");
 
         Path other = Files.createDirectories(dir.resolve("other"));
-        assertThat(EarlyRestore.writePlan(other, criu, List.of("restore", "--images-dir", "/a\nb"), "imageDir: /x\n")).isFalse();
+        assertThat(EarlyRestore.writePlan(other, criu, List.of("restore", "--images-dir", "/a\nb"), "imageDir: /x\n", List.of())).isFalse();
+        assertThat(EarlyRestore.writePlan(other, criu, ARGS, "imageDir: /x\n", List.of(Path.of("/a/../b")))).as("not normal").isFalse();
         assertThat(other).isEmptyDirectory();
         assertThat(EarlyRestore.readPlan(other)).isEmpty();
     }
@@ -193,7 +234,8 @@ class EarlyRestoreTest {
     void theLauncherNamesWhatTheWrapperWrites() throws IOException {
         assertThat(Files.readString(TestLauncher.TEMPLATE)).contains(EarlyRestore.PLAN_FILE, EarlyRestore.CONFIG_FILE,
                 EarlyRestore.PLAN_HEADER, EarlyRestore.PID_VARIABLE, CheckpointMarker.FILE_NAME, "$dir/" + ImageStore.CURRENT,
-                EarlyRestore.COPY_ADDITIONAL_PATHS, EarlyRestore.NO_ADDITIONAL_PATHS, "$checkpoint/" + AppFiles.ADDITIONAL_DIR + "/.",
+                EarlyRestore.COPY_ADDITIONAL_PATHS, EarlyRestore.NO_ADDITIONAL_PATHS, EarlyRestore.PATHS_FILE,
+                "/" + AppFiles.ADDITIONAL_DIR + "$path",
                 "/etc/amber/config.yaml", "/etc/crik/config.yaml");
     }
 }
