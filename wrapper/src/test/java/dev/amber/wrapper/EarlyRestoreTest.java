@@ -143,6 +143,32 @@ class EarlyRestoreTest {
         assertThat(dir.resolve("criu-ran")).doesNotExist();
     }
 
+    /**
+     * The wrapper reads its whole command line before it restores, and prints help or an error and
+     * exits when it ends that way; a restore started regardless would leave the app running
+     * without a wrapper. So the launcher reads the options after --config too, as WrapperMain does.
+     */
+    @Test
+    void leavesACommandLineTheWrapperWouldRefuseAfterConfigToTheWrapper() throws Exception {
+        EarlyRestore.writePlan(checkpoint, criu, ARGS, Files.readString(config), List.of());
+        for (List<String> args : List.of(
+                List.of("run", "--config", config.toString(), "--help"),
+                List.of("run", "--config", config.toString(), "-h", "--", "app"),
+                List.of("run", "--config", config.toString(), "--verbose", "--", "app"),
+                List.of("run", "--config", config.toString()),
+                List.of("run", "--config", config.toString(), "--"),
+                List.of("run", "--config=" + config, "--config", "--", "app"),
+                List.of("run", "--config", config.toString(), "--config", dir.resolve("other.yaml").toString(), "--", "app"))) {
+            assertThat(launch(args.toArray(String[]::new))).as(String.join(" ", args)).isEmpty();
+        }
+        assertThat(dir.resolve("criu-ran")).doesNotExist();
+
+        Files.writeString(dir.resolve("other.yaml"), "imageDir: /elsewhere\n");
+        assertThat(launch("run", "--config", dir.resolve("other.yaml").toString(), "--config", config.toString(), "app"))
+                .as("the last --config counts, and the command may follow without --").matches("[0-9]+");
+        assertThat(criuArgs()).isEqualTo(ARGS);
+    }
+
     @Test
     void putsSavedAdditionalPathsBackBeforeCriuRuns() throws Exception {
         Path target = Files.createDirectories(dir.resolve("app-state")).resolve("last");
