@@ -17,7 +17,8 @@ import java.util.concurrent.CompletableFuture;
 record AdoptedChild(long pid) {
     /** Completes with the exit code in shell convention (128 + signal when killed). */
     CompletableFuture<Integer> exitCode() {
-        // ProcessHandle.of() is empty for a child that is already a zombie: then it has exited.
+        // A zombie child still has a handle (isAlive() even says true), whose onExit() completes at
+        // once; there is no handle only when the pid is gone altogether (zombieExitCode says 255).
         CompletableFuture<?> exited = ProcessHandle.of(pid)
                 .<CompletableFuture<?>>map(ProcessHandle::onExit)
                 .orElse(CompletableFuture.completedFuture(null));
