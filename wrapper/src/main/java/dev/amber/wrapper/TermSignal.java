@@ -1,6 +1,7 @@
 package dev.amber.wrapper;
 
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Turns SIGTERM into an event instead of the JVM's default (run shutdown hooks and exit, which
@@ -9,9 +10,24 @@ import java.util.concurrent.BlockingQueue;
  * and costs one small module in the runtime.
  */
 final class TermSignal {
+    private static final sun.misc.Signal TERM = new sun.misc.Signal("TERM");
+    private static final AtomicBoolean caughtEarly = new AtomicBoolean();
+
     private TermSignal() {}
 
+    /**
+     * Holds a SIGTERM from the start of {@code main} until {@link #deliverTo}: the launcher may have
+     * restored the app already (see {@link EarlyRestore}), and reading the config takes a good part
+     * of the JVM's start. Only the JVM's boot before {@code main} is left to its default.
+     */
+    static void holdFromNow() {
+        sun.misc.Signal.handle(TERM, signal -> caughtEarly.set(true));
+    }
+
     static <E> void deliverTo(BlockingQueue<E> events, E termEvent) {
-        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> events.add(termEvent));
+        sun.misc.Signal.handle(TERM, signal -> events.add(termEvent));
+        if (caughtEarly.getAndSet(false)) {
+            events.add(termEvent);
+        }
     }
 }

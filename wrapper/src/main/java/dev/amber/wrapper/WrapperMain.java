@@ -17,6 +17,7 @@ public final class WrapperMain {
     private WrapperMain() {}
 
     public static void main(String[] args) {
+        TermSignal.holdFromNow();
         System.exit(run(args));
     }
 

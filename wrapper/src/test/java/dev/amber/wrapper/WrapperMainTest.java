@@ -29,6 +29,32 @@ class WrapperMainTest {
         assertThatThrownBy(() -> Invocation.parse(List.of("run", "--"))).hasMessageStartingWith("no command given");
     }
 
+    /**
+     * A SIGTERM that comes while the wrapper is still reading its config is kept for when the app
+     * runs, instead of the JVM's default exit: the launcher may have restored the app by then, and
+     * that exit would leave it running without its wrapper, its checkpoint not taken. The config is
+     * a FIFO here, so the signal surely comes while the wrapper reads it.
+     */
+    @Test
+    void aSigtermWhileTheConfigIsReadReachesTheAppOnceItRuns(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("config.yaml");
+        assertThat(new ProcessBuilder("mkfifo", config.toString()).start().waitFor()).isZero();
+        String app = "trap 'echo app-got-term; exit 7' TERM; echo app-up; while :; do sleep 0.05; done";
+        // checkpointOn: never, so no CRIU is needed: the SIGTERM goes on to the app.
+        try (WrapperProcess w = WrapperProcess.start(config, java.util.Map.of("AMBER_CRIU", "/bin/true"), "sh", "-c", app)) {
+            try (var writer = Files.newOutputStream(config)) { // returns once the wrapper has opened it
+                w.sigterm();
+                Thread.sleep(300); // the JVM's default would have exited by now
+                writer.write(("imageDir: " + dir.resolve("images") + "\ncheckpointOn: never\n").getBytes());
+            } catch (java.io.IOException wrapperGone) {
+                // Broken pipe: the wrapper exited on the signal instead; the assertions below say so.
+            }
+            assertThat(w.awaitExit()).as("stderr: %s", w.err).isEqualTo(7);
+            assertThat(w.err).anyMatch(l -> l.contains("SIGTERM: passing it to the app"));
+            assertThat(w.out).contains("app-got-term");
+        }
+    }
+
     @Test
     void zombieStatusBecomesAShellExitCode(@TempDir Path dir) throws Exception {
         // A zombie's stat line: the comm field may hold spaces and parentheses; field 52 is the wait status.
