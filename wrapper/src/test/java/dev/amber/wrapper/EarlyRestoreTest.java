@@ -256,6 +256,38 @@ class EarlyRestoreTest {
                 .hasMessageContaining("is not a pid");
     }
 
+    /**
+     * The launcher's shell variables are not the app's: a variable of the same name in the
+     * environment (exported, as every imported one is) reaches the JVM, and a fresh app, unchanged.
+     */
+    @Test
+    void leavesTheEnvironmentAsItFoundIt() throws Exception {
+        java.util.regex.Matcher assigned = java.util.regex.Pattern.compile(
+                "(?:^|[\\s;{(])([a-z_][a-z0-9_]*)=|read -r ([a-z_][a-z0-9_]*)|for ([a-z_][a-z0-9_]*) in")
+                .matcher(Files.readString(TestLauncher.TEMPLATE));
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        while (assigned.find()) {
+            names.add(java.util.stream.Stream.of(assigned.group(1), assigned.group(2), assigned.group(3))
+                    .filter(java.util.Objects::nonNull).findFirst().orElseThrow());
+        }
+        assertThat(names).as("names the launcher assigns").contains("line", "header");
+        names.removeAll(List.of("home", "aot")); // set at the top level for the exec itself, as before the early restore
+        Path target = Files.createDirectories(dir.resolve("app-state")).resolve("last");
+        Files.writeString(target, "41");
+        AppFiles.saveAdditional(List.of(target), checkpoint);
+        EarlyRestore.writePlan(checkpoint, criu, ARGS, Files.readString(config), List.of(target));
+        Path seen = dir.resolve("java-env");
+        script("java", "#!/bin/sh\nenv > " + seen + "\necho \"pid=$AMBER_EARLY_RESTORE_PID\"\n");
+
+        ProcessBuilder builder = new ProcessBuilder(launcher.toString(), "run", "--config", config.toString(), "--", "app")
+                .redirectErrorStream(true);
+        names.forEach(name -> builder.environment().put(name, "from-the-environment"));
+        Process p = builder.start();
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).matches("pid=[0-9]+\\s*");
+        assertThat(Files.readAllLines(seen)).containsAll(names.stream().map(n -> n + "=from-the-environment").toList());
+    }
+
     @Test
     void theLauncherNamesWhatTheWrapperWrites() throws IOException {
         assertThat(Files.readString(TestLauncher.TEMPLATE)).contains(EarlyRestore.PLAN_FILE, EarlyRestore.CONFIG_FILE,
