@@ -15,7 +15,9 @@ class PidChurnTest {
 
     @Test
     void aProcessStartedAfterTheChurnGetsAPidAboveTheFloor() throws IOException, InterruptedException {
-        long before = PidChurn.ownThreadId();
+        // Where the pid counter is now: a new thread's id. This test thread's own id is older, and on a
+        // busy machine with pid_max 32768 the counter may have wrapped since it was created.
+        long before = idOfANewThread();
         assertThat(before).as("thread id from /proc/thread-self").isPositive();
         long floor = before + 200;
         long pidMax = Long.parseLong(Files.readAllLines(Path.of("/proc/sys/kernel/pid_max")).getFirst().strip());
@@ -29,6 +31,12 @@ class PidChurnTest {
         // Other processes on the machine take pids too, so it may take fewer threads, never a lower pid.
         assertThat(threads).isBetween(1, 200);
         assertThat(next.pid()).isGreaterThan(floor);
+    }
+
+    private static long idOfANewThread() throws InterruptedException {
+        long[] id = new long[1];
+        Thread.ofPlatform().start(() -> id[0] = PidChurn.ownThreadId()).join();
+        return id[0];
     }
 
     @Test
