@@ -198,9 +198,14 @@ public final class Wrapper {
         launcherRestore = Optional.empty();
         try {
             return Optional.of(criu.awaitRestore(launcherCriu, dir, pidFile));
-        } catch (WrapperException e) {
+        } catch (Criu.CriuFailure e) {
             log.info("the restore the launcher started failed (" + e.getMessage() + "); restoring again");
             return Optional.empty();
+        } catch (WrapperException e) {
+            // criu may have restored the tree, but the wrapper cannot tell which it is: restoring
+            // again would run the app twice, so this checkpoint is given up instead.
+            stopWhatItRestored(launcherCriu);
+            throw e;
         }
     }
 
@@ -210,11 +215,11 @@ public final class Wrapper {
      * the app starts, the JVM's only children are that criu and the tree it restored.
      */
     private void discardLauncherRestore() {
-        if (launcherRestore.isEmpty()) {
-            return;
-        }
-        AdoptedChild launcherCriu = launcherRestore.get();
+        launcherRestore.ifPresent(this::stopWhatItRestored);
         launcherRestore = Optional.empty();
+    }
+
+    private void stopWhatItRestored(AdoptedChild launcherCriu) {
         if (launcherCriu.exitCode().join() != 0) {
             return; // it restored nothing
         }

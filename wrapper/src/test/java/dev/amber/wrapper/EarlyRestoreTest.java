@@ -235,6 +235,31 @@ class EarlyRestoreTest {
     }
 
     @Test
+    void aLauncherRestoreThatSucceedsWithoutAPidFileIsGivenUpNotRestoredAgain() throws Exception {
+        // The real wrapper this time, through the launcher. The plan's criu succeeds but leaves no pid
+        // file, so the wrapper cannot tell what it restored; a second restore could run the app twice.
+        Path realLauncher = TestLauncher.render(Files.createDirectories(dir.resolve("real/bin")));
+        Files.writeString(config, Files.readString(config) + "freshStartOnRestoreFailure: true\n");
+        Files.writeString(checkpoint.resolve(CheckpointMarker.FILE_NAME),
+                new CheckpointMarker(CheckpointMarker.FORMAT, "2026-01-01T00:00:00Z", 1, List.of("app"), Map.of()).toJson());
+        EarlyRestore.writePlan(checkpoint, script("silent-criu", "#!/bin/sh\nexit 0\n"), List.of("restore"), Files.readString(config),
+                List.of());
+        // The wrapper's own criu notes every call, so a second restore would show.
+        Path calls = dir.resolve("own-criu-calls");
+        Path ownCriu = script("own-criu", "#!/bin/sh\necho \"$1\" >> " + calls + "\nexit 1\n");
+
+        try (WrapperProcess w = WrapperProcess.startThroughLauncher(realLauncher, config, Map.of("AMBER_CRIU", ownCriu.toString()),
+                "sh", "-c", "echo fresh; sleep 30")) {
+            w.awaitOut(l -> l.equals("fresh"));
+            assertThat(w.err).anyMatch(l -> l.contains("wrote no usable pid file") && l.contains("starting afresh"));
+            assertThat(w.err).noneMatch(l -> l.contains("restoring again"));
+        }
+        if (Files.exists(calls)) {
+            assertThat(Files.readAllLines(calls)).doesNotContain("restore");
+        }
+    }
+
+    @Test
     void aPlanIsReadBackAndOneThatCannotBeWrittenAsLinesIsNotWritten() throws Exception {
         assertThat(EarlyRestore.writePlan(checkpoint, criu, ARGS, "imageDir: /x\n", List.of())).isTrue();
         assertThat(EarlyRestore.readPlan(checkpoint)).contains(

@@ -60,9 +60,13 @@ final class WrapperProcess implements AutoCloseable {
 
     /** Through the runtime's launcher (see {@link TestLauncher}), which may start a restore early. */
     static WrapperProcess startThroughLauncher(Path launcher, Path config, String... command) {
+        return startThroughLauncher(launcher, config, java.util.Map.of(), command);
+    }
+
+    static WrapperProcess startThroughLauncher(Path launcher, Path config, java.util.Map<String, String> env, String... command) {
         List<String> args = new ArrayList<>(List.of(launcher.toString(), "run", "--config", config.toString(), "--"));
         args.addAll(List.of(command));
-        return start(args, java.util.Map.of());
+        return start(args, env);
     }
 
     private static WrapperProcess start(List<String> prefix, Path config, java.util.Map<String, String> env, String... command) {
