@@ -164,7 +164,6 @@ public final class Wrapper {
                     + ", restoring it although the command is now " + String.join(" ", command));
         }
         Path pidFile = dir.resolve(RESTORED_PID_FILE);
-        List<String> args = CriuArguments.restore(config, dir, pidFile, marker.stdio());
         Optional<Criu.Restored> early = adoptLauncherRestore(dir, pidFile);
         Criu.Restored restored;
         if (early.isPresent()) {
@@ -176,7 +175,7 @@ public final class Wrapper {
             } catch (IOException e) {
                 throw new WrapperException("cannot write to " + dir + ": " + ImageStore.describe(e), e);
             }
-            restored = restoreWaitingForPids(args, dir, pidFile);
+            restored = restoreWaitingForPids(CriuArguments.restore(config, dir, pidFile, marker.stdio()), dir, pidFile);
         }
         long pid = restored.pid();
         WrappedApp app = new WrappedApp.Restored(new AdoptedChild(pid));
