@@ -25,7 +25,6 @@ app="import os, time; b = bytearray(os.urandom($size << 20)); print('ready', flu
 median_of() { printf '%s\n' "$@" | median; }
 # CRIU's elapsed time, from the "(SS.uuuuuu)" stamp of its log's last line, in ms.
 criu_ms() { tail -1 "$1" | sed -n 's/^(\s*\([0-9]*\)\.\([0-9][0-9][0-9]\).*/\1\2/p' | sed 's/^0*//'; }
-wait_for() { for _ in $(seq 1200); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done; echo "timed out waiting for '$2' in $1" >&2; exit 1; }
 
 wrapped=(); by_hand=(); ratio=(); criu_wrapped=(); criu_by_hand=()
 record() { # wrapped_ms by_hand_ms criu_in_wrapped_ms criu_by_hand_ms
@@ -37,7 +36,7 @@ if [ "$mode" = restore ]; then
   printf 'imageDir: %s/images\n' "$work" > "$work/config.yaml"
   "$runtime/bin/amber-wrap" run --config "$work/config.yaml" -- "$python" -c "$app" >"$work/out" 2>"$work/err" &
   wrapper=$!
-  wait_for "$work/out" ready
+  wait_ready "$work/out" 1200
   sleep 1 # the wrapper asks criu whether a restore plan is safe once the app runs
   kill -TERM "$wrapper"; wait "$wrapper"
   checkpoint=$(readlink -f "$work/images/current")
@@ -70,12 +69,12 @@ elif [ "$mode" = dump ]; then
     printf 'imageDir: %s/w/images\n' "$work" > "$work/w.yaml"
     "$runtime/bin/amber-wrap" run --config "$work/w.yaml" -- "$python" -c "$app" >"$work/w/out" 2>"$work/w/err" &
     wrapper=$!
-    wait_for "$work/w/out" ready; sleep 0.5; sync
+    wait_ready "$work/w/out" 1200; sleep 0.5; sync
     s=$(now_ms); kill -TERM "$wrapper"; wait "$wrapper"; w=$(( $(now_ms) - s ))
     cw=$(criu_ms "$work/w/images/current/dump.log")
     setsid "$python" -c "$app" >"$work/c/out" 2>&1 </dev/null &
     app_pid=$!
-    wait_for "$work/c/out" ready; sleep 0.5; sync
+    wait_ready "$work/c/out" 1200; sleep 0.5; sync
     s=$(now_ms)
     "$criu" dump --tree "$app_pid" --images-dir "$work/c" --log-file dump.log -v4 --shell-job --manage-cgroups=ignore
     h=$(( $(now_ms) - s )); ch=$(criu_ms "$work/c/dump.log")

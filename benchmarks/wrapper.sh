@@ -24,7 +24,6 @@ done
 echo "startup_ms_median $(printf '%s\n' "${startup[@]}" | median) (plain exec of date: $(printf '%s\n' "${baseline[@]}" | median))"
 
 hold="import os, time; b = bytearray(os.urandom(SIZE << 20)); print('ready', flush=True); time.sleep(1e9)"
-wait_ready() { for _ in $(seq 600); do grep -q ready "$1" 2>/dev/null && return 0; sleep 0.05; done; echo "app never got ready" >&2; return 1; }
 
 for size in "${@:-256}"; do
   app=${hold/SIZE/$size}
@@ -34,7 +33,7 @@ for size in "${@:-256}"; do
     rm -rf "$work/w"; mkdir -p "$work/w"
     printf 'imageDir: %s/w/images\n' "$work" > "$work/w.yaml"
     "$runtime/bin/amber-wrap" run --config "$work/w.yaml" -- "$python" -c "$app" >"$work/w/out" 2>"$work/w/err" &
-    wpid=$!; wait_ready "$work/w/out"
+    wpid=$!; wait_ready "$work/w/out" 600
     sync  # each dump starts with no writeback of the previous one pending
     s=$(now_ms); kill -TERM "$wpid"; wait "$wpid"; wdump+=($(( $(now_ms) - s )))
     # The wrapper's own split of the same run: its total and the criu dump inside it.
@@ -56,7 +55,7 @@ for size in "${@:-256}"; do
     # criu restore --restore-detached.
     rm -rf "$work/c"; mkdir -p "$work/c"
     setsid "$python" -c "$app" 2>/dev/null >"$work/c/out" 2>&1 </dev/null &
-    cpid=$!; wait_ready "$work/c/out"
+    cpid=$!; wait_ready "$work/c/out" 600
     sync; s=$(now_ms); "$criu" dump -t "$cpid" -D "$work/c" -o dump.log -v4 --shell-job --manage-cgroups=ignore; cdump+=($(( $(now_ms) - s )))
     # The wrapper syncs the images before publishing them; the same durability by hand:
     sync -f "$work/c"; cdurable+=($(( $(now_ms) - s )))

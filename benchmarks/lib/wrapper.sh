@@ -9,6 +9,13 @@ python=$(python3 -c 'import sys; print(sys.executable)')
 
 now_ms() { echo $(( ${EPOCHREALTIME/./} / 1000 )); }  # a builtin clock: no fork in the timed span
 
+# Waits until the app writes "ready" into file $1, polling every 50 ms at most $2 times.
+wait_ready() {
+  for _ in $(seq "$2"); do grep -q ready "$1" 2>/dev/null && return 0; sleep 0.05; done
+  echo "the app never got ready (no 'ready' in $1)" >&2
+  return 1
+}
+
 # The median of the numbers on stdin.
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
