@@ -3,6 +3,7 @@ package dev.amber.wrapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -15,14 +16,31 @@ import java.util.concurrent.CompletableFuture;
  * comes from.
  */
 record AdoptedChild(long pid) {
-    /** Completes with the exit code in shell convention (128 + signal when killed). */
-    CompletableFuture<Integer> exitCode() {
+    /** What {@link #exitCode()} says when the wait status is gone. */
+    static final int STATUS_LOST = 255;
+
+    /**
+     * Completes with the exit code in shell convention (128 + signal when killed), or empty when the
+     * wait status is gone: another process reaped the child before this JVM was its parent (the
+     * launcher's shell can), so the pid is free and may even name another process by now.
+     */
+    CompletableFuture<OptionalInt> exitStatus() {
         // A zombie child still has a handle (isAlive() even says true), whose onExit() completes at
-        // once; there is no handle only when the pid is gone altogether (zombieExitCode says 255).
+        // once; there is no handle only when the pid is gone altogether.
         CompletableFuture<?> exited = ProcessHandle.of(pid)
                 .<CompletableFuture<?>>map(ProcessHandle::onExit)
                 .orElse(CompletableFuture.completedFuture(null));
-        return exited.thenApply(ignored -> zombieExitCode(Path.of("/proc", Long.toString(pid), "stat")));
+        return exited.thenApply(ignored -> zombieExitCode(statOf(pid), ProcessHandle.current().pid()));
+    }
+
+    /** {@link #exitStatus()}, with {@link #STATUS_LOST} for a status that is gone. */
+    CompletableFuture<Integer> exitCode() {
+        return exitStatus().thenApply(status -> status.orElse(STATUS_LOST));
+    }
+
+    /** Whether the pid is this JVM's child and has not exited. */
+    boolean isRunningChild() {
+        return ProcessHandle.of(pid).isPresent() && runningChildOf(statOf(pid), ProcessHandle.current().pid());
     }
 
     /** SIGKILL to the child and everything below it, unless it has exited. */
@@ -33,17 +51,40 @@ record AdoptedChild(long pid) {
         });
     }
 
-    /** Exit code from a zombie's stat line; 255 if the status is gone (someone else reaped it). */
-    static int zombieExitCode(Path stat) {
+    private static Path statOf(long pid) {
+        return Path.of("/proc", Long.toString(pid), "stat");
+    }
+
+    /** Exit code from the stat line of a zombie child of {@code parent}; empty for anything else. */
+    static OptionalInt zombieExitCode(Path stat, long parent) {
+        String[] fields = fieldsOf(stat);
+        // fields[0] is field 3 (state), fields[1] field 4 (ppid); the wait status is field 52.
+        if (fields.length <= 52 - 3 || !fields[0].equals("Z") || !fields[1].equals(Long.toString(parent))) {
+            return OptionalInt.empty();
+        }
         try {
-            String line = Files.readString(stat);
-            String[] fields = line.substring(line.lastIndexOf(')') + 2).trim().split(" ");
-            // fields[0] is field 3 (state); the wait status is field 52.
             int status = Integer.parseInt(fields[52 - 3]);
             int signal = status & 0x7f;
-            return signal == 0 ? (status >> 8) & 0xff : 128 + signal;
+            return OptionalInt.of(signal == 0 ? (status >> 8) & 0xff : 128 + signal);
+        } catch (NumberFormatException e) {
+            return OptionalInt.empty();
+        }
+    }
+
+    /** Whether the stat line is of a child of {@code parent} that has not exited. */
+    static boolean runningChildOf(Path stat, long parent) {
+        String[] fields = fieldsOf(stat);
+        return fields.length > 1 && !fields[0].equals("Z") && !fields[0].equals("X")
+                && fields[1].equals(Long.toString(parent));
+    }
+
+    /** The fields after the command name, which may itself hold spaces and parentheses. */
+    private static String[] fieldsOf(Path stat) {
+        try {
+            String line = Files.readString(stat);
+            return line.substring(line.lastIndexOf(')') + 2).trim().split(" ");
         } catch (IOException | RuntimeException e) {
-            return 255;
+            return new String[0];
         }
     }
 }

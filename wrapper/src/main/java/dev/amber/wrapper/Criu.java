@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ExecutionException;
 
 /** Runs the {@code criu} binary and turns its failures into one-line errors quoting its log. */
@@ -69,28 +70,57 @@ final class Criu {
      */
     Restored awaitRestore(AdoptedChild criu, Path imagesDir, Path pidFile) {
         long start = System.nanoTime();
-        int exit;
+        OptionalInt exit;
         try {
-            exit = criu.exitCode().get();
+            exit = criu.exitStatus().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new WrapperException("interrupted while criu restore ran");
         } catch (ExecutionException e) {
             throw new WrapperException("cannot wait for criu restore (pid " + criu.pid() + "): " + e.getCause(), e);
         }
-        checkExit(exit, imagesDir.resolve(CriuArguments.RESTORE_LOG), "restore");
+        Path log = imagesDir.resolve(CriuArguments.RESTORE_LOG);
+        if (exit.isEmpty()) {
+            return restoredWithoutExitStatus(criu, log, pidFile, (System.nanoTime() - start) / 1_000_000);
+        }
+        checkExit(exit.getAsInt(), log, "restore");
         return restored(pidFile, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /**
+     * criu's exit status was taken by another process: bash as the launcher's /bin/sh reaps a
+     * finished background job from its SIGCHLD handler, before it execs the JVM. CRIU writes the
+     * pid file once the tree is restored and kills the tree if a later step fails, so a running
+     * child named there is a restore that worked. Anything else counts as a failed restore.
+     */
+    private static Restored restoredWithoutExitStatus(AdoptedChild criu, Path log, Path pidFile, long millis) {
+        Optional<Long> root = readPid(pidFile).filter(pid -> new AdoptedChild(pid).isRunningChild());
+        if (root.isEmpty()) {
+            throw new CriuFailure("criu restore (pid " + criu.pid() + ") ended, reaped by another process before the "
+                    + "wrapper could read its exit status, and left no running restored process: "
+                    + firstError(log).orElse("no error line in the log") + " (see " + log + ")");
+        }
+        return restored(pidFile, millis);
+    }
+
+    private static Optional<Long> readPid(Path pidFile) {
+        try {
+            return Optional.of(Long.parseLong(Files.readString(pidFile).trim()));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     /** Reads and removes the pid file: criu refuses to write one that exists, at the next restore. */
     private static Restored restored(Path pidFile, long millis) {
+        long pid = readPid(pidFile).orElseThrow(
+                () -> new WrapperException("criu restore succeeded but wrote no usable pid file " + pidFile));
         try {
-            long pid = Long.parseLong(Files.readString(pidFile).trim());
             Files.deleteIfExists(pidFile);
-            return new Restored(pid, millis);
-        } catch (IOException | NumberFormatException e) {
-            throw new WrapperException("criu restore succeeded but wrote no usable pid file " + pidFile, e);
+        } catch (IOException e) {
+            throw new WrapperException("cannot remove criu's pid file " + pidFile + ": " + e.getMessage(), e);
         }
+        return new Restored(pid, millis);
     }
 
     /**

@@ -196,8 +196,14 @@ public final class Wrapper {
         AdoptedChild launcherCriu = launcherRestore.get();
         launcherRestore = Optional.empty();
         try {
-            return Optional.of(criu.awaitRestore(launcherCriu, dir, pidFile));
+            Criu.Restored restored = criu.awaitRestore(launcherCriu, dir, pidFile);
+            if (launcherCriu.exitStatus().join().isEmpty()) {
+                log.info("another process reaped the launcher's criu (pid " + launcherCriu.pid()
+                        + ") before the JVM could read its exit status; its pid file names the running restored app");
+            }
+            return Optional.of(restored);
         } catch (Criu.CriuFailure e) {
+            stopWhatItRestored(launcherCriu);
             log.info("the restore the launcher started failed (" + e.getMessage() + "); restoring again");
             return Optional.empty();
         } catch (WrapperException e) {
@@ -219,8 +225,8 @@ public final class Wrapper {
     }
 
     private void stopWhatItRestored(AdoptedChild launcherCriu) {
-        if (launcherCriu.exitCode().join() != 0) {
-            return; // it restored nothing
+        if (launcherCriu.exitStatus().join().orElse(0) != 0) {
+            return; // a criu that fails kills what it restored
         }
         ProcessHandle.current().children().filter(child -> child.pid() != launcherCriu.pid()).forEach(root -> {
             new AdoptedChild(root.pid()).killTree();

@@ -150,6 +150,43 @@ class WrapperCriuTest {
     }
 
     @Test
+    void aLauncherRestoreWhoseExitStatusAShellTookIsToldByItsPidFile() throws Exception {
+        Path launcher = TestLauncher.render(Files.createDirectories(dir.resolve("runtime/bin")), javaBehindAReapingShell(),
+                System.getProperty("java.class.path"));
+        Path config = config("freshStartOnRestoreFailure: true\n");
+        int last = checkpointCounterThroughLauncher(launcher, config);
+
+        // A restore that worked: the wrapper takes the app the pid file names, and restores nothing itself.
+        try (WrapperProcess w = WrapperProcess.startThroughLauncher(launcher, config, "sh", "-c", COUNTER)) {
+            // The app runs on while the stand-in shell sleeps; the wrapper speaks once its JVM is up.
+            w.awaitErr(l -> l.contains("restored sh -c") && l.contains("started by the launcher before the JVM"));
+            assertThat(w.err).anyMatch(l -> l.contains("reaped the launcher's criu"));
+            assertThat(firstCount(w.out)).isEqualTo(last + 1);
+            w.sigterm();
+            assertThat(w.awaitExit()).isZero();
+        }
+
+        // A restore that failed: no pid file, so the wrapper restores again, which fails the same way.
+        Files.write(images().resolve("current").toRealPath().resolve("inventory.img"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+        try (WrapperProcess w = WrapperProcess.startThroughLauncher(launcher, config, "sh", "-c", COUNTER)) {
+            w.awaitOut(l -> l.equals("count 1"));
+            assertThat(w.err).anyMatch(l -> l.contains("reaped by another process") && l.contains("restoring again"));
+            assertThat(w.err).anyMatch(l -> l.contains("starting afresh"));
+        }
+    }
+
+    /**
+     * A java that first lets a shell reap the launcher's criu, as bash as /bin/sh can from its
+     * SIGCHLD handler: this dash waits for its sleep with waitpid(-1), which takes criu's status too.
+     */
+    private Path javaBehindAReapingShell() throws IOException {
+        Path script = dir.resolve("reaping-java");
+        Files.writeString(script, "#!/bin/sh\nsleep 1\nexec '" + Path.of(System.getProperty("java.home"), "bin", "java") + "' \"$@\"\n");
+        Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        return script;
+    }
+
+    @Test
     void aTreeTheLauncherRestoredIsStoppedWhenTheWrapperRejectsTheCheckpoint() throws Exception {
         Path launcher = TestLauncher.render(Files.createDirectories(dir.resolve("runtime/bin")));
         Path config = config("freshStartOnRestoreFailure: true\n");

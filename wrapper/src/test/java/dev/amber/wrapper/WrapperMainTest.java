@@ -57,14 +57,24 @@ class WrapperMainTest {
 
     @Test
     void zombieStatusBecomesAShellExitCode(@TempDir Path dir) throws Exception {
-        // A zombie's stat line: the comm field may hold spaces and parentheses; field 52 is the wait status.
-        String prefix = "4242 (my (odd) app) Z";
-        String middle = " 0".repeat(48);
-        Files.writeString(dir.resolve("exited"), prefix + middle + " " + (3 << 8) + "\n");
-        Files.writeString(dir.resolve("killed"), prefix + middle + " 9\n");
+        // A zombie's stat line: the comm field may hold spaces and parentheses; field 4 is the
+        // parent, field 52 the wait status.
+        String middle = " 0".repeat(47);
+        Files.writeString(dir.resolve("exited"), "4242 (my (odd) app) Z 100" + middle + " " + (3 << 8) + "\n");
+        Files.writeString(dir.resolve("killed"), "4242 (my (odd) app) Z 100" + middle + " 9\n");
+        Files.writeString(dir.resolve("running"), "4242 (my (odd) app) S 100" + middle + " 0\n");
+        Files.writeString(dir.resolve("foreign"), "4242 (my (odd) app) Z 7" + middle + " 0\n");
 
-        assertThat(AdoptedChild.zombieExitCode(dir.resolve("exited"))).isEqualTo(3);
-        assertThat(AdoptedChild.zombieExitCode(dir.resolve("killed"))).isEqualTo(137);
-        assertThat(AdoptedChild.zombieExitCode(dir.resolve("gone"))).isEqualTo(255);
+        assertThat(AdoptedChild.zombieExitCode(dir.resolve("exited"), 100)).hasValue(3);
+        assertThat(AdoptedChild.zombieExitCode(dir.resolve("killed"), 100)).hasValue(137);
+        // A reaped child's pid may already name another process: its line says nothing of the child.
+        assertThat(AdoptedChild.zombieExitCode(dir.resolve("running"), 100)).isEmpty();
+        assertThat(AdoptedChild.zombieExitCode(dir.resolve("foreign"), 100)).isEmpty();
+        assertThat(AdoptedChild.zombieExitCode(dir.resolve("gone"), 100)).isEmpty();
+
+        assertThat(AdoptedChild.runningChildOf(dir.resolve("running"), 100)).isTrue();
+        assertThat(AdoptedChild.runningChildOf(dir.resolve("running"), 7)).isFalse();
+        assertThat(AdoptedChild.runningChildOf(dir.resolve("exited"), 100)).isFalse();
+        assertThat(AdoptedChild.runningChildOf(dir.resolve("gone"), 100)).isFalse();
     }
 }
