@@ -1,5 +1,6 @@
 package dev.amber.image.registry;
 
+import dev.amber.testkit.registry.LocalRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -16,9 +17,9 @@ final class HtpasswdRegistry implements AutoCloseable {
     static final String PASSWORD = "helper-pass-7";
 
     private final Path dir;
-    private final RegistryProcess registry;
+    private final LocalRegistry registry;
 
-    private HtpasswdRegistry(Path dir, RegistryProcess registry) {
+    private HtpasswdRegistry(Path dir, LocalRegistry registry) {
         this.dir = dir;
         this.registry = registry;
     }
@@ -30,7 +31,7 @@ final class HtpasswdRegistry implements AutoCloseable {
         // Cost 4, the lowest: the registry checks the hash on every request.
         Path htpasswd = Files.writeString(dir.resolve("htpasswd"),
                 USER + ":" + OpenBSDBCrypt.generate("2y", PASSWORD.toCharArray(), salt, 4) + "\n");
-        RegistryProcess registry = RegistryProcess.start(dir, "", """
+        LocalRegistry registry = LocalRegistry.start("", """
                 auth:
                   htpasswd:
                     realm: amber-test

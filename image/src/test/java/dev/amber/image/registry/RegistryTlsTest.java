@@ -8,6 +8,7 @@ import dev.amber.image.CheckpointImages;
 import dev.amber.image.ImageReference;
 import dev.amber.image.PushOptions;
 import dev.amber.image.PushResult;
+import dev.amber.testkit.registry.LocalRegistry;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +32,8 @@ class RegistryTlsTest {
     @TempDir
     static Path dir;
 
-    private static RegistryProcess open;
-    private static RegistryProcess mutual;
+    private static LocalRegistry open;
+    private static LocalRegistry mutual;
     private static Path serverCert;
     private static Path archive;
 
@@ -46,8 +47,8 @@ class RegistryTlsTest {
                     certificate: %s
                     key: %s
                 """.formatted(serverCert, dir.resolve("server.key"));
-        open = RegistryProcess.start(Files.createDirectories(dir.resolve("open")), tls, "");
-        mutual = RegistryProcess.start(Files.createDirectories(dir.resolve("mutual")), tls + """
+        open = LocalRegistry.start(tls, "");
+        mutual = LocalRegistry.start(tls + """
                     clientcas:
                       - %s
                 """.formatted(dir.resolve("client-ca.pem")), "");
@@ -61,7 +62,7 @@ class RegistryTlsTest {
     }
 
     /** A certs.d tree (its name unique to the test) with the registry's directory holding the server's CA. */
-    private static Path certsD(String name, RegistryProcess registry) throws Exception {
+    private static Path certsD(String name, LocalRegistry registry) throws Exception {
         Path root = dir.resolve(name);
         Path hostDir = Files.createDirectories(root.resolve(registry.hostPort()));
         Files.copy(serverCert, hostDir.resolve("ca.crt"));

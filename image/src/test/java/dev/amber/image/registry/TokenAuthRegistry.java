@@ -3,6 +3,7 @@ package dev.amber.image.registry;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.amber.image.oci.Json;
+import dev.amber.testkit.registry.LocalRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -40,11 +41,11 @@ final class TokenAuthRegistry implements AutoCloseable {
 
     private final Path dir;
     private final HttpServer tokenServer;
-    private final RegistryProcess registry;
+    private final LocalRegistry registry;
     private final AtomicInteger tokensIssued = new AtomicInteger();
     private final AtomicInteger refreshGrants = new AtomicInteger();
 
-    private TokenAuthRegistry(Path dir, HttpServer tokenServer, RegistryProcess registry) {
+    private TokenAuthRegistry(Path dir, HttpServer tokenServer, LocalRegistry registry) {
         this.dir = dir;
         this.tokenServer = tokenServer;
         this.registry = registry;
@@ -99,7 +100,7 @@ final class TokenAuthRegistry implements AutoCloseable {
             exchange.close();
         });
         tokens.start();
-        RegistryProcess registry = RegistryProcess.start(dir, "", """
+        LocalRegistry registry = LocalRegistry.start("", """
                 auth:
                   token:
                     realm: http://127.0.0.1:%d/token

@@ -3,10 +3,8 @@ package dev.amber.testkit.registry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,8 +33,19 @@ public final class LocalRegistry implements AutoCloseable {
         this.port = port;
     }
 
-    /** Starts a registry and returns once {@code GET /v2/} answers. */
+    /** Starts an open registry over plain HTTP and returns once it listens. */
     public static LocalRegistry start() {
+        return start("", "");
+    }
+
+    /**
+     * Starts a registry configured further (TLS, client CAs, an auth section) and returns once it
+     * listens.
+     *
+     * @param httpSettings lines under {@code http:} besides {@code addr}, indented by two spaces ("" for none)
+     * @param topLevel further top-level sections, such as {@code auth:} ("" for none)
+     */
+    public static LocalRegistry start(String httpSettings, String topLevel) {
         if (!Files.isExecutable(Path.of(BINARY))) {
             throw new IllegalStateException(BINARY + " is missing: run scripts/setup-runtime (Debian package docker-registry)");
         }
@@ -49,7 +58,7 @@ public final class LocalRegistry implements AutoCloseable {
         try {
             int port = freePort();
             Path config = directory.resolve("config.yml");
-            Files.writeString(config, config(directory.resolve("storage"), port));
+            Files.writeString(config, config(directory.resolve("storage"), port) + httpSettings + topLevel);
             Process process = new ProcessBuilder(BINARY, "serve", config.toString())
                     .redirectErrorStream(true)
                     .redirectOutput(directory.resolve("registry.log").toFile())
@@ -92,28 +101,21 @@ public final class LocalRegistry implements AutoCloseable {
         deleteTree(directory);
     }
 
+    /** Waits for the port to accept connections: with TLS or auth configured, {@code GET /v2/} says nothing sooner. */
     private void awaitReady() {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        HttpRequest ping = HttpRequest.newBuilder(uri().resolve("/v2/")).timeout(Duration.ofSeconds(2)).build();
         Instant deadline = Instant.now().plus(START_TIMEOUT);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("docker-registry exited with " + process.exitValue() + ": " + log());
             }
-            try {
-                if (client.send(ping, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
+            try (Socket socket = new Socket("127.0.0.1", port)) {
+                return;
             } catch (IOException notYet) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
+                sleep(Duration.ofMillis(50));
             }
-            sleep(Duration.ofMillis(50));
         }
         close();
-        throw new IllegalStateException("docker-registry did not answer on " + uri() + " within " + START_TIMEOUT + ": " + log());
+        throw new IllegalStateException("docker-registry did not listen on " + hostPort() + " within " + START_TIMEOUT + ": " + log());
     }
 
     private String log() {
