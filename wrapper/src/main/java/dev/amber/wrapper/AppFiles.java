@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -19,13 +20,16 @@ final class AppFiles {
 
     private AppFiles() {}
 
-    /** Copies each existing path into {@code checkpointDir/additional-paths/<absolute path>}. */
-    static void saveAdditional(List<Path> paths, Path checkpointDir) {
+    /** Copies each existing path into {@code checkpointDir/additional-paths/<absolute path>}; returns those it copied. */
+    static List<Path> saveAdditional(List<Path> paths, Path checkpointDir) {
+        List<Path> saved = new ArrayList<>();
         for (Path source : paths) {
             if (Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
                 copyTree(source, storedPath(checkpointDir, source));
+                saved.add(source);
             }
         }
+        return saved;
     }
 
     /** Puts saved paths back where they were; runs before CRIU restores the files the app holds open. */

@@ -3,7 +3,6 @@ package dev.amber.wrapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,23 +49,22 @@ final class EarlyRestore {
 
     /**
      * Writes the plan into a checkpoint directory that is not published yet, so it becomes visible
-     * with the checkpoint or not at all. Call it after the additional paths are saved.
+     * with the checkpoint or not at all.
+     *
+     * @param savedPaths the additional paths {@link AppFiles#saveAdditional} saved into the checkpoint
      *
      * @return false, writing nothing, when a line of the command cannot be written as one line
      */
     static boolean writePlan(Path checkpointDir, Path criu, List<String> restoreArgs, String configText,
-            List<Path> additionalPaths) {
-        List<String> saved = additionalPaths.stream()
-                .filter(p -> Files.exists(AppFiles.storedPath(checkpointDir, p), LinkOption.NOFOLLOW_LINKS))
-                .map(Path::toString)
-                .toList();
+            List<Path> savedPaths) {
+        List<String> saved = savedPaths.stream().map(Path::toString).toList();
         List<String> lines = new ArrayList<>();
         lines.add(PLAN_HEADER);
         lines.add(saved.isEmpty() ? NO_ADDITIONAL_PATHS : COPY_ADDITIONAL_PATHS);
         lines.add(criu.toString());
         lines.addAll(restoreArgs);
         if (Stream.concat(lines.stream(), saved.stream()).anyMatch(l -> l.indexOf('\n') >= 0 || l.indexOf('\r') >= 0 || l.indexOf('\0') >= 0)
-                || additionalPaths.stream().anyMatch(p -> !p.normalize().equals(p))) {
+                || savedPaths.stream().anyMatch(p -> !p.normalize().equals(p))) {
             return false;
         }
         try {

@@ -272,12 +272,12 @@ public final class Wrapper {
                 criuMillis = criu.dump(CriuArguments.dump(config, pid, partial), partial);
             }
             // After the dump the app is gone, so the copies match the memory image exactly.
-            AppFiles.saveAdditional(config.additionalPaths(), partial);
+            List<Path> saved = AppFiles.saveAdditional(config.additionalPaths(), partial);
             if (criuSetsPidsExactly.getNow(false)) {
                 Path published = store.publishedDir(partial);
                 EarlyRestore.writePlan(partial, criu.binary(),
                         CriuArguments.restore(config, published, published.resolve(RESTORED_PID_FILE), stdio), configFile.text(),
-                        config.additionalPaths());
+                        saved);
             }
             long publishStart = System.nanoTime();
             ImageStore.StoredCheckpoint stored = store.publish(partial,

@@ -175,12 +175,12 @@ class EarlyRestoreTest {
         Files.writeString(target, "41");
         Path tree = Files.createDirectories(dir.resolve("app tree/sub"));
         Files.writeString(tree.resolve("f"), "x");
-        AppFiles.saveAdditional(List.of(target, tree.getParent(), dir.resolve("never-there")), checkpoint);
+        List<Path> saved = AppFiles.saveAdditional(List.of(target, tree.getParent(), dir.resolve("never-there")), checkpoint);
+        assertThat(saved).containsExactly(target, tree.getParent());
         ImageStore.deleteTree(target.getParent()); // a new container would not have them
         ImageStore.deleteTree(tree.getParent());
         criu = script("criu", "#!/bin/sh\ncat " + target + " > " + dir.resolve("criu-saw") + "\n");
-        assertThat(EarlyRestore.writePlan(checkpoint, criu, ARGS, Files.readString(config),
-                List.of(target, tree.getParent(), dir.resolve("never-there")))).isTrue();
+        assertThat(EarlyRestore.writePlan(checkpoint, criu, ARGS, Files.readString(config), saved)).isTrue();
 
         assertThat(launch("run", "--config", config.toString(), "--", "app")).matches("[0-9]+");
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(dir.resolve("criu-saw")));
