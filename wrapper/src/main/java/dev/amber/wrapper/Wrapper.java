@@ -323,13 +323,8 @@ public final class Wrapper {
      * them; their pids are freed when the container's pid namespace ends with the wrapper.
      */
     private static boolean reapedOrOurZombie(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return fields[0].equals("Z") && Long.parseLong(fields[1]) == ProcessHandle.current().pid();
-        } catch (IOException | RuntimeException e) {
-            return true; // no /proc entry: reaped
-        }
+        Path stat = Path.of("/proc", Long.toString(pid), "stat");
+        return !Files.exists(stat) || AdoptedChild.zombieExitCode(stat, ProcessHandle.current().pid()).isPresent();
     }
 
     /** Every process and thread CRIU dumped (one core-PID.img each), the root excepted. */
