@@ -158,7 +158,7 @@ class WrapperCriuTest {
 
         // A restore that worked: the wrapper takes the app the pid file names, and restores nothing itself.
         try (WrapperProcess w = WrapperProcess.startThroughLauncher(launcher, config, "sh", "-c", COUNTER)) {
-            // The app runs on while the stand-in shell sleeps; the wrapper speaks once its JVM is up.
+            // The app may run for a while before the JVM is up and the wrapper speaks.
             w.awaitErr(l -> l.contains("restored sh -c") && l.contains("started by the launcher before the JVM"));
             assertThat(w.err).anyMatch(l -> l.contains("reaped the launcher's criu"));
             assertThat(firstCount(w.out)).isEqualTo(last + 1);
@@ -177,11 +177,19 @@ class WrapperCriuTest {
 
     /**
      * A java that first lets a shell reap the launcher's criu, as bash as /bin/sh can from its
-     * SIGCHLD handler: this dash waits for its sleep with waitpid(-1), which takes criu's status too.
+     * SIGCHLD handler: this dash waits for each sleep with waitpid(-1), which takes criu's status
+     * too, and goes on once criu's pid is gone.
      */
     private Path javaBehindAReapingShell() throws IOException {
         Path script = dir.resolve("reaping-java");
-        Files.writeString(script, "#!/bin/sh\nsleep 1\nexec '" + Path.of(System.getProperty("java.home"), "bin", "java") + "' \"$@\"\n");
+        Files.writeString(script, """
+                #!/bin/sh
+                i=0
+                while [ -n "$AMBER_EARLY_RESTORE_PID" ] && [ -e "/proc/$AMBER_EARLY_RESTORE_PID" ] && [ $i -lt 300 ]; do
+                  sleep 0.05; i=$((i + 1))
+                done
+                exec '%s' "$@"
+                """.formatted(Path.of(System.getProperty("java.home"), "bin", "java")));
         Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         return script;
     }
