@@ -8,10 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.amber.testkit.cluster.LocalCluster;
 import dev.amber.testkit.cluster.LocalClusterExtension;
 import dev.amber.testkit.cluster.TestNamespace;
-import dev.amber.testkit.process.ExternalCommand;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LinuxContainerUser;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -22,22 +20,17 @@ import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.TaintBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,13 +58,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LocalClusterExtension.class)
 class NodeStateServerDeploymentTest {
 
-    private static final String LOCAL_IMAGE = "localhost/amber/amber:dev";
     private static final String MANIFEST = "examples/wrapper/node-state-server.yaml";
-    private static final String SHIPPED_NAMESPACE = "amber-system";
     /** The uid and gid deploy/image/Containerfile gives its user. */
     private static final long NON_ROOT_ID = 65532;
     private static final String AUTOSCALER_TAINT = "ToBeDeletedByClusterAutoscaler";
-    private static final Duration IMAGE_BUILD_TIMEOUT = Duration.ofMinutes(15);
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
     /** A Node change reaching both replicas' answers (a watch event): the whole taint test takes under 2 s here. */
     private static final Duration STATE_CHANGE_TIMEOUT = Duration.ofSeconds(30);
@@ -86,31 +76,20 @@ class NodeStateServerDeploymentTest {
     @BeforeAll
     static void deployTheShippedManifestWithTheBuiltImage(LocalCluster cluster, TestNamespace namespace, KubernetesClient client)
             throws Exception {
-        String image = buildAndPush(cluster.repository(), namespace);
+        String image = ShippedManifests.pushAmberImage(cluster.repository(), namespace);
         taintValue = namespace.name();
-        for (HasMetadata object : manifest(cluster.repository(), client)) {
+        for (HasMetadata object : ShippedManifests.load(cluster.repository(), MANIFEST, client)) {
             switch (object) {
-                case Namespace ns -> assertThat(ns.getMetadata().getName()).isEqualTo(SHIPPED_NAMESPACE);
+                case Namespace ns -> assertThat(ns.getMetadata().getName()).isEqualTo(ShippedManifests.SHIPPED_NAMESPACE);
                 case ServiceAccount account -> client.serviceAccounts().resource(inTestNamespace(account, namespace)).create();
-                case ClusterRole role -> {
-                    role.getMetadata().setName(namespace.name() + "-" + role.getMetadata().getName());
-                    clusterScoped.add(client.rbac().clusterRoles().resource(role).create());
-                }
-                case ClusterRoleBinding binding -> {
-                    binding.getMetadata().setName(namespace.name() + "-" + binding.getMetadata().getName());
-                    binding.getRoleRef().setName(namespace.name() + "-" + binding.getRoleRef().getName());
-                    binding.getSubjects().forEach(subject -> {
-                        assertThat(subject.getNamespace()).isEqualTo(SHIPPED_NAMESPACE);
-                        subject.setNamespace(namespace.name());
-                    });
-                    clusterScoped.add(client.rbac().clusterRoleBindings().resource(binding).create());
-                }
+                case ClusterRole role -> clusterScoped.add(client.rbac().clusterRoles()
+                        .resource(ShippedManifests.namedFor(role, namespace)).create());
+                case ClusterRoleBinding binding -> clusterScoped.add(client.rbac().clusterRoleBindings()
+                        .resource(ShippedManifests.namedFor(binding, namespace)).create());
                 case Deployment d -> {
                     Container server = d.getSpec().getTemplate().getSpec().getContainers().getFirst();
                     server.setImage(image);
-                    List<EnvVar> env = new ArrayList<>(server.getEnv() == null ? List.of() : server.getEnv());
-                    env.addAll(apiServerInsteadOfItsService(client));
-                    server.setEnv(env);
+                    ShippedManifests.useApiServerInsteadOfItsService(server, client);
                     deployment = client.apps().deployments().resource(inTestNamespace(d, namespace)).create();
                 }
                 case Service s -> service = client.services().resource(inTestNamespace(s, namespace)).create();
@@ -233,36 +212,8 @@ class NodeStateServerDeploymentTest {
         }
     }
 
-    /** Builds the image (or finds it up to date) and pushes it under a tag of this run. */
-    private static String buildAndPush(Path repository, TestNamespace namespace) throws Exception {
-        // The jars come from the build this test runs in; Maven must not rewrite them under this JVM.
-        String built = run(repository, IMAGE_BUILD_TIMEOUT, Map.of("AMBER_IMAGE_JARS_BUILT", "1"),
-                repository.resolve("deploy/image/build").toString(), LOCAL_IMAGE);
-        assertThat(built.strip().lines().toList().getLast()).isEqualTo(LOCAL_IMAGE);
-        String image = LocalCluster.REGISTRY + "/amber/amber:" + namespace.name();
-        run(repository, Duration.ofMinutes(5), Map.of(), "buildah", "push", "--quiet", "--tls-verify=false",
-                LOCAL_IMAGE, "docker://" + image);
-        return image;
-    }
-
-    private static List<HasMetadata> manifest(Path repository, KubernetesClient client) throws IOException {
-        try (InputStream in = Files.newInputStream(repository.resolve(MANIFEST))) {
-            return client.load(in).items();
-        }
-    }
-
     private static <T extends HasMetadata> T inTestNamespace(T object, TestNamespace namespace) {
-        assertThat(object.getMetadata().getNamespace()).isEqualTo(SHIPPED_NAMESPACE);
-        object.getMetadata().setNamespace(namespace.name());
-        return object;
-    }
-
-    /** Where the {@code kubernetes} Service's endpoints say the API server is (see the class comment). */
-    private static List<EnvVar> apiServerInsteadOfItsService(KubernetesClient client) {
-        EndpointSlice slice = client.discovery().v1().endpointSlices().inNamespace("default")
-                .withLabel("kubernetes.io/service-name", "kubernetes").list().getItems().getFirst();
-        return List.of(new EnvVar("KUBERNETES_SERVICE_HOST", slice.getEndpoints().getFirst().getAddresses().getFirst(), null),
-                new EnvVar("KUBERNETES_SERVICE_PORT", String.valueOf(slice.getPorts().getFirst().getPort()), null));
+        return ShippedManifests.inTestNamespace(object, namespace);
     }
 
     private static List<Pod> replicas(KubernetesClient client) {
@@ -326,10 +277,4 @@ class NodeStateServerDeploymentTest {
         await().atMost(STATE_CHANGE_TIMEOUT).pollInterval(Duration.ofMillis(200)).untilAsserted(assertion);
     }
 
-    /** Runs a command in {@code dir}; returns its stdout, fails with its output when it fails. */
-    private static String run(Path dir, Duration timeout, Map<String, String> environment, String... command) throws Exception {
-        ExternalCommand.Result result = ExternalCommand.run(List.of(command), dir, environment, timeout);
-        assertThat(result.exitCode()).as("%s failed:\n%s%s", String.join(" ", command), result.stdout(), result.stderr()).isZero();
-        return result.stdout();
-    }
 }
