@@ -42,8 +42,9 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "agent", mixinStandardHelpOptions = true,
         description = {"Run the node agent: keep this node's checkpoint archives within the CheckpointPolicy.",
-            "It indexes the archives, deletes and exports what the policy says, and serves them over an",
-            "authenticated HTTP API. With --policy-file it runs without a cluster (no orphans, no API access)."})
+            "",
+            "It indexes the archives, deletes and exports what the policy says, and serves them over an "
+                    + "authenticated HTTP API. With --policy-file it runs without a cluster (no orphans, no API access)."})
 public final class AgentCommand implements Callable<Integer> {
 
     @Option(names = "--dir", defaultValue = RetentionPolicy.DEFAULT_DIRECTORY, paramLabel = "DIR",

@@ -11,9 +11,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "node-state-server", mixinStandardHelpOptions = true,
-        description = {"Watch Nodes and answer GET /nodes/{name} with {\"name\", \"state\", \"reason\"}",
-            "(running, shutting-down or unknown) for `amber wrap run`; also /healthz and /metrics.",
-            "Any number of replicas can run behind one Service."})
+        description = {"Watch Nodes and answer GET /nodes/{name} with {\"name\", \"state\", \"reason\"} "
+                + "(running, shutting-down or unknown) for `amber wrap run`; also /healthz and /metrics. "
+                + "Any number of replicas can run behind one Service."})
 public final class NodeStateServerCommand implements Callable<Integer> {
 
     /** Long enough for an API server under load; short enough that a wrong config fails the pod visibly. */

@@ -16,9 +16,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Restore CMD from the image directory when it holds a complete checkpoint, otherwise start it;",
-            "on SIGTERM checkpoint it (always, or when the node is going away) or pass SIGTERM on.",
-            "Exits with the app's exit code, or 0 after a checkpoint."})
+        description = {"Restore CMD from the image directory when it holds a complete checkpoint, otherwise start it; "
+                + "on SIGTERM checkpoint it (always, or when the node is going away) or pass SIGTERM on. "
+                + "Exits with the app's exit code, or 0 after a checkpoint."})
 public final class WrapRunCommand implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "FILE",
