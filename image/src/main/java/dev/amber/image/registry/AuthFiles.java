@@ -27,23 +27,40 @@ import java.util.Optional;
  * comes before its user and password, as in Docker. A helper that has nothing for the registry sends the
  * search on to the next file (containers/image's rule; Docker reads only one file), and when no file has
  * anything the registry is tried anonymously.
+ *
+ * <p>Before all that, containers-registries.conf may set {@code credential-helpers}: helpers to ask,
+ * in order, and {@code containers-auth.json} for where the files above come in (see {@link RegistriesConf});
+ * as in containers/image. An explicit {@code --authfile} is the only place looked at.
  */
 public final class AuthFiles {
     private final List<Path> files;
     private final boolean explicit;
     private final Map<String, String> env;
+    private final List<Path> registriesConf;
 
     /**
      * @param explicit the user named the file: a missing file is then an error, not a skipped entry
      * @param env the environment credential helpers run with ({@code PATH} finds them)
      */
     public AuthFiles(List<Path> files, boolean explicit, Map<String, String> env) {
+        this(files, explicit, env, List.of());
+    }
+
+    /**
+     * @param registriesConf the containers-registries.conf files whose {@code credential-helpers} say
+     *     where to look, auth files or helpers, and in which order (see {@link RegistriesConf})
+     */
+    AuthFiles(List<Path> files, boolean explicit, Map<String, String> env, List<Path> registriesConf) {
         this.files = List.copyOf(files);
         this.explicit = explicit;
         this.env = Map.copyOf(env);
+        this.registriesConf = List.copyOf(registriesConf);
     }
 
-    /** The standard search list, or just {@code explicit} when the user named a file. */
+    /**
+     * The standard search, in the order containers-registries.conf's {@code credential-helpers} sets;
+     * or just {@code explicit} when the user named a file.
+     */
     public static AuthFiles standard(Path explicit, Map<String, String> env) {
         if (explicit != null) {
             return new AuthFiles(List.of(explicit), true, env);
@@ -65,18 +82,32 @@ public final class AuthFiles {
         } else if (home != null) {
             files.add(Path.of(home, ".docker", "config.json"));
         }
-        return new AuthFiles(files, false, env);
+        return new AuthFiles(files, false, env, RegistriesConf.files(env));
     }
 
     public List<Path> files() {
         return files;
     }
 
-    /** Credentials for the reference's registry and repository, if any file has them. */
+    /** Credentials for the reference's registry and repository, if any file or helper has them. */
     public Optional<Credentials> lookup(ImageReference ref) throws ImageException {
         if (!ref.isRegistry()) {
             return Optional.empty();
         }
+        RegistriesConf.CredentialOrder order = RegistriesConf.credentialOrder(registriesConf);
+        for (String entry : order.entries()) {
+            Optional<Credentials> found = entry.equals(RegistriesConf.AUTH_FILES)
+                    ? fromFiles(ref)
+                    : new CredentialHelper(entry, "credential-helpers in " + order.setIn())
+                            .get(helperServerAddress(ref.registry()), env);
+            if (found.isPresent()) {
+                return found;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Credentials> fromFiles(ImageReference ref) throws ImageException {
         for (Path file : files) {
             if (!Files.isRegularFile(file)) {
                 if (explicit) {

@@ -9,9 +9,13 @@ import dev.amber.image.ImageException;
 import dev.amber.image.ImageReference;
 import dev.amber.image.PushOptions;
 import dev.amber.image.PushResult;
+import dev.amber.image.oci.Digests;
+import dev.amber.testkit.process.ExternalCommand;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -55,6 +59,14 @@ class CredentialHelperRegistryTest {
         return new CheckpointImages((ref, forPush) -> new RegistryStore(client, ref, options, authFiles));
     }
 
+    /** Images through registries only, with the standard search under {@code env}: no --authfile. */
+    private static CheckpointImages images(Map<String, String> env) {
+        RegistryOptions options = RegistryOptions.defaults().withInsecure(true);
+        HttpClient client = RegistryStore.newClient(options);
+        AuthFiles authFiles = AuthFiles.standard(null, env);
+        return new CheckpointImages((ref, forPush) -> new RegistryStore(client, ref, options, authFiles));
+    }
+
     private static Path config(String name, String json) throws Exception {
         return Files.writeString(dir.resolve(name), json);
     }
@@ -72,6 +84,38 @@ class CredentialHelperRegistryTest {
 
         assertThat(images(config, bin).inspect(ref).manifestDigest()).isEqualTo(pushed.manifestDigest());
         assertThat(HelperScripts.asked(bin, "amber-test")).isNotEmpty().containsOnly(basic.hostPort());
+    }
+
+    /**
+     * Podman's way to name helpers for every registry: credential-helpers in the user's
+     * registries.conf, with no auth file anywhere. skopeo, reading the same HOME and PATH, must find
+     * the same credentials, so the setting means to Amber what it means to containers/image.
+     */
+    @Test
+    void credentialHelpersInRegistriesConfServeAPushWithoutAnyAuthFile() throws Exception {
+        Path bin = dir.resolve("bin-registries-conf");
+        HelperScripts.answering(bin, "amber-rc", Map.of(basic.hostPort(), List.of(HtpasswdRegistry.USER, HtpasswdRegistry.PASSWORD)));
+        Path home = dir.resolve("home-registries-conf");
+        Files.createDirectories(home.resolve(".config/containers"));
+        Files.writeString(home.resolve(".config/containers/registries.conf"), """
+                # the keyring first, then the auth files
+                credential-helpers = ["amber-rc", "containers-auth.json"]
+                """);
+        Map<String, String> env = Map.of("PATH", bin + ":/usr/bin:/bin", "HOME", home.toString(),
+                "XDG_RUNTIME_DIR", home.resolve("run").toString());
+        ImageReference ref = ImageReference.parse(basic.hostPort() + "/ckpt/registries-conf:v1");
+
+        PushResult pushed = images(env).push(archive, ref, PushOptions.defaults());
+
+        assertThat(HelperScripts.asked(bin, "amber-rc")).isNotEmpty().containsOnly(basic.hostPort());
+        ExternalCommand.Result skopeo = ExternalCommand.run(List.of("skopeo", "inspect", "--raw", "--tls-verify=false",
+                "docker://" + ref), dir, env, Duration.ofSeconds(60));
+        assertThat(skopeo.exitCode()).as("skopeo: %s", skopeo.stderr()).isZero();
+        assertThat(Digests.sha256(skopeo.stdout().getBytes(StandardCharsets.UTF_8))).isEqualTo(pushed.manifestDigest());
+
+        // Without the setting the helper is not asked, and the registry refuses the anonymous push.
+        Files.writeString(home.resolve(".config/containers/registries.conf"), "");
+        assertThatThrownBy(() -> images(env).push(archive, ref, PushOptions.defaults())).isInstanceOf(ImageException.class);
     }
 
     @Test

@@ -39,12 +39,12 @@ final class HelperScripts {
         return write(bin, name, "echo " + quote(message) + " >&2\nexit 1\n");
     }
 
-    /** What the helper was asked for, in order. */
     /** A helper that never answers and keeps its output open, as one waiting for an interactive login. */
     static Path hanging(Path bin, String name) throws IOException {
         return write(bin, name, "exec sleep 300\n");
     }
 
+    /** What the helper was asked for, in order. */
     static List<String> asked(Path bin, String name) throws IOException {
         Path log = bin.resolve(name + ".asked");
         return Files.exists(log) ? Files.readAllLines(log) : List.of();
