@@ -95,14 +95,24 @@ public final class AuthFiles {
             return Optional.empty();
         }
         RegistriesConf.CredentialOrder order = RegistriesConf.credentialOrder(registriesConf);
+        // As containers/image does: a place that fails does not stop the search; its error counts only
+        // when no other place has credentials.
+        ImageException firstFailure = null;
         for (String entry : order.entries()) {
-            Optional<Credentials> found = entry.equals(RegistriesConf.AUTH_FILES)
-                    ? fromFiles(ref)
-                    : new CredentialHelper(entry, "credential-helpers in " + order.setIn())
-                            .get(helperServerAddress(ref.registry()), env);
-            if (found.isPresent()) {
-                return found;
+            try {
+                Optional<Credentials> found = entry.equals(RegistriesConf.AUTH_FILES)
+                        ? fromFiles(ref)
+                        : new CredentialHelper(entry, "credential-helpers in " + order.setIn())
+                                .get(helperServerAddress(ref.registry()), env);
+                if (found.isPresent()) {
+                    return found;
+                }
+            } catch (ImageException e) {
+                firstFailure = firstFailure == null ? e : firstFailure;
             }
+        }
+        if (firstFailure != null) {
+            throw firstFailure;
         }
         return Optional.empty();
     }

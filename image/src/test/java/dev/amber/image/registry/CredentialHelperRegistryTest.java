@@ -113,6 +113,17 @@ class CredentialHelperRegistryTest {
         assertThat(skopeo.exitCode()).as("skopeo: %s", skopeo.stderr()).isZero();
         assertThat(Digests.sha256(skopeo.stdout().getBytes(StandardCharsets.UTF_8))).isEqualTo(pushed.manifestDigest());
 
+        // A helper that is not installed does not stop the search (containers/image's rule), ...
+        Files.writeString(home.resolve(".config/containers/registries.conf"),
+                "credential-helpers = [\"not-installed\", \"amber-rc\"]\n");
+        assertThat(images(env).push(archive, ref, PushOptions.defaults()).manifestDigest()).isEqualTo(pushed.manifestDigest());
+        // ... but when nothing else has credentials, its failure is the answer, in one line.
+        Files.writeString(home.resolve(".config/containers/registries.conf"),
+                "credential-helpers = [\"not-installed\", \"containers-auth.json\"]\n");
+        assertThatThrownBy(() -> images(env).push(archive, ref, PushOptions.defaults()))
+                .isInstanceOf(ImageException.class).hasMessageContaining("docker-credential-not-installed")
+                .hasMessageContaining("registries.conf").hasMessageNotContaining("\n");
+
         // Without the setting the helper is not asked, and the registry refuses the anonymous push.
         Files.writeString(home.resolve(".config/containers/registries.conf"), "");
         assertThatThrownBy(() -> images(env).push(archive, ref, PushOptions.defaults())).isInstanceOf(ImageException.class);
