@@ -25,12 +25,17 @@ record AdoptedChild(long pid) {
      * launcher's shell can), so the pid is free and may even name another process by now.
      */
     CompletableFuture<OptionalInt> exitStatus() {
-        // A zombie child still has a handle (isAlive() even says true), whose onExit() completes at
-        // once; there is no handle only when the pid is gone altogether.
+        long self = ProcessHandle.current().pid();
+        if (!isChildOf(statOf(pid), self)) {
+            // Reaped, and maybe reused by another process (or a thread of this JVM), whose exit must
+            // not be waited for. A child stays this JVM's child until the JVM reaps it, which it never does.
+            return CompletableFuture.completedFuture(OptionalInt.empty());
+        }
+        // A zombie child still has a handle (isAlive() even says true), whose onExit() completes at once.
         CompletableFuture<?> exited = ProcessHandle.of(pid)
                 .<CompletableFuture<?>>map(ProcessHandle::onExit)
                 .orElse(CompletableFuture.completedFuture(null));
-        return exited.thenApply(ignored -> zombieExitCode(statOf(pid), ProcessHandle.current().pid()));
+        return exited.thenApply(ignored -> zombieExitCode(statOf(pid), self));
     }
 
     /** {@link #exitStatus()}, with {@link #STATUS_LOST} for a status that is gone. */
@@ -69,6 +74,12 @@ record AdoptedChild(long pid) {
         } catch (NumberFormatException e) {
             return OptionalInt.empty();
         }
+    }
+
+    /** Whether the stat line is of a child of {@code parent}, exited or not. */
+    static boolean isChildOf(Path stat, long parent) {
+        String[] fields = fieldsOf(stat);
+        return fields.length > 1 && fields[1].equals(Long.toString(parent));
     }
 
     /** Whether the stat line is of a child of {@code parent} that has not exited. */

@@ -60,7 +60,13 @@ final class Criu {
     record Restored(long pid, long millis) {}
 
     Restored restore(List<String> args, Path imagesDir, Path pidFile) {
-        long millis = run(args, imagesDir.resolve(CriuArguments.RESTORE_LOG), "restore");
+        long millis;
+        try {
+            millis = run(args, imagesDir.resolve(CriuArguments.RESTORE_LOG), "restore");
+        } catch (CriuFailure e) {
+            deletePidFile(pidFile);
+            throw e;
+        }
         return restored(pidFile, millis);
     }
 
@@ -83,24 +89,51 @@ final class Criu {
         if (exit.isEmpty()) {
             return restoredWithoutExitStatus(criu, log, pidFile, (System.nanoTime() - start) / 1_000_000);
         }
+        if (exit.getAsInt() != 0) {
+            deletePidFile(pidFile);
+        }
         checkExit(exit.getAsInt(), log, "restore");
         return restored(pidFile, (System.nanoTime() - start) / 1_000_000);
     }
 
     /**
      * criu's exit status was taken by another process: bash as the launcher's /bin/sh reaps a
-     * finished background job from its SIGCHLD handler, before it execs the JVM. CRIU writes the
-     * pid file once the tree is restored and kills the tree if a later step fails, so a running
-     * child named there is a restore that worked. Anything else counts as a failed restore.
+     * finished background job from its SIGCHLD handler, before it execs the JVM. The restore worked
+     * only if CRIU logged that it resumed the tasks, the last step of a restore (the log is
+     * truncated at each run, so the line is this run's), and the pid file names a running child.
+     * The pid file alone is not enough: CRIU writes it before the tasks are resumed, and a criu
+     * killed after that leaves the tree parked in its restorer. Anything else counts as failed.
      */
     private static Restored restoredWithoutExitStatus(AdoptedChild criu, Path log, Path pidFile, long millis) {
         Optional<Long> root = readPid(pidFile).filter(pid -> new AdoptedChild(pid).isRunningChild());
-        if (root.isEmpty()) {
+        if (root.isEmpty() || !logSays(log, RESTORE_FINISHED)) {
+            deletePidFile(pidFile);
             throw new CriuFailure("criu restore (pid " + criu.pid() + ") ended, reaped by another process before the "
-                    + "wrapper could read its exit status, and left no running restored process: "
+                    + "wrapper could read its exit status, "
+                    + (root.isEmpty() ? "and left no running restored process: " : "and never logged that it resumed the tasks: ")
                     + firstError(log).orElse("no error line in the log") + " (see " + log + ")");
         }
         return restored(pidFile, millis);
+    }
+
+    /** CRIU's last line of a restore that worked (criu/cr-restore.c). */
+    static final String RESTORE_FINISHED = "Restore finished successfully. Tasks resumed.";
+
+    private static boolean logSays(Path log, String line) {
+        try (var lines = Files.lines(log)) {
+            return lines.anyMatch(l -> l.endsWith(line));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return false;
+        }
+    }
+
+    /** Best effort: criu refuses to write a pid file that exists, so a failed restore's must not stay. */
+    private static void deletePidFile(Path pidFile) {
+        try {
+            Files.deleteIfExists(pidFile);
+        } catch (IOException ignored) {
+            // the next restore deletes it first, or says why it cannot
+        }
     }
 
     private static Optional<Long> readPid(Path pidFile) {

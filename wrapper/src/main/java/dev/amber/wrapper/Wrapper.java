@@ -225,13 +225,15 @@ public final class Wrapper {
     }
 
     private void stopWhatItRestored(AdoptedChild launcherCriu) {
-        if (launcherCriu.exitStatus().join().orElse(0) != 0) {
-            return; // a criu that fails kills what it restored
-        }
-        ProcessHandle.current().children().filter(child -> child.pid() != launcherCriu.pid()).forEach(root -> {
-            new AdoptedChild(root.pid()).killTree();
-            log.info("stopped the tree (pid " + root.pid() + ") the launcher restored, because the wrapper did not take it");
-        });
+        launcherCriu.exitStatus().join(); // a criu still restoring would go on building the tree
+        // Whatever criu's exit: a criu killed by a signal, or one that failed after resuming the
+        // tasks, leaves a tree behind. After an ordinary failure CRIU has killed it already.
+        ProcessHandle.current().children()
+                .filter(child -> child.pid() != launcherCriu.pid() && new AdoptedChild(child.pid()).isRunningChild())
+                .forEach(root -> {
+                    new AdoptedChild(root.pid()).killTree();
+                    log.info("stopped the tree (pid " + root.pid() + ") the launcher restored, because the wrapper did not take it");
+                });
     }
 
     /**

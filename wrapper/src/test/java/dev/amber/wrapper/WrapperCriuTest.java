@@ -165,6 +165,25 @@ class WrapperCriuTest {
             w.sigterm();
             assertThat(w.awaitExit()).isZero();
         }
+        // On this host, not in a new pid namespace: the next restore needs the checkpoint's pids, which
+        // the dumped tree's zombies hold until the host's init reaps them.
+        awaitPidsFree(images().resolve("current"));
+
+        // A running tree and a pid file, but the log never says the tasks were resumed (as when criu is
+        // killed between the two): not a restore that worked. The tree is stopped; restoring again finds
+        // its pids held by its zombies, so the config's fresh start follows.
+        Files.createFile(dir.resolve("forget-success"));
+        try (WrapperProcess w = WrapperProcess.startThroughLauncher(launcher, config, "sh", "-c", COUNTER)) {
+            String stopped = w.awaitErr(l -> l.contains("the launcher restored, because the wrapper did not take it"));
+            assertThat(w.err).anyMatch(l -> l.contains("never logged that it resumed the tasks") && l.contains("restoring again"));
+            long stoppedPid = Long.parseLong(stopped.replaceFirst(".*\\(pid ([0-9]+)\\).*", "$1"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> !runningOrSleeping(stoppedPid));
+            w.awaitOut(l -> l.equals("count 3"));
+            assertThat(w.err).anyMatch(l -> l.contains("starting afresh"));
+            w.sigterm();
+            assertThat(w.awaitExit()).isZero();
+        }
+        Files.delete(dir.resolve("forget-success"));
 
         // A restore that failed: no pid file, so the wrapper restores again, which fails the same way.
         Files.write(images().resolve("current").toRealPath().resolve("inventory.img"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
@@ -175,10 +194,22 @@ class WrapperCriuTest {
         }
     }
 
+    /** Waits until no process holds a pid of the checkpoint (one core-PID.img each). */
+    private static void awaitPidsFree(Path checkpoint) throws IOException {
+        List<Path> pids;
+        try (var files = Files.list(checkpoint.toRealPath())) {
+            pids = files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("core-") && n.endsWith(".img"))
+                    .map(n -> Path.of("/proc", n.substring(5, n.length() - 4))).toList();
+        }
+        assertThat(pids).isNotEmpty();
+        await().atMost(Duration.ofSeconds(30)).until(() -> pids.stream().noneMatch(Files::exists));
+    }
+
     /**
      * A java that first lets a shell reap the launcher's criu, as bash as /bin/sh can from its
      * SIGCHLD handler: this dash waits for each sleep with waitpid(-1), which takes criu's status
-     * too, and goes on once criu's pid is gone.
+     * too, and goes on once criu's pid is gone. While {@code forget-success} exists it also drops
+     * CRIU's last line from the restore log.
      */
     private Path javaBehindAReapingShell() throws IOException {
         Path script = dir.resolve("reaping-java");
@@ -188,8 +219,12 @@ class WrapperCriuTest {
                 while [ -n "$AMBER_EARLY_RESTORE_PID" ] && [ -e "/proc/$AMBER_EARLY_RESTORE_PID" ] && [ $i -lt 300 ]; do
                   sleep 0.05; i=$((i + 1))
                 done
-                exec '%s' "$@"
-                """.formatted(Path.of(System.getProperty("java.home"), "bin", "java")));
+                if [ -n "$AMBER_EARLY_RESTORE_PID" ] && [ -e '%2$s' ]; then
+                  sed -i '/Tasks resumed/d' '%3$s'
+                fi
+                exec '%1$s' "$@"
+                """.formatted(Path.of(System.getProperty("java.home"), "bin", "java"), dir.resolve("forget-success"),
+                images().resolve("current").resolve(CriuArguments.RESTORE_LOG)));
         Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         return script;
     }

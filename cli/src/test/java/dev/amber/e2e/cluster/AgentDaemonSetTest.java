@@ -125,15 +125,20 @@ class AgentDaemonSetTest {
 
     @AfterAll
     static void removeWhatTheClassMade(KubernetesClient client) throws Exception {
-        clusterScoped.forEach(object -> client.resource(object).delete());
-        if (daemonSet != null) {
-            // The agents hold files in the state directory until their pods are gone.
-            client.apps().daemonSets().resource(daemonSet).withTimeout(60, TimeUnit.SECONDS).delete();
-            await().atMost(Duration.ofSeconds(60)).until(() -> client.pods()
-                    .withLabels(daemonSet.getSpec().getSelector().getMatchLabels()).list().getItems().isEmpty());
-        }
-        if (stateRoot != null) {
-            ShippedManifests.run(Path.of("/"), Duration.ofSeconds(30), Map.of(), "rm", "-rf", stateRoot.toString());
+        try {
+            if (daemonSet != null) {
+                // The agents hold files in the state directory until their pods are gone.
+                client.apps().daemonSets().resource(daemonSet).withTimeout(60, TimeUnit.SECONDS).delete();
+                await().atMost(Duration.ofSeconds(60)).until(() -> client.pods()
+                        .withLabels(daemonSet.getSpec().getSelector().getMatchLabels()).list().getItems().isEmpty());
+            }
+        } finally {
+            clusterScoped.forEach(object -> client.resource(object).delete());
+            for (Path dir : new Path[] {stateRoot, certificate == null ? null : certificate.getParent()}) {
+                if (dir != null) {
+                    ShippedManifests.run(Path.of("/"), Duration.ofSeconds(30), Map.of(), "rm", "-rf", dir.toString());
+                }
+            }
         }
     }
 
@@ -167,7 +172,7 @@ class AgentDaemonSetTest {
         try {
             String first = Path.of(kubelet.checkpoint(namespace.name(), "sleeper", "main", Duration.ofSeconds(120)).getFirst())
                     .getFileName().toString();
-            await().atMost(AGENT_TIMEOUT).until(() -> get(agent, "/v1/archives/" + first, viewer).status() == 200);
+            await().atMost(AGENT_TIMEOUT).ignoreExceptions().until(() -> get(agent, "/v1/archives/" + first, viewer).status() == 200);
             JsonNode record = JSON.readTree(get(agent, "/v1/archives/" + first, viewer).body());
             assertThat(record.path("namespace").asText()).isEqualTo(namespace.name());
             assertThat(record.path("pod").asText()).isEqualTo("sleeper");
@@ -182,13 +187,14 @@ class AgentDaemonSetTest {
                     .getFileName().toString();
             await().atMost(AGENT_TIMEOUT).until(() -> !Files.exists(checkpoints(LocalCluster.NODE_A).resolve(first)));
             assertThat(checkpoints(LocalCluster.NODE_A).resolve(second)).exists();
-            assertThat(get(agent, "/v1/archives/" + first, viewer).status()).isEqualTo(404);
+            // The file goes first, then the index entry.
+            await().atMost(AGENT_TIMEOUT).ignoreExceptions().until(() -> get(agent, "/v1/archives/" + first, viewer).status() == 404);
 
             client.pods().withName("sleeper").withGracePeriod(0).delete();
             await().atMost(AGENT_TIMEOUT).until(() -> !Files.exists(checkpoints(LocalCluster.NODE_A).resolve(second)));
 
             // Each agent writes its own node's entry, which the ClusterRole's status rule allows.
-            await().atMost(AGENT_TIMEOUT).untilAsserted(() -> {
+            await().atMost(AGENT_TIMEOUT).ignoreExceptions().untilAsserted(() -> {
                 CheckpointPolicy policy = client.resources(CheckpointPolicy.class).withName(policyName).get();
                 assertThat(policy.getStatus().conditions).anySatisfy(c -> {
                     assertThat(c.getType()).isEqualTo("Valid");

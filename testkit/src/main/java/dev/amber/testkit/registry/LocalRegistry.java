@@ -5,6 +5,9 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +36,7 @@ public final class LocalRegistry implements AutoCloseable {
         this.port = port;
     }
 
-    /** Starts an open registry over plain HTTP and returns once it listens. */
+    /** Starts an open registry over plain HTTP and returns once it answers. */
     public static LocalRegistry start() {
         return start("", "");
     }
@@ -64,7 +67,7 @@ public final class LocalRegistry implements AutoCloseable {
                     .redirectOutput(directory.resolve("registry.log").toFile())
                     .start();
             LocalRegistry registry = new LocalRegistry(process, directory, port);
-            registry.awaitReady(); // closes the registry when it fails
+            registry.awaitReady(httpSettings.isEmpty() && topLevel.isEmpty()); // closes the registry when it fails
             return registry;
         } catch (IOException e) {
             deleteTree(directory);
@@ -101,21 +104,44 @@ public final class LocalRegistry implements AutoCloseable {
         deleteTree(directory);
     }
 
-    /** Waits for the port to accept connections: with TLS or auth configured, {@code GET /v2/} says nothing sooner. */
-    private void awaitReady() {
+    /**
+     * Waits until the registry answers: {@code GET /v2/} with 200 when it is open over plain HTTP;
+     * with TLS or auth configured that says nothing sooner, so a connection accepted while the
+     * process still runs (not another process that took the port meanwhile) has to do.
+     */
+    private void awaitReady(boolean open) {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpRequest ping = HttpRequest.newBuilder(uri().resolve("/v2/")).timeout(Duration.ofSeconds(2)).build();
         Instant deadline = Instant.now().plus(START_TIMEOUT);
-        while (Instant.now().isBefore(deadline)) {
+        while (Instant.now().isBefore(deadline) && !Thread.currentThread().isInterrupted()) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("docker-registry exited with " + process.exitValue() + ": " + log());
+                String log = log();
+                close();
+                throw new IllegalStateException("docker-registry exited with " + process.exitValue() + ": " + log);
             }
-            try (Socket socket = new Socket("127.0.0.1", port)) {
-                return;
+            try {
+                if (open) {
+                    if (client.send(ping, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                        return;
+                    }
+                } else {
+                    try (Socket socket = new Socket("127.0.0.1", port)) {
+                        if (process.isAlive()) {
+                            return;
+                        }
+                    }
+                }
             } catch (IOException notYet) {
-                sleep(Duration.ofMillis(50));
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
+            sleep(Duration.ofMillis(50));
         }
+        String log = log();
         close();
-        throw new IllegalStateException("docker-registry did not listen on " + hostPort() + " within " + START_TIMEOUT + ": " + log());
+        throw new IllegalStateException("docker-registry did not answer on " + hostPort() + " within " + START_TIMEOUT + ": " + log);
     }
 
     private String log() {
