@@ -5,49 +5,47 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.amber.agent.export.CheckpointExporter;
+import dev.amber.agent.http.AgentHttpServer;
+import dev.amber.agent.http.KubernetesAccessReviewer;
 import dev.amber.agent.index.ArchiveIndex;
 import dev.amber.agent.index.ArchiveRecord;
 import dev.amber.agent.index.IndexStore;
+import dev.amber.agent.kubelet.DirectKubeletTransport;
 import dev.amber.agent.kubelet.KubeletCheckpointClient;
+import dev.amber.agent.kubelet.KubeletCheckpointException;
 import dev.amber.agent.metrics.AgentMetrics;
 import dev.amber.agent.node.AgentConfig;
 import dev.amber.agent.node.NodeAgent;
+import dev.amber.agent.node.StatusSink;
+import dev.amber.agent.testing.KubeletArchives;
 import dev.amber.api.v1alpha1.CheckpointPolicy;
 import dev.amber.api.v1alpha1.NodeRetentionStatus;
+import dev.amber.testkit.cluster.AgentFixtures;
 import dev.amber.testkit.cluster.CustomResourceDefinitions;
 import dev.amber.testkit.cluster.LocalCluster;
 import dev.amber.testkit.cluster.LocalClusterExtension;
 import dev.amber.testkit.cluster.TestNamespace;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
-import dev.amber.agent.kubelet.DirectKubeletTransport;
-import dev.amber.agent.kubelet.KubeletCheckpointException;
-import java.net.URI;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import dev.amber.agent.testing.KubeletArchives;
-import java.time.Instant;
-import java.util.function.UnaryOperator;
-import dev.amber.agent.node.StatusSink;
-import dev.amber.agent.http.AgentHttpServer;
 import java.net.InetSocketAddress;
-import dev.amber.agent.http.KubernetesAccessReviewer;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.function.Function;
-import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
-import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -73,15 +71,8 @@ class AgentOnClusterTest {
             throws Exception {
         CustomResourceDefinitions.install(client, "checkpointpolicies.amber.dev-v1.yml");
         String policyName = "agent-test-" + namespace.name();
-        CheckpointPolicy policy = io.fabric8.kubernetes.client.utils.Serialization.unmarshal("""
-                apiVersion: amber.dev/v1alpha1
-                kind: CheckpointPolicy
-                metadata: {name: %s}
-                spec:
-                  applyPoliciesImmediately: true
-                  globalPolicy: {maxCheckpointsPerContainer: 0, maxCheckpointsPerPod: 0, maxCheckpointsPerNamespace: 0}
-                  podPolicies: [{namespace: %s, pod: sleeper, maxCheckpoints: 1, retainOrphan: false}]
-                """.formatted(policyName, namespace.name()), CheckpointPolicy.class);
+        CheckpointPolicy policy = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+                AgentFixtures.policyKeepingOneCheckpointOf(policyName, namespace, "sleeper"), CheckpointPolicy.class);
         client.resource(policy).create();
         Files.createDirectories(CHECKPOINTS);
 
@@ -96,7 +87,7 @@ class AgentOnClusterTest {
             agent.start();
             cluster.followPolicy(agent, status);
 
-            client.pods().resource(sleeper(namespace)).create();
+            client.pods().resource(AgentFixtures.sleeper(namespace, "sleeper", LocalCluster.NODE_A)).create();
             client.pods().withName("sleeper").waitUntilCondition(
                     p -> p != null && "Running".equals(p.getStatus().getPhase()), 3, TimeUnit.MINUTES);
 
@@ -157,7 +148,7 @@ class AgentOnClusterTest {
     @Test
     void checkpointsDirectlyAtTheKubeletWithAServiceAccountToken(KubernetesClient client, TestNamespace namespace,
             @TempDir Path tokenDir) throws Exception {
-        client.pods().resource(sleeper(namespace, "direct")).create();
+        client.pods().resource(AgentFixtures.sleeper(namespace, "direct", LocalCluster.NODE_A)).create();
         client.pods().withName("direct").waitUntilCondition(
                 p -> p != null && "Running".equals(p.getStatus().getPhase()), 3, TimeUnit.MINUTES);
         client.serviceAccounts().resource(new ServiceAccountBuilder().withNewMetadata().withName("checkpointer")
@@ -250,20 +241,5 @@ class AgentOnClusterTest {
             assertThat(http.send(HttpRequest.newBuilder(content).header("Authorization", "Bearer " + token).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode()).as("content needs its own grant").isEqualTo(403);
         }
-    }
-
-    private static Pod sleeper(TestNamespace namespace) {
-        return sleeper(namespace, "sleeper");
-    }
-
-    private static Pod sleeper(TestNamespace namespace, String name) {
-        return new PodBuilder()
-                .withNewMetadata().withName(name).withNamespace(namespace.name()).addToLabels("app", name).endMetadata()
-                .withNewSpec()
-                .withNodeSelector(Map.of("kubernetes.io/hostname", LocalCluster.NODE_A))
-                .withRestartPolicy("Never").withTerminationGracePeriodSeconds(1L)
-                .addNewContainer().withName("main").withImage(LocalCluster.TEST_IMAGE).withImagePullPolicy("Never")
-                .withCommand(List.of("/bin/sh", "-c", "while true; do sleep 1; done")).endContainer()
-                .endSpec().build();
     }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.amber.agent.kubelet.KubeletCheckpointClient;
 import dev.amber.api.v1alpha1.CheckpointPolicy;
 import dev.amber.api.v1alpha1.NodeRetentionStatus;
+import dev.amber.testkit.cluster.AgentFixtures;
 import dev.amber.testkit.cluster.CustomResourceDefinitions;
 import dev.amber.testkit.cluster.LocalCluster;
 import dev.amber.testkit.cluster.LocalClusterExtension;
@@ -16,7 +17,6 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -85,15 +85,8 @@ class AgentDaemonSetTest {
         CustomResourceDefinitions.install(client, "checkpointpolicies.amber.dev-v1.yml");
         String image = ShippedManifests.pushAmberImage(cluster.repository(), namespace);
         policyName = "agent-daemonset-" + namespace.name();
-        clusterScoped.add(client.resource(Serialization.unmarshal("""
-                apiVersion: amber.dev/v1alpha1
-                kind: CheckpointPolicy
-                metadata: {name: %s}
-                spec:
-                  applyPoliciesImmediately: true
-                  globalPolicy: {maxCheckpointsPerContainer: 0, maxCheckpointsPerPod: 0, maxCheckpointsPerNamespace: 0}
-                  podPolicies: [{namespace: %s, pod: sleeper, maxCheckpoints: 1, retainOrphan: false}]
-                """.formatted(policyName, namespace.name()), CheckpointPolicy.class)).create());
+        clusterScoped.add(client.resource(Serialization.unmarshal(
+                AgentFixtures.policyKeepingOneCheckpointOf(policyName, namespace, "sleeper"), CheckpointPolicy.class)).create());
         stateRoot = Files.createTempDirectory(Path.of("/var/lib/amber-cluster"), "agent-state-");
         for (String node : List.of(LocalCluster.NODE_A, LocalCluster.NODE_B)) {
             Files.createDirectories(checkpoints(node));
@@ -162,7 +155,7 @@ class AgentDaemonSetTest {
     @Test
     void theAgentOnTheNodeIndexesKeepsAndServesKubeletCheckpointsByPolicyAndRbac(KubernetesClient client, TestNamespace namespace)
             throws Exception {
-        client.pods().resource(sleeper(namespace)).create();
+        client.pods().resource(AgentFixtures.sleeper(namespace, "sleeper", LocalCluster.NODE_A)).create();
         client.pods().withName("sleeper").waitUntilCondition(
                 p -> p != null && "Running".equals(p.getStatus().getPhase()), 3, TimeUnit.MINUTES);
         Pod agent = agentsByNode(client).get(LocalCluster.NODE_A);
@@ -284,17 +277,6 @@ class AgentDaemonSetTest {
                 .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null)
                 .forEach(pod -> byNode.put(pod.getSpec().getNodeName(), pod));
         return byNode;
-    }
-
-    private static Pod sleeper(TestNamespace namespace) {
-        return new PodBuilder()
-                .withNewMetadata().withName("sleeper").withNamespace(namespace.name()).addToLabels("app", "sleeper").endMetadata()
-                .withNewSpec()
-                .withNodeSelector(Map.of("kubernetes.io/hostname", LocalCluster.NODE_A))
-                .withRestartPolicy("Never").withTerminationGracePeriodSeconds(1L)
-                .addNewContainer().withName("main").withImage(LocalCluster.TEST_IMAGE).withImagePullPolicy("Never")
-                .withCommand(List.of("/bin/sh", "-c", "while true; do sleep 1; done")).endContainer()
-                .endSpec().build();
     }
 
     private record Answer(int status, String body) {}
