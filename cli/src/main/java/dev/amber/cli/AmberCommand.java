@@ -67,6 +67,7 @@ public final class AmberCommand implements Runnable {
             }
         }
         cli.setExecutionExceptionHandler(new OneLineErrors());
+        cli.setParameterExceptionHandler(new OneLineUsageErrors());
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         return cli;
     }
