@@ -56,7 +56,7 @@ record AdoptedChild(long pid) {
         });
     }
 
-    private static Path statOf(long pid) {
+    static Path statOf(long pid) {
         return Path.of("/proc", Long.toString(pid), "stat");
     }
 

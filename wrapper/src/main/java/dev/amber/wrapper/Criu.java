@@ -56,8 +56,13 @@ final class Criu {
         return run(args, imagesDir.resolve(CriuArguments.DUMP_LOG), "dump");
     }
 
-    /** The restored root's pid and how long the wrapper waited for criu, in milliseconds. */
-    record Restored(long pid, long millis) {}
+    /**
+     * The restored root's pid and how long the wrapper waited for criu, in milliseconds.
+     *
+     * @param exitStatusLost criu's exit status was taken by another process, and CRIU's log and pid
+     *     file told instead that the restore worked
+     */
+    record Restored(long pid, long millis, boolean exitStatusLost) {}
 
     Restored restore(List<String> args, Path imagesDir, Path pidFile) {
         long millis;
@@ -67,7 +72,7 @@ final class Criu {
             deletePidFile(pidFile);
             throw e;
         }
-        return restored(pidFile, millis);
+        return restored(pidFile, millis, false);
     }
 
     /**
@@ -93,7 +98,7 @@ final class Criu {
             deletePidFile(pidFile);
         }
         checkExit(exit.getAsInt(), log, "restore");
-        return restored(pidFile, (System.nanoTime() - start) / 1_000_000);
+        return restored(pidFile, (System.nanoTime() - start) / 1_000_000, false);
     }
 
     /**
@@ -113,7 +118,7 @@ final class Criu {
                     + (root.isEmpty() ? "and left no running restored process: " : "and never logged that it resumed the tasks: ")
                     + firstError(log).orElse("no error line in the log") + " (see " + log + ")");
         }
-        return restored(pidFile, millis);
+        return restored(pidFile, millis, true);
     }
 
     /** CRIU's last line of a restore that worked (criu/cr-restore.c). */
@@ -145,7 +150,7 @@ final class Criu {
     }
 
     /** Reads and removes the pid file: criu refuses to write one that exists, at the next restore. */
-    private static Restored restored(Path pidFile, long millis) {
+    private static Restored restored(Path pidFile, long millis, boolean exitStatusLost) {
         long pid = readPid(pidFile).orElseThrow(
                 () -> new WrapperException("criu restore succeeded but wrote no usable pid file " + pidFile));
         try {
@@ -153,7 +158,7 @@ final class Criu {
         } catch (IOException e) {
             throw new WrapperException("cannot remove criu's pid file " + pidFile + ": " + e.getMessage(), e);
         }
-        return new Restored(pid, millis);
+        return new Restored(pid, millis, exitStatusLost);
     }
 
     /**

@@ -197,7 +197,7 @@ public final class Wrapper {
         launcherRestore = Optional.empty();
         try {
             Criu.Restored restored = criu.awaitRestore(launcherCriu, dir, pidFile);
-            if (launcherCriu.exitStatus().join().isEmpty()) {
+            if (restored.exitStatusLost()) {
                 log.info("another process reaped the launcher's criu (pid " + launcherCriu.pid()
                         + ") before the JVM could read its exit status; its pid file names the running restored app");
             }
@@ -229,9 +229,11 @@ public final class Wrapper {
         // Whatever criu's exit: a criu killed by a signal, or one that failed after resuming the
         // tasks, leaves a tree behind. After an ordinary failure CRIU has killed it already.
         ProcessHandle.current().children()
-                .filter(child -> child.pid() != launcherCriu.pid() && new AdoptedChild(child.pid()).isRunningChild())
+                .filter(child -> child.pid() != launcherCriu.pid())
+                .map(child -> new AdoptedChild(child.pid()))
+                .filter(AdoptedChild::isRunningChild)
                 .forEach(root -> {
-                    new AdoptedChild(root.pid()).killTree();
+                    root.killTree();
                     log.info("stopped the tree (pid " + root.pid() + ") the launcher restored, because the wrapper did not take it");
                 });
     }
@@ -325,7 +327,7 @@ public final class Wrapper {
      * them; their pids are freed when the container's pid namespace ends with the wrapper.
      */
     private static boolean reapedOrOurZombie(long pid) {
-        Path stat = Path.of("/proc", Long.toString(pid), "stat");
+        Path stat = AdoptedChild.statOf(pid);
         return !Files.exists(stat) || AdoptedChild.zombieExitCode(stat, ProcessHandle.current().pid()).isPresent();
     }
 
