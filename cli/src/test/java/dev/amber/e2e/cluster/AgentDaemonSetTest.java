@@ -15,18 +15,14 @@ import dev.amber.testkit.cluster.LocalClusterExtension;
 import dev.amber.testkit.cluster.TestNamespace;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -96,18 +92,14 @@ class AgentDaemonSetTest {
         List<HasMetadata> objects = new ArrayList<>(ShippedManifests.load(cluster.repository(), RBAC, client));
         objects.addAll(ShippedManifests.load(cluster.repository(), DAEMONSET, client));
         for (HasMetadata object : objects) {
-            switch (object) {
-                case Namespace ns -> assertThat(ns.getMetadata().getName()).isEqualTo(ShippedManifests.SHIPPED_NAMESPACE);
-                case ServiceAccount account -> client.serviceAccounts()
-                        .resource(ShippedManifests.inTestNamespace(account, namespace)).create();
-                case ClusterRole role -> clusterScoped.add(client.rbac().clusterRoles()
-                        .resource(ShippedManifests.namedFor(role, namespace)).create());
-                case ClusterRoleBinding binding -> clusterScoped.add(client.rbac().clusterRoleBindings()
-                        .resource(ShippedManifests.namedFor(binding, namespace)).create());
-                case DaemonSet ds -> daemonSet = client.apps().daemonSets()
-                        .resource(forThisCluster(ShippedManifests.inTestNamespace(ds, namespace), image, client)).create();
-                default -> throw new AssertionError("unexpected object in deploy/agent: " + object.getKind());
+            if (ShippedManifests.createAccessObject(object, namespace, client, clusterScoped)) {
+                continue;
             }
+            if (!(object instanceof DaemonSet ds)) {
+                throw new AssertionError("unexpected object in deploy/agent: " + object.getKind());
+            }
+            daemonSet = client.apps().daemonSets()
+                    .resource(forThisCluster(ShippedManifests.inTestNamespace(ds, namespace), image, client)).create();
         }
         assertThat(daemonSet).as("a DaemonSet in " + DAEMONSET).isNotNull();
         client.apps().daemonSets().withName(daemonSet.getMetadata().getName()).waitUntilCondition(

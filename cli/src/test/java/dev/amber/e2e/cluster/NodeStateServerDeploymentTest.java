@@ -12,16 +12,12 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LinuxContainerUser;
-import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.TaintBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.net.URI;
@@ -79,20 +75,17 @@ class NodeStateServerDeploymentTest {
         String image = ShippedManifests.pushAmberImage(cluster.repository(), namespace);
         taintValue = namespace.name();
         for (HasMetadata object : ShippedManifests.load(cluster.repository(), MANIFEST, client)) {
+            if (ShippedManifests.createAccessObject(object, namespace, client, clusterScoped)) {
+                continue;
+            }
             switch (object) {
-                case Namespace ns -> assertThat(ns.getMetadata().getName()).isEqualTo(ShippedManifests.SHIPPED_NAMESPACE);
-                case ServiceAccount account -> client.serviceAccounts().resource(inTestNamespace(account, namespace)).create();
-                case ClusterRole role -> clusterScoped.add(client.rbac().clusterRoles()
-                        .resource(ShippedManifests.namedFor(role, namespace)).create());
-                case ClusterRoleBinding binding -> clusterScoped.add(client.rbac().clusterRoleBindings()
-                        .resource(ShippedManifests.namedFor(binding, namespace)).create());
                 case Deployment d -> {
                     Container server = d.getSpec().getTemplate().getSpec().getContainers().getFirst();
                     server.setImage(image);
                     ShippedManifests.useApiServerInsteadOfItsService(server, client);
-                    deployment = client.apps().deployments().resource(inTestNamespace(d, namespace)).create();
+                    deployment = client.apps().deployments().resource(ShippedManifests.inTestNamespace(d, namespace)).create();
                 }
-                case Service s -> service = client.services().resource(inTestNamespace(s, namespace)).create();
+                case Service s -> service = client.services().resource(ShippedManifests.inTestNamespace(s, namespace)).create();
                 default -> throw new AssertionError("unexpected object in " + MANIFEST + ": " + object.getKind());
             }
         }
@@ -210,10 +203,6 @@ class NodeStateServerDeploymentTest {
                     .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
             assertThat(known).as("nodes counted over all states").isEqualTo(nodes);
         }
-    }
-
-    private static <T extends HasMetadata> T inTestNamespace(T object, TestNamespace namespace) {
-        return ShippedManifests.inTestNamespace(object, namespace);
     }
 
     private static List<Pod> replicas(KubernetesClient client) {

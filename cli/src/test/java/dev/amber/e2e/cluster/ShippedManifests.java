@@ -8,6 +8,8 @@ import dev.amber.testkit.process.ExternalCommand;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
@@ -53,19 +55,39 @@ final class ShippedManifests {
         }
     }
 
+    /**
+     * Creates a manifest's access objects for the test: the ServiceAccount in the test namespace, the
+     * ClusterRoles and bindings named for it (added to {@code clusterScoped}); the Namespace is only
+     * checked to be the shipped one. False for any other kind, which the caller applies itself.
+     */
+    static boolean createAccessObject(HasMetadata object, TestNamespace namespace, KubernetesClient client,
+            List<HasMetadata> clusterScoped) {
+        switch (object) {
+            case Namespace ns -> assertThat(ns.getMetadata().getName()).isEqualTo(SHIPPED_NAMESPACE);
+            case ServiceAccount account -> client.serviceAccounts().resource(inTestNamespace(account, namespace)).create();
+            case ClusterRole role -> clusterScoped.add(client.rbac().clusterRoles().resource(namedFor(role, namespace)).create());
+            case ClusterRoleBinding binding -> clusterScoped.add(client.rbac().clusterRoleBindings()
+                    .resource(namedFor(binding, namespace)).create());
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
     static <T extends HasMetadata> T inTestNamespace(T object, TestNamespace namespace) {
         assertThat(object.getMetadata().getNamespace()).isEqualTo(SHIPPED_NAMESPACE);
         object.getMetadata().setNamespace(namespace.name());
         return object;
     }
 
-    static ClusterRole namedFor(ClusterRole role, TestNamespace namespace) {
+    private static ClusterRole namedFor(ClusterRole role, TestNamespace namespace) {
         role.getMetadata().setName(namespace.name() + "-" + role.getMetadata().getName());
         return role;
     }
 
     /** Named for the test, bound to the role named for it, its subjects moved into the test namespace. */
-    static ClusterRoleBinding namedFor(ClusterRoleBinding binding, TestNamespace namespace) {
+    private static ClusterRoleBinding namedFor(ClusterRoleBinding binding, TestNamespace namespace) {
         binding.getMetadata().setName(namespace.name() + "-" + binding.getMetadata().getName());
         binding.getRoleRef().setName(namespace.name() + "-" + binding.getRoleRef().getName());
         binding.getSubjects().forEach(subject -> {

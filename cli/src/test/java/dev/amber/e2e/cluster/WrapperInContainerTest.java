@@ -18,8 +18,6 @@ import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.TaintBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -28,7 +26,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.LogWatch;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -97,14 +94,14 @@ class WrapperInContainerTest {
 
     @BeforeAll
     static void buildAndPushTheExampleImage(LocalCluster cluster, TestNamespace namespace, KubernetesClient client)
-            throws IOException {
+            throws Exception {
         repository = cluster.repository();
-        String built = run(cluster.repository(), IMAGE_BUILD_TIMEOUT,
+        String built = ShippedManifests.run(cluster.repository(), IMAGE_BUILD_TIMEOUT, Map.of(),
                 cluster.repository().resolve("examples/wrapper/build-image").toString(), LOCAL_IMAGE).strip();
         assertThat(built.lines().toList().getLast()).isEqualTo(LOCAL_IMAGE);
         // The registry lives as long as the cluster, so the image is pushed for every run.
         image = LocalCluster.REGISTRY + "/amber-example/counter-wrapped:" + namespace.name();
-        run(cluster.repository(), Duration.ofMinutes(5), "buildah", "push", "--quiet", "--tls-verify=false",
+        ShippedManifests.run(cluster.repository(), Duration.ofMinutes(5), Map.of(), "buildah", "push", "--quiet", "--tls-verify=false",
                 LOCAL_IMAGE, "docker://" + image);
 
         // Both nodes run on this machine, so a hostPath volume is one disk that outlives every pod.
@@ -122,7 +119,7 @@ class WrapperInContainerTest {
     }
 
     @AfterAll
-    static void removeWhatTheClassCreated(KubernetesClient client) throws IOException {
+    static void removeWhatTheClassCreated(KubernetesClient client) throws Exception {
         client.apps().statefulSets().withName(STATEFULSET).delete();
         client.pods().withName(POD).waitUntilCondition(pod -> pod == null, 3, TimeUnit.MINUTES);
         client.persistentVolumeClaims().withName(CLAIM).delete();
@@ -131,7 +128,7 @@ class WrapperInContainerTest {
         }
         clusterScoped.forEach(object -> client.resource(object).delete());
         if (imageDir != null) {
-            run(imageDir.getParent(), Duration.ofMinutes(1), "rm", "-rf", imageDir.toString());
+            ShippedManifests.run(imageDir.getParent(), Duration.ofMinutes(1), Map.of(), "rm", "-rf", imageDir.toString());
         }
     }
 
@@ -254,21 +251,10 @@ class WrapperInContainerTest {
      * after the namespace, so test runs do not share them) and returns a token of the account.
      */
     private static String applyNodeStateServerAccess(KubernetesClient client, TestNamespace namespace) throws IOException {
-        String account = null;
-        for (HasMetadata object : manifest(client, "node-state-server.yaml")) {
-            if (object instanceof ServiceAccount sa) {
-                sa.getMetadata().setNamespace(namespace.name());
-                account = client.serviceAccounts().resource(sa).create().getMetadata().getName();
-            } else if (object instanceof ClusterRole role) {
-                role.getMetadata().setName(namespace.name() + "-" + role.getMetadata().getName());
-                clusterScoped.add(client.rbac().clusterRoles().resource(role).create());
-            } else if (object instanceof ClusterRoleBinding binding) {
-                binding.getMetadata().setName(namespace.name() + "-" + binding.getMetadata().getName());
-                binding.getRoleRef().setName(namespace.name() + "-" + binding.getRoleRef().getName());
-                binding.getSubjects().forEach(subject -> subject.setNamespace(namespace.name()));
-                clusterScoped.add(client.rbac().clusterRoleBindings().resource(binding).create());
-            }
-        }
+        List<HasMetadata> objects = manifest(client, "node-state-server.yaml");
+        objects.forEach(object -> ShippedManifests.createAccessObject(object, namespace, client, clusterScoped));
+        String account = objects.stream().filter(ServiceAccount.class::isInstance).findFirst()
+                .map(sa -> sa.getMetadata().getName()).orElse(null);
         assertThat(account).as("a ServiceAccount in node-state-server.yaml").isNotNull();
         return client.serviceAccounts().withName(account).tokenRequest().getStatus().getToken();
     }
@@ -335,9 +321,7 @@ class WrapperInContainerTest {
     }
 
     private static List<HasMetadata> manifest(KubernetesClient client, String name) throws IOException {
-        try (InputStream in = Files.newInputStream(repository.resolve("examples/wrapper").resolve(name))) {
-            return client.load(in).items();
-        }
+        return ShippedManifests.load(repository, "examples/wrapper/" + name, client);
     }
 
     /** Applies the example's ConfigMap (with {@code config}) and StatefulSet, adapted to this cluster. */
@@ -426,33 +410,5 @@ class WrapperInContainerTest {
     private static void eventually(Duration timeout, ThrowingRunnable assertion) {
         await().atMost(timeout).pollInterval(Duration.ofMillis(500))
                 .ignoreExceptionsInstanceOf(KubernetesClientException.class).untilAsserted(assertion);
-    }
-
-    /** Runs a command in {@code dir}; returns its stdout, fails with its output when it fails. */
-    private static String run(Path dir, Duration timeout, String... command) {
-        try {
-            Path out = Files.createTempFile("wrapper-e2e-", ".out");
-            Path err = Files.createTempFile("wrapper-e2e-", ".err");
-            try {
-                Process process = new ProcessBuilder(command).directory(dir.toFile())
-                        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                    process.destroyForcibly();
-                    throw new AssertionError(String.join(" ", command) + " did not finish within " + timeout);
-                }
-                String stdout = Files.readString(out);
-                assertThat(process.exitValue()).as("%s failed:\n%s%s", String.join(" ", command), stdout,
-                        Files.readString(err)).isZero();
-                return stdout;
-            } finally {
-                Files.deleteIfExists(out);
-                Files.deleteIfExists(err);
-            }
-        } catch (IOException e) {
-            throw new AssertionError("cannot run " + String.join(" ", command), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
     }
 }
