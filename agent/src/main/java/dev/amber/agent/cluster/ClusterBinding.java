@@ -1,11 +1,11 @@
 package dev.amber.agent.cluster;
 
-import dev.amber.agent.index.ArchiveRecord;
+import dev.amber.retention.ArchiveRecord;
 import dev.amber.agent.node.NodeAgent;
-import dev.amber.agent.retention.InvalidPolicyException;
-import dev.amber.agent.retention.LivePods;
+import dev.amber.retention.InvalidPolicyException;
+import dev.amber.retention.LivePods;
 import dev.amber.agent.retention.LivePodsFiles;
-import dev.amber.agent.retention.PolicyValidator;
+import dev.amber.kube.policy.PolicyValidator;
 import dev.amber.api.v1alpha1.CheckpointPolicy;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;

@@ -1,8 +1,11 @@
 package dev.amber.agent.cluster;
 
+import dev.amber.kube.Conditions;
+import dev.amber.kube.StatusWriter;
+
 import dev.amber.agent.node.NodeReport;
 import dev.amber.agent.node.StatusSink;
-import dev.amber.agent.retention.InvalidPolicyException;
+import dev.amber.retention.InvalidPolicyException;
 import dev.amber.api.v1alpha1.CheckpointPolicy;
 import dev.amber.api.v1alpha1.CheckpointPolicyStatus;
 import dev.amber.api.v1alpha1.NodeRetentionStatus;
@@ -20,14 +23,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes this node's entry of the policy's {@code status.nodes} and the {@code Valid} condition. Every
- * node's agent writes the same object, so each write is a read-modify-update guarded by the
- * resourceVersion and retried on conflict; reports are coalesced to one write per interval.
+ * node's agent writes the same object, so each write goes through {@link StatusWriter} (a
+ * read-modify-update retried on conflict); reports are coalesced to one write per interval, and a
+ * report whose write failed is written in a later interval.
  */
 public final class PolicyStatusWriter implements StatusSink, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PolicyStatusWriter.class);
     private static final int RECENT_IN_STATUS = 10;
 
-    private final KubernetesClient client;
+    private final StatusWriter writer;
     private final String policyName;
     private final String nodeName;
     private final Clock clock;
@@ -37,7 +41,7 @@ public final class PolicyStatusWriter implements StatusSink, AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "amber-status"));
 
     public PolicyStatusWriter(KubernetesClient client, String policyName, String nodeName, Duration interval, Clock clock) {
-        this.client = client;
+        this.writer = new StatusWriter(client);
         this.policyName = policyName;
         this.nodeName = nodeName;
         this.clock = clock;
@@ -61,28 +65,30 @@ public final class PolicyStatusWriter implements StatusSink, AutoCloseable {
         validSeen = true;
     }
 
-    private void flush() {
+    /**
+     * Writes what is pending. A write that fails for any reason but the policy's deletion puts its
+     * report back (unless a newer one arrived meanwhile, which supersedes it), so the next interval
+     * writes it: a report is never lost to a transient error.
+     */
+    void flush() {
         NodeReport report = pendingReport.getAndSet(null);
         InvalidPolicyException rejection = pendingRejection.get();
-        if (report == null && rejection == null && !validSeen) {
+        boolean valid = validSeen;
+        if (report == null && rejection == null && !valid) {
             return;
         }
         validSeen = false;
-        for (int attempt = 1; attempt <= 5; attempt++) {
-            try {
-                CheckpointPolicy policy = client.resources(CheckpointPolicy.class).withName(policyName).get();
-                if (policy == null) {
-                    return;
-                }
-                write(policy, report, rejection);
-                client.resource(policy).updateStatus();
-                return;
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 409) {
-                    LOG.warn("cannot write status of CheckpointPolicy {}: {}", policyName, e.getMessage());
-                    return;
-                }
+        try {
+            writer.write(CheckpointPolicy.class, null, policyName, policy -> write(policy, report, rejection));
+        } catch (KubernetesClientException e) {
+            if (report != null) {
+                pendingReport.compareAndSet(null, report);
             }
+            if (valid) {
+                validSeen = true;
+            }
+            LOG.warn("cannot write status of CheckpointPolicy {} (trying again in the next interval): {}", policyName,
+                    e.getMessage());
         }
     }
 

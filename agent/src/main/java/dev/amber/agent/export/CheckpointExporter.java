@@ -1,7 +1,7 @@
 package dev.amber.agent.export;
 
-import dev.amber.agent.index.ArchiveRecord;
-import dev.amber.agent.retention.RetentionPolicy;
+import dev.amber.retention.ArchiveRecord;
+import dev.amber.retention.RetentionPolicy;
 import java.io.IOException;
 import java.nio.file.Path;
 

@@ -1,7 +1,7 @@
 package dev.amber.agent.export;
 
-import dev.amber.agent.index.ArchiveRecord;
-import dev.amber.agent.retention.RetentionPolicy;
+import dev.amber.retention.ArchiveRecord;
+import dev.amber.retention.RetentionPolicy;
 import dev.amber.image.CheckpointImageInfo;
 import dev.amber.image.CheckpointImages;
 import dev.amber.image.ImageReference;

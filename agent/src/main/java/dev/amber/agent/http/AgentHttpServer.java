@@ -7,7 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import dev.amber.agent.index.ArchiveRecord;
+import dev.amber.retention.ArchiveRecord;
 import dev.amber.agent.metrics.AgentMetrics;
 import dev.amber.agent.node.NodeAgent;
 import java.io.IOException;

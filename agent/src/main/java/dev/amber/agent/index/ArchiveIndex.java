@@ -1,5 +1,7 @@
 package dev.amber.agent.index;
 
+import dev.amber.retention.ArchiveRecord;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,5 +1,7 @@
 package dev.amber.agent.index;
 
+import dev.amber.retention.ArchiveRecord;
+
 import dev.amber.agent.store.ArchiveFiles;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;

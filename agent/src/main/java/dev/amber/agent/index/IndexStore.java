@@ -1,5 +1,7 @@
 package dev.amber.agent.index;
 
+import dev.amber.retention.ArchiveRecord;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;

@@ -1,5 +1,7 @@
 package dev.amber.agent.index;
 
+import dev.amber.retention.ArchiveRecord;
+
 import dev.amber.archive.ArchiveException;
 import dev.amber.archive.Checkpoint;
 import dev.amber.archive.CheckpointReader;

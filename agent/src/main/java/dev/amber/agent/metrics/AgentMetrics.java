@@ -1,7 +1,7 @@
 package dev.amber.agent.metrics;
 
 import dev.amber.agent.index.ArchiveIndex;
-import dev.amber.agent.retention.Decision;
+import dev.amber.retention.Decision;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;

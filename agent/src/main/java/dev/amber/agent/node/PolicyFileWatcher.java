@@ -1,7 +1,7 @@
 package dev.amber.agent.node;
 
-import dev.amber.agent.retention.InvalidPolicyException;
-import dev.amber.agent.retention.PolicyFiles;
+import dev.amber.retention.InvalidPolicyException;
+import dev.amber.kube.policy.PolicyFiles;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Path;

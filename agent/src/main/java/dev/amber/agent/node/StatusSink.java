@@ -1,6 +1,6 @@
 package dev.amber.agent.node;
 
-import dev.amber.agent.retention.InvalidPolicyException;
+import dev.amber.retention.InvalidPolicyException;
 
 /** Where the agent reports what it did: the policy's status in a cluster, the log elsewhere. */
 public interface StatusSink {

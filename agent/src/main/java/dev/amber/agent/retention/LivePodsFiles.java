@@ -1,5 +1,7 @@
 package dev.amber.agent.retention;
 
+import dev.amber.retention.LivePods;
+
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesList;

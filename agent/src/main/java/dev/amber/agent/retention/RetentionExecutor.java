@@ -1,7 +1,10 @@
 package dev.amber.agent.retention;
 
+import dev.amber.retention.Decision;
+import dev.amber.retention.RetentionPlan;
+
 import dev.amber.agent.index.ArchiveIndex;
-import dev.amber.agent.index.ArchiveRecord;
+import dev.amber.retention.ArchiveRecord;
 import dev.amber.agent.metrics.AgentMetrics;
 import dev.amber.agent.store.ArchiveFiles;
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package dev.amber.agent.index;
 
+import dev.amber.retention.ArchiveRecord;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.amber.agent.store.ArchiveFiles;

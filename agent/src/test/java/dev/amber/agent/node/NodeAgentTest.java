@@ -5,13 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import dev.amber.agent.export.CheckpointExporter;
 import dev.amber.agent.index.ArchiveIndex;
-import dev.amber.agent.index.ArchiveRecord;
+import dev.amber.retention.ArchiveRecord;
 import dev.amber.agent.index.IndexStore;
 import dev.amber.agent.metrics.AgentMetrics;
-import dev.amber.agent.retention.LivePods;
-import dev.amber.agent.retention.PolicyFiles;
-import dev.amber.agent.retention.PolicyValidator;
-import dev.amber.agent.retention.RetentionPolicy;
+import dev.amber.retention.LivePods;
+import dev.amber.kube.policy.PolicyFiles;
+import dev.amber.kube.policy.PolicyValidator;
+import dev.amber.retention.RetentionPolicy;
 import dev.amber.agent.testing.KubeletArchives;
 import dev.amber.agent.testing.KubeletArchives.Layout;
 import java.io.IOException;

@@ -3,13 +3,13 @@ package dev.amber.agent.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.amber.agent.index.ArchiveIndex;
-import dev.amber.agent.index.ArchiveRecord;
+import dev.amber.retention.ArchiveRecord;
 import dev.amber.agent.index.DirectoryScanner;
-import dev.amber.agent.retention.PolicyFiles;
-import dev.amber.agent.retention.PolicyValidator;
-import dev.amber.agent.retention.RetentionEngine;
+import dev.amber.kube.policy.PolicyFiles;
+import dev.amber.kube.policy.PolicyValidator;
+import dev.amber.retention.RetentionEngine;
 import dev.amber.agent.retention.RetentionExecutor;
-import dev.amber.agent.retention.RetentionPlan;
+import dev.amber.retention.RetentionPlan;
 import dev.amber.agent.store.ArchiveFiles;
 import dev.amber.agent.testing.KubeletArchives;
 import dev.amber.testkit.podman.PodmanCheckpoints;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.amber.agent.kubelet.KubeletCheckpointClient;
+import dev.amber.kube.kubelet.KubeletCheckpointClient;
 import dev.amber.api.v1alpha1.CheckpointPolicy;
 import dev.amber.api.v1alpha1.NodeRetentionStatus;
 import dev.amber.testkit.cluster.AgentFixtures;
