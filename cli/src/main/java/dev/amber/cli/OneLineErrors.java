@@ -1,5 +1,6 @@
 package dev.amber.cli;
 
+import dev.amber.errors.OneLine;
 import picocli.CommandLine;
 
 /**
@@ -17,22 +18,8 @@ final class OneLineErrors implements CommandLine.IExecutionExceptionHandler {
         if (System.getenv("AMBER_DEBUG") != null) {
             ex.printStackTrace(cli.getErr());
         }
-        cli.getErr().println(cli.getCommandSpec().qualifiedName() + ": " + describe(ex));
+        cli.getErr().println(cli.getCommandSpec().qualifiedName() + ": " + OneLine.of(ex));
         cli.getErr().flush();
         return FAILURE;
-    }
-
-    /** The most useful single line: the message, with the cause's when the message alone says too little. */
-    static String describe(Throwable ex) {
-        String message = ex.getMessage();
-        Throwable cause = ex.getCause();
-        if (message == null || message.isBlank()) {
-            return cause != null ? describe(cause) : ex.getClass().getSimpleName();
-        }
-        message = message.lines().findFirst().orElse(message);
-        if (cause != null && cause.getMessage() != null && !message.contains(cause.getMessage())) {
-            return message + ": " + cause.getMessage().lines().findFirst().orElse("");
-        }
-        return message;
     }
 }

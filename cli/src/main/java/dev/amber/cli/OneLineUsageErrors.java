@@ -1,5 +1,6 @@
 package dev.amber.cli;
 
+import dev.amber.errors.OneLine;
 import java.util.List;
 import picocli.CommandLine;
 
@@ -14,7 +15,7 @@ final class OneLineUsageErrors implements CommandLine.IParameterExceptionHandler
     public int handleParseException(CommandLine.ParameterException ex, String[] args) {
         CommandLine cli = ex.getCommandLine();
         String command = cli.getCommandSpec().qualifiedName();
-        StringBuilder line = new StringBuilder(command).append(": ").append(OneLineErrors.describe(ex));
+        StringBuilder line = new StringBuilder(command).append(": ").append(OneLine.of(ex));
         if (ex instanceof CommandLine.UnmatchedArgumentException unmatched) {
             List<String> suggestions = unmatched.getSuggestions();
             if (!suggestions.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.amber.nodestate;
 
+import dev.amber.errors.OneLine;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -62,30 +63,11 @@ public final class NodeStateServer implements AutoCloseable {
             throw new IllegalStateException("no Node list from " + apiServer + " within " + timeout.toSeconds() + " s");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new IllegalStateException("cannot list Nodes from " + apiServer + ": " + describe(cause), cause);
+            throw new IllegalStateException("cannot list Nodes from " + apiServer + ": " + OneLine.of(cause), cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while listing Nodes");
         }
-    }
-
-    /** The cause chain in one line; network errors often carry no message, only their type. */
-    static String describe(Throwable error) {
-        StringBuilder line = new StringBuilder();
-        for (Throwable t = error; t != null && line.length() < 300; t = t.getCause()) {
-            if (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
-                continue;
-            }
-            if (!line.isEmpty()) {
-                line.append(": ");
-            }
-            line.append(t.getMessage() != null && !t.getMessage().isBlank()
-                    ? t.getMessage().lines().findFirst().orElse("") : t.getClass().getSimpleName());
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return line.toString();
     }
 
     public int port() {

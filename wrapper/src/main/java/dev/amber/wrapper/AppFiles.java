@@ -1,5 +1,6 @@
 package dev.amber.wrapper;
 
+import dev.amber.errors.OneLine;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -44,7 +45,7 @@ final class AppFiles {
 
     /** Deletes paths whose inotify watches CRIU cannot restore. */
     static void removeInotifyIncompatible(List<Path> paths) {
-        paths.forEach(ImageStore::deleteTree);
+        paths.forEach(CheckpointStore::deleteTree);
     }
 
     /** Where a path is kept in a checkpoint: under {@code additional-paths/}, by its absolute path. */
@@ -71,7 +72,7 @@ final class AppFiles {
                 }
             });
         } catch (IOException e) {
-            throw new WrapperException("cannot copy " + from + " to " + to + ": " + ImageStore.describe(e), e);
+            throw new WrapperException("cannot copy " + from + " to " + to + ": " + OneLine.of(e), e);
         }
     }
 }

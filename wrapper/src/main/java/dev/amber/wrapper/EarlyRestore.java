@@ -1,5 +1,6 @@
 package dev.amber.wrapper;
 
+import dev.amber.errors.OneLine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -75,7 +76,7 @@ final class EarlyRestore {
             Files.write(checkpointDir.resolve(PLAN_FILE), lines, StandardCharsets.UTF_8);
             return true;
         } catch (IOException e) {
-            throw new WrapperException("cannot write the restore plan into " + checkpointDir + ": " + ImageStore.describe(e), e);
+            throw new WrapperException("cannot write the restore plan into " + checkpointDir + ": " + OneLine.of(e), e);
         }
     }
 

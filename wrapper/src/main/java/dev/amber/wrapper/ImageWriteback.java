@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Flushes CRIU's page images to disk while CRIU is still writing them. The checkpoint must be on
- * disk before it is published (see {@link ImageStore#publish}); flushing only after the dump would
+ * disk before it is published (see {@link CheckpointStore#publish}); flushing only after the dump would
  * add the whole write-out to the checkpoint's time (about 0.4 s per GiB here), and left to itself the
  * kernel starts writing only when a tenth of memory is dirty, then throttles the writer. Flushing
  * as the images grow overlaps the disk with CRIU's own work: a 1 GiB dump with its images on disk

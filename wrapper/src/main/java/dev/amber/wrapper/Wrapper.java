@@ -1,5 +1,6 @@
 package dev.amber.wrapper;
 
+import dev.amber.errors.OneLine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +31,7 @@ public final class Wrapper {
     private final WrapperConfigLoader.ConfigFile configFile;
     private final WrapperConfig config;
     private final Criu criu;
-    private final ImageStore store;
+    private final CheckpointStore store;
     private final Supplier<NodeStateAnswer> nodeState;
     private final WrapperLog log;
     /** The criu restore the launcher started before this JVM, until it is adopted or discarded. */
@@ -43,7 +44,7 @@ public final class Wrapper {
         this.configFile = configFile;
         this.config = configFile.config();
         this.criu = criu;
-        this.store = new ImageStore(config.imageDir());
+        this.store = new CheckpointStore(config.imageDir());
         this.nodeState = nodeState;
         this.launcherRestore = launcherRestorePid.map(AdoptedChild::new);
         this.log = log;
@@ -116,10 +117,10 @@ public final class Wrapper {
     private record Running(WrappedApp app, List<String> command) {}
 
     private Running startOrRestore(List<String> command) {
-        Optional<ImageStore.StoredCheckpoint> checkpoint;
+        Optional<CheckpointStore.StoredCheckpoint> checkpoint;
         try {
             checkpoint = store.current();
-        } catch (ImageStore.CorruptCheckpoint e) {
+        } catch (CheckpointStore.CorruptCheckpoint e) {
             giveUpOnCheckpoint(e);
             checkpoint = Optional.empty();
         }
@@ -155,7 +156,7 @@ public final class Wrapper {
                 + aside.map(p -> ", checkpoint kept in " + p).orElse(""));
     }
 
-    private Running restore(ImageStore.StoredCheckpoint checkpoint, List<String> command) {
+    private Running restore(CheckpointStore.StoredCheckpoint checkpoint, List<String> command) {
         long start = System.nanoTime();
         Path dir = checkpoint.dir();
         CheckpointMarker marker = checkpoint.marker();
@@ -173,7 +174,7 @@ public final class Wrapper {
             try {
                 Files.deleteIfExists(pidFile);
             } catch (IOException e) {
-                throw new WrapperException("cannot write to " + dir + ": " + ImageStore.describe(e), e);
+                throw new WrapperException("cannot write to " + dir + ": " + OneLine.of(e), e);
             }
             restored = restoreWaitingForPids(CriuArguments.restore(config, dir, pidFile, marker.stdio()), dir, pidFile);
         }
@@ -284,7 +285,7 @@ public final class Wrapper {
                         saved);
             }
             long publishStart = System.nanoTime();
-            ImageStore.StoredCheckpoint stored = store.publish(partial,
+            CheckpointStore.StoredCheckpoint stored = store.publish(partial,
                     new CheckpointMarker(CheckpointMarker.FORMAT, Instant.now().toString(), pid, running.command(), stdio));
             long publishMillis = millis(publishStart);
             awaitGone(running.app(), dumpedPids(stored.dir(), pid));
@@ -365,9 +366,9 @@ public final class Wrapper {
             try {
                 int threads = PidChurn.advanceTo(APP_PID_FLOOR_WITHOUT_NS_LAST_PID);
                 log.info("moved the app's pid above " + APP_PID_FLOOR_WITHOUT_NS_LAST_PID + " with " + threads
-                        + " short-lived threads in " + millis(start) + " ms (ns_last_pid: " + ImageStore.describe(e) + ")");
+                        + " short-lived threads in " + millis(start) + " ms (ns_last_pid: " + OneLine.of(e) + ")");
             } catch (WrapperException churnFailed) {
-                log.info("cannot move the app's pid up (ns_last_pid: " + ImageStore.describe(e) + "; "
+                log.info("cannot move the app's pid up (ns_last_pid: " + OneLine.of(e) + "; "
                         + churnFailed.getMessage() + "); a restore may find its pid taken by the wrapper or CRIU");
             }
         }

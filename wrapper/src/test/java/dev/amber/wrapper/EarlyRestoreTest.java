@@ -177,8 +177,8 @@ class EarlyRestoreTest {
         Files.writeString(tree.resolve("f"), "x");
         List<Path> saved = AppFiles.saveAdditional(List.of(target, tree.getParent(), dir.resolve("never-there")), checkpoint);
         assertThat(saved).containsExactly(target, tree.getParent());
-        ImageStore.deleteTree(target.getParent()); // a new container would not have them
-        ImageStore.deleteTree(tree.getParent());
+        CheckpointStore.deleteTree(target.getParent()); // a new container would not have them
+        CheckpointStore.deleteTree(tree.getParent());
         criu = script("criu", "#!/bin/sh\ncat " + target + " > " + dir.resolve("criu-saw") + "\n");
         assertThat(EarlyRestore.writePlan(checkpoint, criu, ARGS, Files.readString(config), saved)).isTrue();
 
@@ -202,7 +202,7 @@ class EarlyRestoreTest {
         Path target = Files.createDirectories(shared.resolve("app-state")).resolve("last");
         Files.writeString(target, "41");
         AppFiles.saveAdditional(List.of(target), checkpoint);
-        ImageStore.deleteTree(target.getParent()); // a new container would not have it
+        CheckpointStore.deleteTree(target.getParent()); // a new container would not have it
         Map<Path, String> before = modesAndOwners(shared);
         criu = script("criu", "#!/bin/sh\ncat " + target + " > " + dir.resolve("criu-saw") + "\n");
         EarlyRestore.writePlan(checkpoint, criu, ARGS, Files.readString(config), List.of(target));
@@ -228,7 +228,7 @@ class EarlyRestoreTest {
         Files.writeString(target, "41");
         AppFiles.saveAdditional(List.of(target), checkpoint);
         EarlyRestore.writePlan(checkpoint, criu, ARGS, Files.readString(config), List.of(target));
-        ImageStore.deleteTree(checkpoint.resolve(AppFiles.ADDITIONAL_DIR));
+        CheckpointStore.deleteTree(checkpoint.resolve(AppFiles.ADDITIONAL_DIR));
 
         assertThat(launch("run", "--config", config.toString(), "--", "app")).isEmpty();
         assertThat(dir.resolve("criu-ran")).doesNotExist();
@@ -316,7 +316,7 @@ class EarlyRestoreTest {
     @Test
     void theLauncherNamesWhatTheWrapperWrites() throws IOException {
         assertThat(Files.readString(TestLauncher.TEMPLATE)).contains(EarlyRestore.PLAN_FILE, EarlyRestore.CONFIG_FILE,
-                EarlyRestore.PLAN_HEADER, EarlyRestore.PID_VARIABLE, CheckpointMarker.FILE_NAME, "$dir/" + ImageStore.CURRENT,
+                EarlyRestore.PLAN_HEADER, EarlyRestore.PID_VARIABLE, CheckpointMarker.FILE_NAME, "$dir/" + CheckpointStore.CURRENT,
                 EarlyRestore.COPY_ADDITIONAL_PATHS, EarlyRestore.NO_ADDITIONAL_PATHS, EarlyRestore.PATHS_FILE,
                 "/" + AppFiles.ADDITIONAL_DIR + "$path",
                 "/etc/amber/config.yaml", "/etc/crik/config.yaml");

@@ -1,5 +1,6 @@
 package dev.amber.kube.kubelet;
 
+import dev.amber.errors.OneLine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -73,10 +74,10 @@ public final class KubeletCheckpointClient {
             } catch (javax.net.ssl.SSLException e) {
                 // A certificate that is not trusted now will not be trusted on the next attempt either.
                 throw new KubeletCheckpointException("checkpoint of " + what + " failed: TLS with " + transport.describe()
-                        + " failed (is its CA given, and does its certificate name the address used?): " + describe(e), 0, e);
+                        + " failed (is its CA given, and does its certificate name the address used?): " + OneLine.of(e), 0, e);
             } catch (IOException e) {
                 last = new KubeletCheckpointException("checkpoint of " + what + " failed: cannot reach "
-                        + transport.describe() + ": " + describe(e), 0, e);
+                        + transport.describe() + ": " + OneLine.of(e), 0, e);
                 pause(attempt);
                 continue;
             }
@@ -137,10 +138,6 @@ public final class KubeletCheckpointClient {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         }
-    }
-
-    private static String describe(IOException e) {
-        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     private static String firstLine(String s) {

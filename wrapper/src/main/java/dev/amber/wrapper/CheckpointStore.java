@@ -1,5 +1,6 @@
 package dev.amber.wrapper;
 
+import dev.amber.errors.OneLine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -25,7 +26,7 @@ import java.util.Optional;
  * symlink {@code current} is swapped to it with one rename. A crash at any step leaves either the
  * old checkpoint or the new one as {@code current}, never half of one.
  */
-final class ImageStore {
+final class CheckpointStore {
     static final String CURRENT = "current";
     private static final String PARTIAL_PREFIX = ".partial-";
     private static final String CHECKPOINT_PREFIX = "checkpoint-";
@@ -35,7 +36,7 @@ final class ImageStore {
 
     private final Path imageDir;
 
-    ImageStore(Path imageDir) {
+    CheckpointStore(Path imageDir) {
         this.imageDir = imageDir;
     }
 
@@ -63,7 +64,7 @@ final class ImageStore {
         try {
             Files.createDirectories(imageDir);
         } catch (IOException e) {
-            throw new WrapperException("imageDir " + imageDir + " cannot be created: " + describe(e), e);
+            throw new WrapperException("imageDir " + imageDir + " cannot be created: " + OneLine.of(e), e);
         }
         if (!Files.isDirectory(imageDir)) {
             throw new WrapperException("imageDir " + imageDir + " is not a directory");
@@ -72,7 +73,7 @@ final class ImageStore {
             Path probe = Files.createTempFile(imageDir, ".amber-write-test", "");
             Files.delete(probe);
         } catch (IOException e) {
-            throw new WrapperException("imageDir " + imageDir + " is not writable: " + describe(e), e);
+            throw new WrapperException("imageDir " + imageDir + " is not writable: " + OneLine.of(e), e);
         }
         List<Path> removed = new ArrayList<>();
         for (Path p : list(PARTIAL_PREFIX)) {
@@ -119,7 +120,7 @@ final class ImageStore {
         try {
             return Files.createDirectory(imageDir.resolve(PARTIAL_PREFIX + STAMP.format(Instant.now())));
         } catch (IOException e) {
-            throw new WrapperException("cannot create a checkpoint directory in " + imageDir + ": " + describe(e), e);
+            throw new WrapperException("cannot create a checkpoint directory in " + imageDir + ": " + OneLine.of(e), e);
         }
     }
 
@@ -157,7 +158,7 @@ final class ImageStore {
             }
             return new StoredCheckpoint(dir, marker);
         } catch (IOException e) {
-            throw new WrapperException("cannot publish checkpoint " + partial + ": " + describe(e), e);
+            throw new WrapperException("cannot publish checkpoint " + partial + ": " + OneLine.of(e), e);
         }
     }
 
@@ -169,7 +170,7 @@ final class ImageStore {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        target.ifPresent(ImageStore::deleteTree);
+        target.ifPresent(CheckpointStore::deleteTree);
     }
 
     /** Moves an unrestorable checkpoint aside for inspection so that the next start is fresh. */
@@ -184,7 +185,7 @@ final class ImageStore {
             }
             return Optional.empty();
         } catch (IOException e) {
-            throw new WrapperException("cannot move the failed checkpoint aside: " + describe(e), e);
+            throw new WrapperException("cannot move the failed checkpoint aside: " + OneLine.of(e), e);
         }
     }
 
@@ -208,7 +209,7 @@ final class ImageStore {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(imageDir, prefix + "*")) {
             entries.forEach(found::add);
         } catch (IOException e) {
-            throw new WrapperException("cannot list " + imageDir + ": " + describe(e), e);
+            throw new WrapperException("cannot list " + imageDir + ": " + OneLine.of(e), e);
         }
         return found;
     }
@@ -250,12 +251,8 @@ final class ImageStore {
                 }
             });
         } catch (IOException e) {
-            throw new WrapperException("cannot delete " + root + ": " + describe(e), e);
+            throw new WrapperException("cannot delete " + root + ": " + OneLine.of(e), e);
         }
     }
 
-    static String describe(IOException e) {
-        String type = e.getClass().getSimpleName().replace("Exception", "");
-        return e.getMessage() == null ? type : type + " " + e.getMessage();
-    }
 }

@@ -28,7 +28,7 @@ class ImageStoreTest {
 
     @Test
     void anEmptyDirHasNoCheckpoint() {
-        ImageStore store = new ImageStore(imageDir.resolve("new"));
+        CheckpointStore store = new CheckpointStore(imageDir.resolve("new"));
         store.prepare();
 
         assertThat(store.current()).isEmpty();
@@ -37,7 +37,7 @@ class ImageStoreTest {
 
     @Test
     void aPublishedDumpBecomesCurrentAndReplacesThePreviousOne() throws Exception {
-        ImageStore store = new ImageStore(imageDir);
+        CheckpointStore store = new CheckpointStore(imageDir);
         Path first = store.beginPartial();
         Files.writeString(first.resolve("pstree.img"), "one");
         store.publish(first, marker(1));
@@ -46,7 +46,7 @@ class ImageStoreTest {
         Files.writeString(second.resolve("pstree.img"), "two");
         store.publish(second, marker(2));
 
-        ImageStore.StoredCheckpoint current = store.current().orElseThrow();
+        CheckpointStore.StoredCheckpoint current = store.current().orElseThrow();
         assertThat(current.marker()).isEqualTo(marker(2));
         assertThat(current.dir().resolve("pstree.img")).hasContent("two");
         try (var entries = Files.list(imageDir)) {
@@ -57,7 +57,7 @@ class ImageStoreTest {
 
     @Test
     void aDumpThatNeverCompletedIsNeverRestoredAndIsCleanedUp() throws Exception {
-        ImageStore store = new ImageStore(imageDir);
+        CheckpointStore store = new CheckpointStore(imageDir);
         Path partial = store.beginPartial();
         Files.writeString(partial.resolve("pages-1.img"), "half");
 
@@ -71,8 +71,8 @@ class ImageStoreTest {
         Files.createDirectory(imageDir.resolve("checkpoint-x"));
         Files.createSymbolicLink(imageDir.resolve("current"), Path.of("checkpoint-x"));
 
-        assertThatThrownBy(() -> new ImageStore(imageDir).current())
-                .isInstanceOf(ImageStore.CorruptCheckpoint.class)
+        assertThatThrownBy(() -> new CheckpointStore(imageDir).current())
+                .isInstanceOf(CheckpointStore.CorruptCheckpoint.class)
                 .hasMessageContaining("is incomplete: no amber-checkpoint.json");
     }
 
@@ -81,16 +81,16 @@ class ImageStoreTest {
         Path dir = Files.createDirectory(imageDir.resolve("checkpoint-x"));
         Files.writeString(dir.resolve(CheckpointMarker.FILE_NAME), "{not json");
         Files.createSymbolicLink(imageDir.resolve("current"), Path.of("checkpoint-x"));
-        assertThatThrownBy(() -> new ImageStore(imageDir).current()).hasMessageContaining("unreadable amber-checkpoint.json");
+        assertThatThrownBy(() -> new CheckpointStore(imageDir).current()).hasMessageContaining("unreadable amber-checkpoint.json");
 
         Files.delete(imageDir.resolve("current"));
         Files.createSymbolicLink(imageDir.resolve("current"), Path.of("checkpoint-gone"));
-        assertThatThrownBy(() -> new ImageStore(imageDir).current()).hasMessageContaining("is missing");
+        assertThatThrownBy(() -> new CheckpointStore(imageDir).current()).hasMessageContaining("is missing");
     }
 
     @Test
     void retireForgetsAndQuarantineKeepsAside() throws Exception {
-        ImageStore store = new ImageStore(imageDir);
+        CheckpointStore store = new CheckpointStore(imageDir);
         store.publish(store.beginPartial(), marker(1));
         Path aside = store.quarantine().orElseThrow();
         assertThat(aside.getFileName().toString()).startsWith("failed-");
@@ -106,9 +106,9 @@ class ImageStoreTest {
     void anImageDirThatCannotBeCreatedOrIsAFileIsAClearError() throws Exception {
         Path file = Files.writeString(imageDir.resolve("file"), "x");
 
-        assertThatThrownBy(() -> new ImageStore(file.resolve("sub")).prepare())
+        assertThatThrownBy(() -> new CheckpointStore(file.resolve("sub")).prepare())
                 .hasMessageStartingWith("imageDir " + file.resolve("sub") + " cannot be created");
-        assertThatThrownBy(() -> new ImageStore(file).prepare())
+        assertThatThrownBy(() -> new CheckpointStore(file).prepare())
                 .hasMessageContaining("cannot be created");
     }
 }
