@@ -1,6 +1,7 @@
 package dev.amber.image.registry;
 
 import dev.amber.image.BlobContent;
+import dev.amber.image.HashingFileContent;
 import dev.amber.image.ImageException;
 import dev.amber.image.ImageReference;
 import dev.amber.image.ImageStore;
@@ -8,6 +9,7 @@ import dev.amber.image.ProgressListener;
 import dev.amber.image.oci.Descriptor;
 import dev.amber.image.oci.Digests;
 import dev.amber.image.oci.MediaTypes;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import javax.net.ssl.SSLContext;
 
 /**
  * A repository in a registry, spoken to with the OCI distribution API.
@@ -26,7 +29,9 @@ import java.security.MessageDigest;
  * <p>Uploads are chunked ({@code POST}, then {@code PATCH} with {@code Content-Range}, then {@code PUT
  * ?digest=}). When a connection drops, the upload's status ({@code GET} on its location) tells how many
  * bytes the registry kept, and the upload resumes from there: a dropped connection costs at most one
- * chunk's worth of resending, never the whole layer.
+ * chunk's worth of resending, never the whole layer. {@link BlobUpload} keeps one upload's state;
+ * {@link RetryPolicy} decides, for uploads and downloads alike, which failures deserve another attempt and
+ * when to give up.
  */
 public final class RegistryStore implements ImageStore {
     private static final String MANIFEST_ACCEPT = String.join(", ", MediaTypes.OCI_MANIFEST, MediaTypes.DOCKER_MANIFEST,
@@ -35,6 +40,8 @@ public final class RegistryStore implements ImageStore {
     private final ImageReference ref;
     private final RegistryOptions options;
     private final RegistryHttp http;
+    private final RetryPolicy retry;
+    private HttpClient plainClient; // for storage a blob redirects to, which must not see the registry's credentials
 
     public RegistryStore(HttpClient client, ImageReference ref, RegistryOptions options, AuthFiles authFiles) throws ImageException {
         if (!ref.isRegistry()) {
@@ -44,6 +51,7 @@ public final class RegistryStore implements ImageStore {
         this.options = options;
         RegistryTls tls = options.insecure() ? RegistryTls.none() : RegistryTls.forRegistry(ref.registry(), options.certsDirs());
         this.http = new RegistryHttp(tls.context() == null ? client : newClient(options, tls.context()), ref, options, authFiles, tls);
+        this.retry = RetryPolicy.forRegistry(options.attempts());
     }
 
     /** The HTTP client every registry store shares: HTTP/1.1 (uploads stream on one connection), no redirects. */
@@ -51,7 +59,7 @@ public final class RegistryStore implements ImageStore {
         return newClient(options, null);
     }
 
-    private static HttpClient newClient(RegistryOptions options, javax.net.ssl.SSLContext tls) {
+    private static HttpClient newClient(RegistryOptions options, SSLContext tls) {
         HttpClient.Builder builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(options.timeout())
@@ -85,7 +93,7 @@ public final class RegistryStore implements ImageStore {
 
     /** Uploads and hashes in one read of the archive: the digest is only needed by the final {@code PUT}. */
     @Override
-    public String putBlobComputingDigest(String mediaType, dev.amber.image.HashingFileContent content, ProgressListener progress)
+    public String putBlobComputingDigest(String mediaType, HashingFileContent content, ProgressListener progress)
             throws ImageException {
         return upload(content, content::digest, "upload of layer", progress);
     }
@@ -96,95 +104,13 @@ public final class RegistryStore implements ImageStore {
 
     private String upload(BlobContent content, DigestSource digestSource, String action, ProgressListener progress)
             throws ImageException {
-        URI location = startUpload(action);
-        long size = content.size();
-        long offset = 0;
-        int failures = 0; // in a row, since the registry last accepted a chunk
-        boolean recovering = false;
-        ImageException lastFailure = null;
-        while (offset < size || recovering) {
-            if (recovering) {
-                if (failures >= options.attempts()) {
-                    throw new ImageException(lastFailure.getMessage() + " (gave up after " + failures + " attempts)", lastFailure);
-                }
-                pause(failures);
-                try {
-                    UploadStatus status = uploadStatus(location, action);
-                    if (status == null) {
-                        location = startUpload(action); // the registry forgot the upload: start over
-                        offset = 0;
-                    } else {
-                        location = status.location();
-                        offset = status.offset();
-                    }
-                    recovering = false;
-                } catch (RegistryConnectionException e) {
-                    failures++;
-                    lastFailure = e;
-                    continue;
-                }
-                if (offset >= size) {
-                    break;
-                }
-            }
-            long length = Math.min(options.chunkBytes(), size - offset);
-            try {
-                HttpResponse<byte[]> response = http.send(http.request(location)
-                        .header("Content-Type", "application/octet-stream")
-                        .header("Content-Range", offset + "-" + (offset + length - 1))
-                        .method("PATCH", slice(content, offset, length, progress)), HttpResponse.BodyHandlers.ofByteArray(), action);
-                if (response.statusCode() == 416) {
-                    failures++; // out of step with the registry: ask where it stands
-                    lastFailure = http.failure(action, response);
-                    recovering = true;
-                    continue;
-                }
-                if (response.statusCode() != 202) {
-                    throw http.failure(action, response);
-                }
-                failures = 0;
-                location = http.resolve(response.headers().firstValue("Location").orElse(location.toString()));
-                long end = rangeEnd(response.headers().firstValue("Range").orElse(null));
-                offset = end >= 0 ? end + 1 : offset + length;
-                progress.progress("uploading", offset, size);
-            } catch (RegistryConnectionException e) {
-                failures++;
-                lastFailure = e;
-                recovering = true;
-            }
+        BlobUpload upload = BlobUpload.start(http, content, options.chunkBytes(), action, progress);
+        while (!upload.isComplete()) {
+            retry.run(action, upload::sendNextChunk);
         }
         String digest = digestSource.digest();
-        URI finish = URI.create(location + (location.getQuery() == null ? "?" : "&") + "digest=" + digest);
-        HttpResponse<byte[]> done = http.send(http.request(finish).header("Content-Type", "application/octet-stream")
-                .PUT(HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.ofByteArray(), action);
-        if (done.statusCode() != 201) {
-            throw http.failure(action, done);
-        }
+        upload.finish(digest);
         return digest;
-    }
-
-    private URI startUpload(String action) throws ImageException {
-        HttpResponse<byte[]> response = http.send(http.request(http.repositoryUri("blobs/uploads/"))
-                .POST(HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.ofByteArray(), action);
-        if (response.statusCode() != 202) {
-            throw http.failure(action, response);
-        }
-        return http.resolve(response.headers().firstValue("Location").orElse(null));
-    }
-
-    private record UploadStatus(URI location, long offset) {}
-
-    /** Where an upload stands, or null when the registry no longer knows it. */
-    private UploadStatus uploadStatus(URI location, String action) throws ImageException {
-        HttpResponse<byte[]> response = http.send(http.request(location).GET(), HttpResponse.BodyHandlers.ofByteArray(), action);
-        if (response.statusCode() == 404) {
-            return null;
-        }
-        if (response.statusCode() != 204 && response.statusCode() != 200) {
-            throw http.failure(action, response);
-        }
-        URI next = http.resolve(response.headers().firstValue("Location").orElse(location.toString()));
-        return new UploadStatus(next, rangeEnd(response.headers().firstValue("Range").orElse(null)) + 1);
     }
 
     /** The last byte a {@code Range: 0-N} header reports, or -1 when the registry holds nothing yet. */
@@ -201,66 +127,6 @@ public final class RegistryStore implements ImageStore {
             return Long.parseLong(r.substring(dash + 1).trim());
         } catch (NumberFormatException | IndexOutOfBoundsException e) {
             return -1;
-        }
-    }
-
-    /**
-     * One chunk of the blob, re-readable for retries, in 1 MiB pieces (the JDK's stream publisher reads 16 KiB
-     * at a time, which costs a quarter more CPU on a 1 GiB upload), reporting progress as pieces are sent.
-     */
-    private static HttpRequest.BodyPublisher slice(BlobContent content, long offset, long length, ProgressListener progress) {
-        Iterable<byte[]> pieces = () -> new java.util.Iterator<>() {
-            private InputStream in;
-            private long sent = offset;
-
-            @Override
-            public boolean hasNext() {
-                if (sent < offset + length) {
-                    return true;
-                }
-                closeQuietly(in);
-                return false;
-            }
-
-            @Override
-            public byte[] next() {
-                try {
-                    if (in == null) {
-                        in = content.open(offset);
-                    }
-                    byte[] piece = in.readNBytes((int) Math.min(PIECE, offset + length - sent));
-                    if (piece.length == 0) {
-                        throw new java.io.EOFException("blob ended at byte " + sent + " of " + content.size());
-                    }
-                    sent += piece.length;
-                    progress.progress("uploading", sent, content.size());
-                    return piece;
-                } catch (IOException e) {
-                    closeQuietly(in);
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }
-        };
-        return HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofByteArrays(pieces), length);
-    }
-
-    private static final int PIECE = 1 << 20;
-
-    private static void closeQuietly(InputStream in) {
-        if (in != null) {
-            try {
-                in.close();
-            } catch (IOException ignored) {
-                // a file opened for reading; nothing is lost
-            }
-        }
-    }
-
-    private void pause(int failures) {
-        try {
-            Thread.sleep(Math.min(200L << failures, 5_000L));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -321,52 +187,71 @@ public final class RegistryStore implements ImageStore {
     /** Downloads with the same resume idea as uploads: a dropped connection continues with a Range request. */
     @Override
     public void getBlob(Descriptor blob, Path target, ProgressListener progress) throws IOException {
-        MessageDigest sha = Digests.newSha256();
-        long offset = 0;
-        int failures = 0;
-        try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE)) {
-            byte[] buffer = new byte[1 << 20];
-            while (offset < blob.size()) {
-                long attemptStart = offset;
-                try {
-                    HttpResponse<InputStream> response = openBlob(blob, offset, "pull of layer");
-                    try (InputStream in = response.body()) {
-                        int n;
-                        while ((n = in.read(buffer)) > 0) {
-                            if (offset + n > blob.size()) {
-                                throw new ImageException("blob " + blob.digest() + " from " + describe() + " is longer than its descriptor says");
-                            }
-                            out.write(buffer, 0, n);
-                            sha.update(buffer, 0, n);
-                            offset += n;
-                            progress.progress("downloading", offset, blob.size());
-                        }
-                    }
-                    if (offset < blob.size()) {
-                        throw new RegistryConnectionException("registry " + ref.registry() + " ended the layer download early", null);
-                    }
-                } catch (RegistryConnectionException | java.io.EOFException e) {
-                    failures = offset > attemptStart ? 1 : failures + 1; // count failures in a row, not in all
-                    if (failures >= options.attempts()) {
-                        throw new ImageException(e.getMessage() + " (gave up after " + failures + " attempts)", e);
-                    }
-                    pause(failures);
-                } catch (IOException e) {
-                    if (e instanceof ImageException) {
-                        throw e;
-                    }
-                    failures = offset > attemptStart ? 1 : failures + 1;
-                    if (failures >= options.attempts()) {
-                        throw new ImageException("download of " + blob.digest() + " from " + describe() + " failed: " + e.getMessage(), e);
-                    }
-                    pause(failures);
-                }
-            }
+        String actual;
+        try (LayerDownload download = new LayerDownload(blob, target, progress)) {
+            retry.run("download of " + blob.digest() + " from " + describe(), download::receiveRest, download::received);
+            actual = download.digest();
         }
-        String actual = Digests.of(sha);
         if (!actual.equals(blob.digest())) {
             throw new ImageException("layer from " + describe() + " has digest " + actual + ", not " + blob.digest());
+        }
+    }
+
+    /**
+     * A layer written to its file as it arrives. Invariant: {@code received} counts the bytes of the blob written
+     * and hashed so far, in order. An attempt after a dropped connection asks for the rest from there, so each byte
+     * passes through the hash once and the digest needs no second read of the file.
+     */
+    private final class LayerDownload implements Closeable {
+        private final Descriptor blob;
+        private final ProgressListener progress;
+        private final OutputStream out;
+        private final MessageDigest sha = Digests.newSha256();
+        private final byte[] buffer = new byte[1 << 20];
+        private long received;
+
+        LayerDownload(Descriptor blob, Path target, ProgressListener progress) throws IOException {
+            this.blob = blob;
+            this.progress = progress;
+            this.out = Files.newOutputStream(target, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.WRITE);
+        }
+
+        long received() {
+            return received;
+        }
+
+        /** Receives the bytes from {@code received} to the end; an empty layer needs no request at all. */
+        void receiveRest() throws IOException {
+            if (received >= blob.size()) {
+                return;
+            }
+            HttpResponse<InputStream> response = openBlob(blob, received, "pull of layer");
+            try (InputStream in = response.body()) {
+                int n;
+                while ((n = in.read(buffer)) > 0) {
+                    if (received + n > blob.size()) {
+                        throw new ImageException("blob " + blob.digest() + " from " + describe()
+                                + " is longer than its descriptor says");
+                    }
+                    out.write(buffer, 0, n);
+                    sha.update(buffer, 0, n);
+                    received += n;
+                    progress.progress("downloading", received, blob.size());
+                }
+            }
+            if (received < blob.size()) {
+                throw new RegistryConnectionException("registry " + ref.registry() + " ended the layer download early", null);
+            }
+        }
+
+        String digest() {
+            return Digests.of(sha);
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.close();
         }
     }
 
@@ -407,8 +292,6 @@ public final class RegistryStore implements ImageStore {
         }
         return response;
     }
-
-    private HttpClient plainClient;
 
     private HttpClient newPlainClient() {
         if (plainClient == null) {
