@@ -4,7 +4,6 @@ import dev.amber.archive.memory.PageMap;
 import dev.amber.archive.model.ArchiveSizes;
 import dev.amber.archive.model.ContainerInfo;
 import dev.amber.archive.model.DumpStatistics;
-import dev.amber.archive.model.MountPoint;
 import dev.amber.archive.model.OpenFile;
 import dev.amber.archive.model.ProcessNode;
 import dev.amber.archive.model.RootfsChange;
@@ -29,7 +28,6 @@ public record Checkpoint(
         ProcessNode processTree,
         Map<Integer, List<OpenFile>> files,
         Map<Integer, List<SocketInfo>> sockets,
-        List<MountPoint> criuMounts,
         DumpStatistics statistics,
         List<RootfsChange> rootfsChanges,
         Map<Integer, PageMap> memoryMaps) {}

@@ -7,7 +7,6 @@ import dev.amber.archive.criu.MemoryStrings;
 import dev.amber.archive.criu.ProcessTreeDecoder;
 import dev.amber.archive.criu.proto.DumpStatsEntry;
 import dev.amber.archive.criu.proto.MmEntry;
-import dev.amber.archive.criu.proto.MntEntry;
 import dev.amber.archive.criu.proto.StatsEntry;
 import dev.amber.archive.memory.AddressRange;
 import dev.amber.archive.memory.CompositeConsumer;
@@ -20,7 +19,6 @@ import dev.amber.archive.metadata.MetadataFiles;
 import dev.amber.archive.model.ArchiveSizes;
 import dev.amber.archive.model.ContainerInfo;
 import dev.amber.archive.model.DumpStatistics;
-import dev.amber.archive.model.MountPoint;
 import dev.amber.archive.model.OpenFile;
 import dev.amber.archive.model.ProcessNode;
 import dev.amber.archive.model.RootfsChange;
@@ -59,7 +57,7 @@ public final class CheckpointReader {
     /** The CRIU images decoded by some part; every other image is skipped unread. */
     private static final List<String> KEPT_IMAGE_PREFIXES = List.of(
             "inventory", "pstree", "core-", "ids-", "mm-", "pagemap-", "fdinfo-", "files.img", "fs-", "creds-",
-            "tcp-stream-", "mountpoints-", "remap-fpath", "stats-dump");
+            "tcp-stream-", "remap-fpath", "stats-dump");
 
     private CheckpointReader() {}
 
@@ -336,7 +334,6 @@ public final class CheckpointReader {
                             || parts.contains(ReadPart.ENVIRONMENT) ? tree : null,
                     Collections.unmodifiableMap(files),
                     Collections.unmodifiableMap(sockets),
-                    parts.contains(ReadPart.CRIU_MOUNTS) ? mounts(criu) : null,
                     parts.contains(ReadPart.STATISTICS) ? statistics(criu) : null,
                     changes,
                     parts.contains(ReadPart.MEMORY_MAPS) ? Collections.unmodifiableMap(pageMaps) : Map.of());
@@ -379,15 +376,6 @@ public final class CheckpointReader {
                 List<String> argv = cmd ? MemoryStrings.split(strings.get(pid, new AddressRange(mm.getMmArgStart(), mm.getMmArgEnd()))) : null;
                 List<String> envp = env ? MemoryStrings.split(strings.get(pid, new AddressRange(mm.getMmEnvStart(), mm.getMmEnvEnd()))) : null;
                 out.put(pid, new MemoryStrings(argv, envp));
-            }
-            return out;
-        }
-
-        private List<MountPoint> mounts(CriuImages criu) throws ArchiveException {
-            List<MountPoint> out = new ArrayList<>();
-            for (MntEntry m : criu.mountpoints()) {
-                out.add(new MountPoint(m.getMntId(), m.getParentMntId(), m.getMountpoint(), m.getRoot(), m.getSource(),
-                        Integer.toString(m.getFstype()), m.getOptions()));
             }
             return out;
         }

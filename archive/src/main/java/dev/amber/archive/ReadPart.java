@@ -12,7 +12,6 @@ public enum ReadPart {
     ENVIRONMENT,
     FILES,
     SOCKETS,
-    CRIU_MOUNTS,
     STATISTICS,
     ROOTFS_DIFF,
     MEMORY_MAPS;
@@ -25,5 +24,5 @@ public enum ReadPart {
 
     /** Parts that are decoded from the CRIU images under {@code checkpoint/}. */
     static final Set<ReadPart> FROM_IMAGES =
-            EnumSet.of(PROCESSES, COMMAND_LINES, ENVIRONMENT, FILES, SOCKETS, CRIU_MOUNTS, MEMORY_MAPS);
+            EnumSet.of(PROCESSES, COMMAND_LINES, ENVIRONMENT, FILES, SOCKETS, MEMORY_MAPS);
 }

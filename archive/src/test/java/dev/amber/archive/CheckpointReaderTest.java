@@ -185,6 +185,20 @@ class CheckpointReaderTest {
         assertThat(c.processTree().children().get(0).commandLine()).containsExactly("/memhog", "64");
     }
 
+    @org.junit.jupiter.api.Test
+    void mountpointsImagesAreSkippedUnread() throws Exception {
+        // No part decodes CRIU's mount table, so its image must cost nothing: one larger than any image the
+        // pass would hold in memory is passed over even when every part is asked for.
+        Path extracted = SyntheticCheckpoint.standard(memory()).writeDirectory(dir.resolve("extracted"));
+        try (var sparse = new java.io.RandomAccessFile(extracted.resolve("checkpoint/mountpoints-13.img").toFile(), "rw")) {
+            sparse.setLength((256L << 20) + 1);
+        }
+        Checkpoint c = CheckpointReader.read(extracted, EnumSet.allOf(ReadPart.class));
+
+        assertThat(c.processTree().children()).singleElement()
+                .satisfies(child -> assertThat(child.commandLine()).containsExactly("/memhog", "64"));
+    }
+
     @ParameterizedTest
     @EnumSource(Storage.class)
     void metadataOnlyReadStillSeesEngineMetadata(Storage storage) throws Exception {

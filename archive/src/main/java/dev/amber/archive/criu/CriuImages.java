@@ -8,7 +8,6 @@ import dev.amber.archive.criu.proto.FileEntry;
 import dev.amber.archive.criu.proto.FsEntry;
 import dev.amber.archive.criu.proto.InventoryEntry;
 import dev.amber.archive.criu.proto.MmEntry;
-import dev.amber.archive.criu.proto.MntEntry;
 import dev.amber.archive.criu.proto.PstreeEntry;
 import dev.amber.archive.criu.proto.RemapFilePathEntry;
 import dev.amber.archive.criu.proto.StatsEntry;
@@ -150,15 +149,6 @@ public final class CriuImages {
         String name = "tcp-stream-" + Integer.toHexString(inode) + ".img";
         // Queued data follows the entry, so only the first frame is a message.
         return raw.containsKey(name) ? image(name).first(TcpStreamEntry.parser()) : null;
-    }
-
-    public List<MntEntry> mountpoints() throws ArchiveException {
-        for (String name : raw.keySet()) {
-            if (name.startsWith("mountpoints-")) {
-                return image(name).messages(MntEntry.parser());
-            }
-        }
-        return List.of();
     }
 
     public StatsEntry dumpStats() throws ArchiveException {

@@ -20,7 +20,6 @@ final class ImageMagic {
             Map.entry("fs", 0x51403912),
             Map.entry("files", 0x56303138),
             Map.entry("tcp-stream", 0x51465506),
-            Map.entry("mountpoints", 0x55563928),
             Map.entry("stats", 0x57093306));
 
     private ImageMagic() {}
