@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,7 +68,7 @@ public final class ClusterBinding implements AutoCloseable {
 
             @Override
             public void onUpdate(CheckpointPolicy oldPolicy, CheckpointPolicy newPolicy) {
-                if (!java.util.Objects.equals(oldPolicy.getMetadata().getGeneration(), newPolicy.getMetadata().getGeneration())) {
+                if (!Objects.equals(oldPolicy.getMetadata().getGeneration(), newPolicy.getMetadata().getGeneration())) {
                     apply(newPolicy);
                 }
             }

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -117,11 +118,14 @@ public final class PolicyStatusWriter implements StatusSink, AutoCloseable {
         mine.bytes = report.bytes();
         mine.pendingExports = report.pendingExports();
         mine.deletedTotal = report.deletedTotal();
+        // Absent unless in a dry run, as dryRun is: a deleting agent's status then has no count of what it did not do.
+        mine.wouldDeleteTotal = report.dryRun() ? report.wouldDeleteTotal() : null;
         mine.recentDeletions = new ArrayList<>();
-        for (NodeReport.Deletion d : report.recentDeletions().subList(0, Math.min(RECENT_IN_STATUS, report.recentDeletions().size()))) {
+        int published = Math.min(RECENT_IN_STATUS, report.recentDeletions().size());
+        for (NodeReport.Deletion d : report.recentDeletions().subList(0, published)) {
             mine.recentDeletions.add(new NodeRetentionStatus.Deletion(d.archive(), d.reason(), d.time().toString()));
         }
-        status.nodes.sort(java.util.Comparator.comparing(n -> n.nodeName));
+        status.nodes.sort(Comparator.comparing(n -> n.nodeName));
     }
 
     @Override

@@ -16,6 +16,23 @@ public interface AccessReviewer {
     String GROUP = "amber.dev";
     String RESOURCE = "checkpointarchives";
 
+    /**
+     * Accepts no token and allows nothing. For an agent without a cluster (following a policy file): there is no API
+     * server to review tokens against, and an archive holds a container's memory, so its endpoints stay closed to
+     * everyone rather than open to anyone; {@code /healthz} and {@code /metrics} need no token and still answer.
+     */
+    AccessReviewer DENY_ALL = new AccessReviewer() {
+        @Override
+        public User authenticate(String bearerToken) {
+            return null;
+        }
+
+        @Override
+        public boolean allowed(User user, Access access) {
+            return false;
+        }
+    };
+
     /** @return the user the token belongs to, or null when the token is not valid */
     User authenticate(String bearerToken) throws IOException;
 

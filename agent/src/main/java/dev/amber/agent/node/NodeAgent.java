@@ -6,7 +6,6 @@ import dev.amber.retention.ArchiveRecord;
 import dev.amber.agent.index.ArchiveWatcher;
 import dev.amber.agent.index.DirectoryScanner;
 import dev.amber.agent.metrics.AgentMetrics;
-import dev.amber.retention.Decision;
 import dev.amber.retention.InvalidPolicyException;
 import dev.amber.retention.LivePods;
 import dev.amber.retention.RetentionEngine;
@@ -20,16 +19,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -38,13 +32,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node agent's core: keeps the index in line with the checkpoint directory and applies the policy.
- * Every change to the index and every retention pass runs on one thread, so passes never interleave;
- * exports run on their own thread and come back as index changes.
+ * The node agent's event loop: takes the watcher's, the cluster's and the HTTP API's events, keeps the index in
+ * line with the checkpoint directory and runs the retention passes they call for. Every change to the index and
+ * every pass runs on one thread, so passes never interleave. Exports run in the {@link ExportQueue} and come back
+ * as index changes on that thread; what passes deleted is kept in the {@link DeletionLog}.
  */
 public final class NodeAgent implements ArchiveWatcher.Listener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
-    private static final int RECENT_DELETIONS = 50;
     /** A dry run of a sweeping policy would otherwise log every archive of the node. */
     private static final int DRY_RUN_LINES_PER_PASS = 100;
 
@@ -52,25 +46,20 @@ public final class NodeAgent implements ArchiveWatcher.Listener, AutoCloseable {
     private final ArchiveFiles files;
     private final ArchiveIndex index;
     private final Supplier<LivePods> livePods;
-    private final UnaryOperator<ArchiveRecord> enrich;
-    private final CheckpointExporter exporter;
     private final AgentMetrics metrics;
     private final StatusSink status;
     private final Clock clock;
     private final DirectoryScanner scanner;
     private final RetentionExecutor executor;
-
     private final ScheduledExecutorService worker =
             Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "amber-agent"));
-    private final ExecutorService exports = Executors.newSingleThreadExecutor(r -> new Thread(r, "amber-export"));
-    private final Set<String> exportsInFlight = new HashSet<>();
-    private final Deque<NodeReport.Deletion> recent = new ArrayDeque<>();
-    /** In a dry run the same archives come up on every pass: each is reported once. */
-    private final Set<String> reportedDryRun = new HashSet<>();
-    private long deletedTotal;
+    private final ExportQueue exports;
+    private final DeletionLog deletions = new DeletionLog();
+
     private RetentionPolicy policy;
     private ArchiveWatcher watcher;
-    private Instant lastApplied;
+    /** Written by passes, read by reports on other threads. */
+    private volatile Instant lastApplied;
 
     /**
      * @param livePods the pods that exist, or null while that is unknown (then nothing is an orphan)
@@ -82,13 +71,12 @@ public final class NodeAgent implements ArchiveWatcher.Listener, AutoCloseable {
         this.files = new ArchiveFiles(config.checkpointDirectory());
         this.index = index;
         this.livePods = livePods;
-        this.enrich = enrich;
-        this.exporter = exporter;
         this.metrics = metrics;
         this.status = status;
         this.clock = clock;
         this.scanner = new DirectoryScanner(files, index, enrich);
         this.executor = new RetentionExecutor(files, index, metrics);
+        this.exports = new ExportQueue(exporter, files, metrics, worker, this::recordExport);
     }
 
     public ArchiveIndex index() {
@@ -122,7 +110,7 @@ public final class NodeAgent implements ArchiveWatcher.Listener, AutoCloseable {
      *
      * @return completes with the plan of the pass the change caused, or null when it caused none
      */
-    public java.util.concurrent.Future<RetentionPlan> setPolicy(RetentionPolicy next) {
+    public Future<RetentionPlan> setPolicy(RetentionPolicy next) {
         return worker.submit(() -> {
             boolean first = policy == null;
             policy = next;
@@ -279,28 +267,26 @@ public final class NodeAgent implements ArchiveWatcher.Listener, AutoCloseable {
         int dryRunLines = 0;
         RetentionPlan plan = RetentionEngine.plan(archives, policy, livePods.get(), now);
         for (RetentionExecutor.Outcome o : executor.execute(plan, config.dryRun())) {
-            Decision d = o.decision();
-            if (config.dryRun() && !reportedDryRun.add(d.archive().fileName())) {
-                continue;
-            }
-            if (config.dryRun() || o.done()) {
-                deletedTotal++;
-                recent.addFirst(new NodeReport.Deletion(d.archive().fileName(), d.describe(), now));
-                while (recent.size() > RECENT_DELETIONS) {
-                    recent.removeLast();
+            String archive = o.decision().archive().fileName();
+            String reason = o.decision().describe();
+            if (config.dryRun()) {
+                if (deletions.wouldDelete(archive, reason, now) && dryRunLines++ < DRY_RUN_LINES_PER_PASS) {
+                    LOG.info("would delete {}: {}", archive, reason);
                 }
-                if (!config.dryRun() || dryRunLines++ < DRY_RUN_LINES_PER_PASS) {
-                    LOG.info("{} {}: {}", config.dryRun() ? "would delete" : "deleted", d.archive().fileName(), d.describe());
-                }
+            } else if (o.done()) {
+                deletions.deleted(archive, reason, now);
+                LOG.info("deleted {}: {}", archive, reason);
             } else if (o.failure() != null) {
-                LOG.warn("did not delete {}: {}", d.archive().fileName(), o.failure());
+                LOG.warn("did not delete {}: {}", archive, o.failure());
             }
         }
         if (dryRunLines > DRY_RUN_LINES_PER_PASS) {
             LOG.info("would delete {} more archives (dry run; see the policy status)", dryRunLines - DRY_RUN_LINES_PER_PASS);
         }
-        for (ArchiveRecord a : plan.exports()) {
-            startExport(a);
+        if (!config.dryRun()) { // a dry run changes nothing outside the agent, registries included
+            for (ArchiveRecord a : plan.exports()) {
+                exports.submit(a, policy.export());
+            }
         }
         lastApplied = now;
         status.report(report());
@@ -308,49 +294,23 @@ public final class NodeAgent implements ArchiveWatcher.Listener, AutoCloseable {
     }
 
     public NodeReport report() {
-        synchronized (exportsInFlight) {
-            return new NodeReport(lastApplied, config.dryRun(), index.size(), index.totalBytes(), exportsInFlight.size(),
-                    deletedTotal, List.copyOf(new ArrayList<>(recent)));
-        }
+        DeletionLog.Snapshot deleted = deletions.snapshot();
+        return new NodeReport(lastApplied, config.dryRun(), index.size(), index.totalBytes(), exports.pending(),
+                deleted.deletedTotal(), deleted.wouldDeleteTotal(), deleted.recent());
     }
 
-    private void startExport(ArchiveRecord archive) {
-        RetentionPolicy.Export rule = policy.export();
-        synchronized (exportsInFlight) {
-            if (config.dryRun() || !exportsInFlight.add(archive.fileName())) {
-                return;
+    /** On the agent's thread: the archive is recorded as exported only if the file is still the one pushed. */
+    private void recordExport(ArchiveRecord archive, String reference) {
+        try {
+            ArchiveRecord current = index.get(archive.fileName());
+            if (current != null && current.sameFileAs(archive.size(), archive.modifiedMillis())) {
+                index.put(current.withExportedTo(reference));
+                index.commit();
+                applyNamespace(current.namespace());
             }
+        } catch (IOException e) {
+            LOG.warn("cannot record export of {}: {}", archive.fileName(), e.getMessage());
         }
-        exports.execute(() -> {
-            long start = System.nanoTime();
-            try {
-                String reference = exporter.export(files.resolve(archive.fileName()), archive, rule);
-                metrics.exported(Duration.ofNanos(System.nanoTime() - start));
-                LOG.info("exported {} as {}", archive.fileName(), reference);
-                worker.execute(() -> {
-                    try {
-                        ArchiveRecord current = index.get(archive.fileName());
-                        if (current != null && current.sameFileAs(archive.size(), archive.modifiedMillis())) {
-                            index.put(current.withExportedTo(reference));
-                            index.commit();
-                            applyNamespace(current.namespace());
-                        }
-                    } catch (IOException e) {
-                        LOG.warn("cannot record export of {}: {}", archive.fileName(), e.getMessage());
-                    } finally {
-                        synchronized (exportsInFlight) {
-                            exportsInFlight.remove(archive.fileName());
-                        }
-                    }
-                });
-            } catch (IOException | RuntimeException e) {
-                metrics.exportFailed();
-                LOG.warn("export of {} to {} failed, keeping it: {}", archive.fileName(), rule.repository(), e.getMessage());
-                synchronized (exportsInFlight) {
-                    exportsInFlight.remove(archive.fileName());
-                }
-            }
-        });
     }
 
     private <T> T call(Callable<T> task) throws IOException {
@@ -372,7 +332,7 @@ public final class NodeAgent implements ArchiveWatcher.Listener, AutoCloseable {
         if (watcher != null) {
             watcher.close();
         }
-        exports.shutdownNow();
+        exports.close();
         worker.shutdown();
         try {
             worker.awaitTermination(10, TimeUnit.SECONDS);

@@ -35,8 +35,9 @@ class PolicyStatusWriterTest {
         server.expect().put().withPath(RESOURCE + "/status").andReturn(403, "forbidden for a moment").once();
         server.expect().put().withPath(RESOURCE + "/status").andReturn(200, policy()).once();
         // An hour: only the test's own flushes write.
-        try (PolicyStatusWriter writer = new PolicyStatusWriter(client, "keep", "node-a", Duration.ofHours(1), Clock.systemUTC())) {
-            writer.report(new NodeReport(Instant.parse("2026-12-04T10:00:00Z"), false, 7, 4096, 0, 2, List.of()));
+        try (PolicyStatusWriter writer = new PolicyStatusWriter(client, "keep", "node-a", Duration.ofHours(1),
+                Clock.systemUTC())) {
+            writer.report(new NodeReport(Instant.parse("2026-12-04T10:00:00Z"), false, 7, 4096, 0, 2, 0, List.of()));
             writer.flush();
             writer.flush();
 
@@ -50,6 +51,29 @@ class PolicyStatusWriterTest {
                 assertThat(node.nodeName).isEqualTo("node-a");
                 assertThat(node.archives).isEqualTo(7);
                 assertThat(node.bytes).isEqualTo(4096);
+                assertThat(node.deletedTotal).isEqualTo(2);
+                assertThat(node.wouldDeleteTotal).as("only a dry run has one").isNull();
+            });
+        }
+    }
+
+    @Test
+    void aDryRunPublishesWhatItWouldDeleteApartFromWhatWasDeleted() throws Exception {
+        server.expect().get().withPath(RESOURCE).andReturn(200, policy()).always();
+        server.expect().put().withPath(RESOURCE + "/status").andReturn(200, policy()).once();
+        try (PolicyStatusWriter writer = new PolicyStatusWriter(client, "keep", "node-a", Duration.ofHours(1),
+                Clock.systemUTC())) {
+            writer.report(new NodeReport(Instant.parse("2026-12-04T10:00:00Z"), true, 7, 4096, 0, 0, 3, List.of()));
+            writer.flush();
+
+            server.takeRequest(); // read
+            var write = server.takeRequest(10, TimeUnit.SECONDS);
+            assertThat(write).as("a write").isNotNull();
+            CheckpointPolicy written = Serialization.unmarshal(write.getBody().readUtf8(), CheckpointPolicy.class);
+            assertThat(written.getStatus().nodes).singleElement().satisfies(node -> {
+                assertThat(node.dryRun).isTrue();
+                assertThat(node.deletedTotal).as("a dry run deletes nothing").isZero();
+                assertThat(node.wouldDeleteTotal).isEqualTo(3);
             });
         }
     }

@@ -19,6 +19,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,10 +36,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The agent on a real directory: inotify, debounce, index, retention, pins, exports, restarts. */
 class NodeAgentTest {
+    private static final Instant T = Instant.parse("2026-11-20T10:00:00Z");
+
     @TempDir Path dir;
     @TempDir Path state;
-
-    private static final Instant T = Instant.parse("2026-11-20T10:00:00Z");
     private NodeAgent agent;
 
     @AfterEach
@@ -49,7 +50,12 @@ class NodeAgentTest {
     }
 
     private NodeAgent start(String policyYaml, CheckpointExporter exporter, AtomicReference<LivePods> live) throws Exception {
-        AgentConfig config = new AgentConfig(dir, state, Duration.ofMillis(50), Duration.ofMinutes(10), false);
+        return start(policyYaml, exporter, live, false);
+    }
+
+    private NodeAgent start(String policyYaml, CheckpointExporter exporter, AtomicReference<LivePods> live, boolean dryRun)
+            throws Exception {
+        AgentConfig config = new AgentConfig(dir, state, Duration.ofMillis(50), Duration.ofMinutes(10), dryRun);
         ArchiveIndex index = ArchiveIndex.open(new IndexStore(state));
         agent = new NodeAgent(config, index, live::get, UnaryOperator.identity(), exporter, new AgentMetrics(index),
                 StatusSink.NONE, Clock.systemUTC());
@@ -91,11 +97,39 @@ class NodeAgentTest {
         agent.applyAllNow(); // barrier: the pass that deleted it has finished
         assertThat(Files.exists(second)).isTrue();
         assertThat(Files.exists(third)).isTrue();
-        assertThat(Files.getPosixFilePermissions(third)).isEqualTo(Set.of(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
-                java.nio.file.attribute.PosixFilePermission.OWNER_WRITE));
+        assertThat(Files.getPosixFilePermissions(third))
+                .isEqualTo(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
         assertThat(agent.index().get(second.getFileName().toString()).size()).isEqualTo(bytes.length);
         assertThat(agent.report().recentDeletions()).singleElement()
                 .satisfies(d -> assertThat(d.reason()).startsWith("max-checkpoints"));
+    }
+
+    @Test
+    void aDryRunDeletesNothingAndCountsEachWouldBeDeletionOnceApartFromDeletions() throws Exception {
+        Path older = KubeletArchives.write(dir, Layout.CRIO, "ns", "web", "app", T, 512);
+        KubeletArchives.write(dir, Layout.CRIO, "ns", "web", "app", T.plusSeconds(1), 512);
+        start("globalPolicy: {maxCheckpointsPerContainer: 1}", CheckpointExporter.NONE, new AtomicReference<>(), true);
+        agent.applyAllNow(); // another pass judges the same archive again
+
+        NodeReport report = agent.report();
+        assertThat(older).exists();
+        assertThat(report.dryRun()).isTrue();
+        assertThat(report.deletedTotal()).as("a dry run deletes nothing").isZero();
+        assertThat(report.wouldDeleteTotal()).as("one archive, however many passes").isEqualTo(1);
+        assertThat(report.recentDeletions()).singleElement()
+                .satisfies(d -> assertThat(d.archive()).isEqualTo(older.getFileName().toString()));
+    }
+
+    @Test
+    void aRealRunCountsItsDeletionsAsDeleted() throws Exception {
+        Path older = KubeletArchives.write(dir, Layout.CRIO, "ns", "web", "app", T, 512);
+        KubeletArchives.write(dir, Layout.CRIO, "ns", "web", "app", T.plusSeconds(1), 512);
+        start("globalPolicy: {maxCheckpointsPerContainer: 1}", CheckpointExporter.NONE, new AtomicReference<>());
+
+        NodeReport report = agent.report();
+        assertThat(older).doesNotExist();
+        assertThat(report.deletedTotal()).isEqualTo(1);
+        assertThat(report.wouldDeleteTotal()).isZero();
     }
 
     @Test

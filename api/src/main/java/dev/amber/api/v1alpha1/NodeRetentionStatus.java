@@ -15,7 +15,13 @@ public class NodeRetentionStatus {
     public Long archives;
     public Long bytes;
     public Long pendingExports;
+    /** Archives deleted since the agent started; a dry run deletes nothing, so its agent reports 0. */
     public Long deletedTotal;
+    /**
+     * Only in a dry run: archives the policy would have deleted since the agent started, each counted once however
+     * many passes judged it. Kept apart from {@link #deletedTotal} so that a dry run never reads as deletions.
+     */
+    public Long wouldDeleteTotal;
     /** The most recent deletions (or, in a dry run, would-be deletions), newest first, bounded. */
     public List<Deletion> recentDeletions = new ArrayList<>();
 

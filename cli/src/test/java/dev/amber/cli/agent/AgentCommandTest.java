@@ -46,11 +46,27 @@ class AgentCommandTest {
     void refusesToServeTokensInClearUnlessTold() throws Exception {
         Path policy = work.resolve("policy.yaml");
         Files.writeString(policy, "{}\n");
-        CliRun run = amber("agent", "--dir", dir.toString(), "--state-dir", work.resolve("s").toString(), "--policy-file", policy.toString());
+        CliRun run = amber("agent", "--dir", dir.toString(), "--state-dir", work.resolve("s").toString(),
+                "--policy-file", policy.toString());
         assertThat(run.exit()).isNotZero();
         assertThat(run.err().strip()).doesNotContain("\n").contains("--tls-cert");
-        CliRun noNode = amber("agent", "--once", "--dir", dir.toString(), "--state-dir", work.resolve("s").toString(), "--node-name", "");
+        CliRun noNode = amber("agent", "--once", "--dir", dir.toString(), "--state-dir", work.resolve("s").toString(),
+                "--node-name", "");
         assertThat(noNode.exit()).isNotZero();
         assertThat(noNode.err()).contains("NODE_NAME");
+    }
+
+    @Test
+    void aMalformedListenAddressFailsBeforeAnyArchiveIsDeleted() throws Exception {
+        Instant t = Instant.parse("2026-11-20T10:00:00Z");
+        Path older = TarArchives.write(dir, work, "shop", "web", "app", t);
+        TarArchives.write(dir, work, "shop", "web", "app", t.plusSeconds(60));
+        Path policy = work.resolve("policy.yaml");
+        Files.writeString(policy, "globalPolicy: {maxCheckpointsPerContainer: 1}\n");
+        CliRun run = amber("agent", "--listen", "10443", "--plain-http", "--dir", dir.toString(),
+                "--state-dir", work.resolve("s").toString(), "--policy-file", policy.toString());
+        assertThat(run.exit()).isNotZero();
+        assertThat(run.err()).contains("--listen wants HOST:PORT");
+        assertThat(older).exists();
     }
 }
