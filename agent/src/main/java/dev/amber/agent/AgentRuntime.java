@@ -125,19 +125,34 @@ public final class AgentRuntime implements AutoCloseable {
         ArchiveIndex index = ArchiveIndex.open(new IndexStore(config.stateDirectory()));
         long loadedNanos = System.nanoTime();
         AgentMetrics metrics = new AgentMetrics(index);
-        NodeAgent agent = new NodeAgent(config, index, () -> null, UnaryOperator.identity(), exporter(), metrics,
-                StatusSink.NONE, Clock.systemUTC());
+        NodeAgent agent = new NodeAgent(
+                config,
+                index,
+                () -> null,
+                UnaryOperator.identity(),
+                exporter(),
+                metrics,
+                StatusSink.NONE,
+                Clock.systemUTC());
         started.push(agent::close);
         DirectoryScanner.Result scan = agent.start();
         long scannedNanos = System.nanoTime();
         RetentionPlan plan = agent.setPolicy(policy).get();
         long doneNanos = System.nanoTime();
-        out.printf("indexed %d archives (%d read, %d unchanged, %d gone, %d unreadable); index loaded in %d ms, "
+        out.printf(
+                "indexed %d archives (%d read, %d unchanged, %d gone, %d unreadable); index loaded in %d ms, "
                         + "directory scanned in %d ms, policy applied in %d ms; %s %d, kept %d%n",
-                scan.archives(), scan.read(), scan.unchanged(), scan.removed(), scan.unreadable(),
-                (loadedNanos - startNanos) / 1_000_000, (scannedNanos - loadedNanos) / 1_000_000,
+                scan.archives(),
+                scan.read(),
+                scan.unchanged(),
+                scan.removed(),
+                scan.unreadable(),
+                (loadedNanos - startNanos) / 1_000_000,
+                (scannedNanos - loadedNanos) / 1_000_000,
                 (doneNanos - scannedNanos) / 1_000_000,
-                config.dryRun() ? "would delete" : "deleted", plan.deletions().size(), plan.kept().size());
+                config.dryRun() ? "would delete" : "deleted",
+                plan.deletions().size(),
+                plan.kept().size());
         out.flush();
         if (settings.once()) {
             return;
@@ -153,18 +168,30 @@ public final class AgentRuntime implements AutoCloseable {
         started.push(client::close);
         ClusterBinding cluster = new ClusterBinding(client, target.policyName(), target.nodeName());
         started.push(cluster::close);
-        PolicyStatusWriter status = new PolicyStatusWriter(client, target.policyName(), target.nodeName(),
-                STATUS_WRITE_INTERVAL, Clock.systemUTC());
+        PolicyStatusWriter status = new PolicyStatusWriter(
+                client, target.policyName(), target.nodeName(), STATUS_WRITE_INTERVAL, Clock.systemUTC());
         started.push(status::close);
         ArchiveIndex index = ArchiveIndex.open(new IndexStore(config.stateDirectory()));
         AgentMetrics metrics = new AgentMetrics(index);
-        NodeAgent agent = new NodeAgent(config, index, cluster::livePods, cluster::withPodLabels, exporter(), metrics,
-                status, Clock.systemUTC());
+        NodeAgent agent = new NodeAgent(
+                config,
+                index,
+                cluster::livePods,
+                cluster::withPodLabels,
+                exporter(),
+                metrics,
+                status,
+                Clock.systemUTC());
         started.push(agent::close);
         cluster.startPodInformers(agent::rescanNeeded); // a full pass once orphans can be judged
         DirectoryScanner.Result scan = agent.start();
-        out.printf("agent on node %s: %d archives in %s (%d read); following CheckpointPolicy %s%s%n", target.nodeName(),
-                scan.archives(), config.checkpointDirectory(), scan.read(), target.policyName(),
+        out.printf(
+                "agent on node %s: %d archives in %s (%d read); following CheckpointPolicy %s%s%n",
+                target.nodeName(),
+                scan.archives(),
+                config.checkpointDirectory(),
+                scan.read(),
+                target.policyName(),
                 config.dryRun() ? " (dry run)" : "");
         out.flush();
         cluster.followPolicy(agent, status);
@@ -183,7 +210,8 @@ public final class AgentRuntime implements AutoCloseable {
         if (http == null) {
             return;
         }
-        SSLContext tls = http.tlsCertificate() == null ? null : PemTls.serverContext(http.tlsCertificate(), http.tlsKey());
+        SSLContext tls =
+                http.tlsCertificate() == null ? null : PemTls.serverContext(http.tlsCertificate(), http.tlsKey());
         AgentHttpServer listening = new AgentHttpServer(http.address(), tls, agent, reviewer, metrics);
         listening.start();
         started.push(listening::close);

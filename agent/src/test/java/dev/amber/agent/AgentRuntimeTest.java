@@ -32,12 +32,17 @@ class AgentRuntimeTest {
     private static final Set<String> PART_THREADS =
             Set.of("amber-agent", "amber-export", "amber-policy-file", "amber-watch", "amber-debounce");
 
-    @TempDir Path dir;
-    @TempDir Path work;
+    @TempDir
+    Path dir;
+
+    @TempDir
+    Path work;
+
     private final StringWriter out = new StringWriter();
 
     private AgentRuntime.Settings settings(AgentRuntime.HttpEndpoint http, boolean once) {
-        AgentConfig config = new AgentConfig(dir, work.resolve("state"), Duration.ofMillis(50), Duration.ofMinutes(10), false);
+        AgentConfig config =
+                new AgentConfig(dir, work.resolve("state"), Duration.ofMillis(50), Duration.ofMinutes(10), false);
         return new AgentRuntime.Settings(config, http, once);
     }
 
@@ -51,10 +56,13 @@ class AgentRuntimeTest {
         Path newer = KubeletArchives.write(dir, Layout.CRIO, "ns", "web", "app", T.plusSeconds(1), 512);
         Path policy = Files.writeString(work.resolve("policy.yaml"), "globalPolicy: {maxCheckpointsPerContainer: 1}\n");
 
-        try (AgentRuntime runtime = AgentRuntime.standalone(settings(plainHttpOnAnyPort(), true), policy, new PrintWriter(out))) {
+        try (AgentRuntime runtime =
+                AgentRuntime.standalone(settings(plainHttpOnAnyPort(), true), policy, new PrintWriter(out))) {
             assertThat(runtime.httpPort()).as("--once serves nothing").isEmpty();
         }
-        assertThat(out.toString()).contains("indexed 2 archives (2 read, 0 unchanged").contains("deleted 1, kept 1");
+        assertThat(out.toString())
+                .contains("indexed 2 archives (2 read, 0 unchanged")
+                .contains("deleted 1, kept 1");
         assertThat(older).doesNotExist();
         assertThat(newer).exists();
     }
@@ -71,9 +79,12 @@ class AgentRuntimeTest {
             URI base = URI.create("http://127.0.0.1:" + runtime.httpPort().orElseThrow());
             assertThat(get(http, base.resolve("/healthz"), null)).isEqualTo(200);
             assertThat(get(http, base.resolve("/metrics"), null)).isEqualTo(200);
-            assertThat(get(http, base.resolve("/v1/archives"), "any-token")).as("no API server to review tokens").isEqualTo(401);
+            assertThat(get(http, base.resolve("/v1/archives"), "any-token"))
+                    .as("no API server to review tokens")
+                    .isEqualTo(401);
 
-            Files.writeString(policy, "globalPolicy: {maxCheckpointsPerContainer: 1}\napplyPoliciesImmediately: true\n");
+            Files.writeString(
+                    policy, "globalPolicy: {maxCheckpointsPerContainer: 1}\napplyPoliciesImmediately: true\n");
             await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(older));
         }
         assertNoPartOutlivesTheRuntime();
@@ -98,11 +109,15 @@ class AgentRuntimeTest {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        return http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        return http.send(request.build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     private static void assertNoPartOutlivesTheRuntime() {
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
-                .filteredOn(Thread::isAlive).extracting(Thread::getName).doesNotContainAnyElementsOf(PART_THREADS));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
+                        .filteredOn(Thread::isAlive)
+                        .extracting(Thread::getName)
+                        .doesNotContainAnyElementsOf(PART_THREADS));
     }
 }

@@ -43,7 +43,10 @@ public enum ArchiveFormat {
         if (n == 0) {
             throw new ArchiveException(path + ": empty file, not a checkpoint archive");
         }
-        if (n >= 4 && (head[0] & 0xff) == 0x28 && (head[1] & 0xff) == 0xb5 && (head[2] & 0xff) == 0x2f
+        if (n >= 4
+                && (head[0] & 0xff) == 0x28
+                && (head[1] & 0xff) == 0xb5
+                && (head[2] & 0xff) == 0x2f
                 && (head[3] & 0xff) == 0xfd) {
             return TAR_ZSTD;
         }

@@ -52,12 +52,24 @@ import java.util.Set;
 public final class CheckpointReader {
     /** Metadata files larger than this are not metadata: refusing them keeps memory bounded. */
     private static final long MAX_METADATA_BYTES = 64L << 20;
+
     private static final long MAX_IMAGE_BYTES = 256L << 20;
 
     /** The CRIU images decoded by some part; every other image is skipped unread. */
     private static final List<String> KEPT_IMAGE_PREFIXES = List.of(
-            "inventory", "pstree", "core-", "ids-", "mm-", "pagemap-", "fdinfo-", "files.img", "fs-", "creds-",
-            "tcp-stream-", "remap-fpath", "stats-dump");
+            "inventory",
+            "pstree",
+            "core-",
+            "ids-",
+            "mm-",
+            "pagemap-",
+            "fdinfo-",
+            "files.img",
+            "fs-",
+            "creds-",
+            "tcp-stream-",
+            "remap-fpath",
+            "stats-dump");
 
     private CheckpointReader() {}
 
@@ -69,7 +81,8 @@ public final class CheckpointReader {
      * @param pages receives process memory during the read, or null
      */
     public static Checkpoint read(Path path, Set<ReadPart> parts, PageConsumer pages) throws IOException {
-        try (ArchiveSource source = ArchiveSource.open(path); Pass pass = new Pass(source, parts, pages)) {
+        try (ArchiveSource source = ArchiveSource.open(path);
+                Pass pass = new Pass(source, parts, pages)) {
             try {
                 source.forEach(pass::visit);
                 return pass.finish();
@@ -91,6 +104,7 @@ public final class CheckpointReader {
         private final Map<String, byte[]> images = new HashMap<>();
         /** Decoded views of {@link #images}, filled as the pass goes. */
         private final CriuImages criu = new CriuImages(images);
+
         private final Map<Integer, PageMap> pageMaps = new HashMap<>();
         private final Map<Integer, Integer> pidByPagesId = new HashMap<>();
         private final Map<Integer, RandomAccessData> pagesById = new HashMap<>();
@@ -114,7 +128,8 @@ public final class CheckpointReader {
             this.source = source;
             this.parts = parts;
             this.userPages = userPages;
-            this.needImages = userPages != null || parts.stream().anyMatch(ReadPart.FROM_IMAGES::contains)
+            this.needImages = userPages != null
+                    || parts.stream().anyMatch(ReadPart.FROM_IMAGES::contains)
                     || parts.contains(ReadPart.STATISTICS);
         }
 
@@ -151,7 +166,8 @@ public final class CheckpointReader {
             if (parts.contains(ReadPart.SIZES)) {
                 return false;
             }
-            boolean metadataDone = metadata.containsKey(MetadataFiles.CONFIG_DUMP) && metadata.containsKey(MetadataFiles.SPEC_DUMP);
+            boolean metadataDone =
+                    metadata.containsKey(MetadataFiles.CONFIG_DUMP) && metadata.containsKey(MetadataFiles.SPEC_DUMP);
             boolean rootfsDone = !parts.contains(ReadPart.ROOTFS_DIFF) || sawRootfsDiff;
             return metadataDone && rootfsDone && (!needImages || (leftCheckpoint && neededImagesSeen()));
         }
@@ -161,8 +177,8 @@ public final class CheckpointReader {
             if (!images.containsKey("inventory.img") || !images.containsKey("pstree.img")) {
                 return false;
             }
-            boolean memory = userPages != null || parts.contains(ReadPart.COMMAND_LINES)
-                    || parts.contains(ReadPart.ENVIRONMENT);
+            boolean memory =
+                    userPages != null || parts.contains(ReadPart.COMMAND_LINES) || parts.contains(ReadPart.ENVIRONMENT);
             try {
                 for (var process : criu.pstree()) {
                     int pid = process.getPid();
@@ -171,7 +187,8 @@ public final class CheckpointReader {
                     }
                     if (memory) {
                         PageMap map = pageMaps.get(pid);
-                        if (!images.containsKey("mm-" + pid + ".img") || map == null
+                        if (!images.containsKey("mm-" + pid + ".img")
+                                || map == null
                                 || !pagesSizeById.containsKey(map.pagesId())) {
                             return false;
                         }
@@ -291,9 +308,10 @@ public final class CheckpointReader {
             // Engines that record no checkpoint time (Podman) wrote the images and the metadata files at
             // that moment; the images' time is preferred, the metadata's serves reads that stop before them.
             long writtenAt = checkpointMtime != 0 ? checkpointMtime : metadataMtime;
-            ContainerInfo container = ContainerInfoParser.parse(metadata, source.path(),
-                    writtenAt == 0 ? null : Instant.ofEpochSecond(writtenAt));
-            long archiveBytes = Files.isRegularFile(source.path()) ? Files.size(source.path()) : checkpointBytes + rootfsDiffBytes;
+            ContainerInfo container = ContainerInfoParser.parse(
+                    metadata, source.path(), writtenAt == 0 ? null : Instant.ofEpochSecond(writtenAt));
+            long archiveBytes =
+                    Files.isRegularFile(source.path()) ? Files.size(source.path()) : checkpointBytes + rootfsDiffBytes;
             ArchiveSizes sizes = new ArchiveSizes(archiveBytes, checkpointBytes, pagesBytes, rootfsDiffBytes);
 
             if (needImages && criu.isEmpty()) {
@@ -330,8 +348,11 @@ public final class CheckpointReader {
                     source.format(),
                     container,
                     sizes,
-                    parts.contains(ReadPart.PROCESSES) || parts.contains(ReadPart.COMMAND_LINES)
-                            || parts.contains(ReadPart.ENVIRONMENT) ? tree : null,
+                    parts.contains(ReadPart.PROCESSES)
+                                    || parts.contains(ReadPart.COMMAND_LINES)
+                                    || parts.contains(ReadPart.ENVIRONMENT)
+                            ? tree
+                            : null,
                     Collections.unmodifiableMap(files),
                     Collections.unmodifiableMap(sockets),
                     parts.contains(ReadPart.STATISTICS) ? statistics(criu) : null,
@@ -346,7 +367,9 @@ public final class CheckpointReader {
                 if (map == null) {
                     continue;
                 }
-                if (userPages != null && userPages.wants(pid) && map.presentBytes() > 0
+                if (userPages != null
+                        && userPages.wants(pid)
+                        && map.presentBytes() > 0
                         && !pagesSizeById.containsKey(map.pagesId())) {
                     throw new ArchiveException("pages-" + map.pagesId() + ".img of process " + pid + " is missing");
                 }
@@ -373,8 +396,12 @@ public final class CheckpointReader {
                 if (mm == null) {
                     continue;
                 }
-                List<String> argv = cmd ? MemoryStrings.split(strings.get(pid, new AddressRange(mm.getMmArgStart(), mm.getMmArgEnd()))) : null;
-                List<String> envp = env ? MemoryStrings.split(strings.get(pid, new AddressRange(mm.getMmEnvStart(), mm.getMmEnvEnd()))) : null;
+                List<String> argv = cmd
+                        ? MemoryStrings.split(strings.get(pid, new AddressRange(mm.getMmArgStart(), mm.getMmArgEnd())))
+                        : null;
+                List<String> envp = env
+                        ? MemoryStrings.split(strings.get(pid, new AddressRange(mm.getMmEnvStart(), mm.getMmEnvEnd())))
+                        : null;
                 out.put(pid, new MemoryStrings(argv, envp));
             }
             return out;
@@ -391,13 +418,21 @@ public final class CheckpointReader {
                 return null;
             }
             DumpStatsEntry d = stats.getDump();
-            return new DumpStatistics(d.getFreezingTime(), d.getFrozenTime(), d.getMemdumpTime(), d.getMemwriteTime(),
-                    d.getPagesScanned(), d.getPagesSkippedParent(), d.getPagesWritten(), d.getPagesLazy());
+            return new DumpStatistics(
+                    d.getFreezingTime(),
+                    d.getFrozenTime(),
+                    d.getMemdumpTime(),
+                    d.getMemwriteTime(),
+                    d.getPagesScanned(),
+                    d.getPagesSkippedParent(),
+                    d.getPagesWritten(),
+                    d.getPagesLazy());
         }
 
         private static byte[] readSmall(ArchiveEntry entry, long limit) throws IOException {
             if (entry.size() > limit) {
-                throw new ArchiveException(entry.name() + " is " + entry.size() + " bytes, too large to be what its name says");
+                throw new ArchiveException(
+                        entry.name() + " is " + entry.size() + " bytes, too large to be what its name says");
             }
             try (var in = entry.open()) {
                 byte[] data = in.readNBytes((int) entry.size());

@@ -38,8 +38,11 @@ final class RootfsDiffLister {
                 continue;
             }
             if (base.startsWith(WHITEOUT)) {
-                out.add(new RootfsChange(path.substring(0, slash + 1) + base.substring(WHITEOUT.length()),
-                        RootfsChange.Kind.DELETED, "", 0));
+                out.add(new RootfsChange(
+                        path.substring(0, slash + 1) + base.substring(WHITEOUT.length()),
+                        RootfsChange.Kind.DELETED,
+                        "",
+                        0));
             } else {
                 out.add(new RootfsChange(path, RootfsChange.Kind.WRITTEN, fileType(e), e.size()));
             }

@@ -23,7 +23,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 class CheckpointReaderTest {
     static final String MARKER = "AMBER-SECRET-TOKEN-1234";
 
-    enum Storage { TAR, TAR_ZSTD, TAR_GZIP, DIRECTORY }
+    enum Storage {
+        TAR,
+        TAR_ZSTD,
+        TAR_GZIP,
+        DIRECTORY
+    }
 
     @TempDir
     Path dir;
@@ -74,9 +79,13 @@ class CheckpointReaderTest {
 
         List<OpenFile> files = c.files().get(7);
         assertThat(files).extracting(OpenFile::fd).containsExactly("0", "1", "3", "4", "5", "cwd", "root");
-        assertThat(files).filteredOn(f -> f.fd().equals("3")).singleElement()
+        assertThat(files)
+                .filteredOn(f -> f.fd().equals("3"))
+                .singleElement()
                 .satisfies(f -> assertThat(f.deleted()).isTrue());
-        assertThat(files).filteredOn(f -> f.fd().equals("1")).singleElement()
+        assertThat(files)
+                .filteredOn(f -> f.fd().equals("1"))
+                .singleElement()
                 .satisfies(f -> assertThat(f.path()).isEqualTo("pipe[777]"));
 
         List<SocketInfo> sockets = c.sockets().get(7);
@@ -90,10 +99,12 @@ class CheckpointReaderTest {
         assertThat(established.receiveQueue()).isEqualTo(5);
         assertThat(sockets.get(1).state()).isEqualTo("LISTEN");
 
-        assertThat(c.rootfsChanges()).extracting(RootfsChange::path, RootfsChange::kind).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("/tmp/state.json", RootfsChange.Kind.WRITTEN),
-                org.assertj.core.groups.Tuple.tuple("/etc/hostname", RootfsChange.Kind.WRITTEN),
-                org.assertj.core.groups.Tuple.tuple("/etc/motd", RootfsChange.Kind.DELETED));
+        assertThat(c.rootfsChanges())
+                .extracting(RootfsChange::path, RootfsChange::kind)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("/tmp/state.json", RootfsChange.Kind.WRITTEN),
+                        org.assertj.core.groups.Tuple.tuple("/etc/hostname", RootfsChange.Kind.WRITTEN),
+                        org.assertj.core.groups.Tuple.tuple("/etc/motd", RootfsChange.Kind.DELETED));
 
         // Pagemap: 1 present page (args), 3 parent pages, 2 lazy pages, 3 present pages of memory.
         assertThat(c.memoryMaps().get(7).totalBytes()).isEqualTo(9 * 4096);
@@ -190,12 +201,14 @@ class CheckpointReaderTest {
         // No part decodes CRIU's mount table, so its image must cost nothing: one larger than any image the
         // pass would hold in memory is passed over even when every part is asked for.
         Path extracted = SyntheticCheckpoint.standard(memory()).writeDirectory(dir.resolve("extracted"));
-        try (var sparse = new java.io.RandomAccessFile(extracted.resolve("checkpoint/mountpoints-13.img").toFile(), "rw")) {
+        try (var sparse = new java.io.RandomAccessFile(
+                extracted.resolve("checkpoint/mountpoints-13.img").toFile(), "rw")) {
             sparse.setLength((256L << 20) + 1);
         }
         Checkpoint c = CheckpointReader.read(extracted, EnumSet.allOf(ReadPart.class));
 
-        assertThat(c.processTree().children()).singleElement()
+        assertThat(c.processTree().children())
+                .singleElement()
                 .satisfies(child -> assertThat(child.commandLine()).containsExactly("/memhog", "64"));
     }
 

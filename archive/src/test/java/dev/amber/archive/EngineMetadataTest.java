@@ -17,9 +17,15 @@ class EngineMetadataTest {
 
     @Test
     void crioArchiveNamedByTheKubelet() throws Exception {
-        Path archive = new SyntheticCheckpoint().engine(Engine.CRIO).container("web").pod("shop-7d9f", "team-a")
-                .process(new SyntheticCheckpoint.Process(1, 0, "nginx", java.util.List.of("nginx"), java.util.List.of(), new byte[10]))
-                .writeTar(dir.resolve("checkpoint-shop-7d9f_team-a-web-2026-11-20T11:00:00Z.tar"), SyntheticCheckpoint.Compression.NONE);
+        Path archive = new SyntheticCheckpoint()
+                .engine(Engine.CRIO)
+                .container("web")
+                .pod("shop-7d9f", "team-a")
+                .process(new SyntheticCheckpoint.Process(
+                        1, 0, "nginx", java.util.List.of("nginx"), java.util.List.of(), new byte[10]))
+                .writeTar(
+                        dir.resolve("checkpoint-shop-7d9f_team-a-web-2026-11-20T11:00:00Z.tar"),
+                        SyntheticCheckpoint.Compression.NONE);
         ContainerInfo c = CheckpointReader.read(archive, ReadPart.of()).container();
         assertThat(c.engine()).isEqualTo(Engine.CRIO);
         assertThat(c.name()).isEqualTo("web");
@@ -32,7 +38,8 @@ class EngineMetadataTest {
 
     @Test
     void podmanMetadataOnlyReadTakesTheTimeTheMetadataWasWritten() throws Exception {
-        Path archive = SyntheticCheckpoint.standard(new byte[10]).writeTar(dir.resolve("p.tar.zst"), SyntheticCheckpoint.Compression.ZSTD);
+        Path archive = SyntheticCheckpoint.standard(new byte[10])
+                .writeTar(dir.resolve("p.tar.zst"), SyntheticCheckpoint.Compression.ZSTD);
         // TarWriter stamps every entry with 1,700,000,000; a metadata-only pass stops before the images.
         assertThat(CheckpointReader.read(archive, ReadPart.of()).container().checkpointed())
                 .isEqualTo(Instant.ofEpochSecond(1_700_000_000L));
@@ -41,21 +48,33 @@ class EngineMetadataTest {
     @Test
     void crioLabelsComeFromTheirAnnotation() throws Exception {
         var entries = new SyntheticCheckpoint().engine(Engine.CRIO).entries();
-        String spec = new String(entries.get("spec.dump"), java.nio.charset.StandardCharsets.UTF_8).replace(
-                "\"io.container.manager\":\"cri-o\"",
-                "\"io.container.manager\":\"cri-o\",\"io.kubernetes.cri-o.Labels\":\"{\\\"app\\\":\\\"shop\\\"}\"");
-        Path archive = new SyntheticCheckpoint().engine(Engine.CRIO)
-                .process(new SyntheticCheckpoint.Process(1, 0, "app", java.util.List.of("app"), java.util.List.of(), new byte[10]))
+        String spec = new String(entries.get("spec.dump"), java.nio.charset.StandardCharsets.UTF_8)
+                .replace(
+                        "\"io.container.manager\":\"cri-o\"",
+                        "\"io.container.manager\":\"cri-o\",\"io.kubernetes.cri-o.Labels\":\"{\\\"app\\\":\\\"shop\\\"}\"");
+        Path archive = new SyntheticCheckpoint()
+                .engine(Engine.CRIO)
+                .process(new SyntheticCheckpoint.Process(
+                        1, 0, "app", java.util.List.of("app"), java.util.List.of(), new byte[10]))
                 .file("spec.dump", spec.getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                .writeTar(dir.resolve("checkpoint-counter-pod_default-counter-2026-11-20T11:00:00Z.tar"), SyntheticCheckpoint.Compression.NONE);
-        assertThat(CheckpointReader.read(archive, ReadPart.of()).container().labels()).containsEntry("app", "shop");
+                .writeTar(
+                        dir.resolve("checkpoint-counter-pod_default-counter-2026-11-20T11:00:00Z.tar"),
+                        SyntheticCheckpoint.Compression.NONE);
+        assertThat(CheckpointReader.read(archive, ReadPart.of()).container().labels())
+                .containsEntry("app", "shop");
     }
 
     @Test
     void containerdArchive() throws Exception {
-        Path archive = new SyntheticCheckpoint().engine(Engine.CONTAINERD).container("worker").pod("batch-1", "jobs")
-                .process(new SyntheticCheckpoint.Process(1, 0, "app", java.util.List.of("app"), java.util.List.of(), new byte[10]))
-                .writeTar(dir.resolve("checkpoint-batch-1_jobs-worker-2026-11-20T11:00:00Z.tar"), SyntheticCheckpoint.Compression.NONE);
+        Path archive = new SyntheticCheckpoint()
+                .engine(Engine.CONTAINERD)
+                .container("worker")
+                .pod("batch-1", "jobs")
+                .process(new SyntheticCheckpoint.Process(
+                        1, 0, "app", java.util.List.of("app"), java.util.List.of(), new byte[10]))
+                .writeTar(
+                        dir.resolve("checkpoint-batch-1_jobs-worker-2026-11-20T11:00:00Z.tar"),
+                        SyntheticCheckpoint.Compression.NONE);
         ContainerInfo c = CheckpointReader.read(archive, ReadPart.of()).container();
         assertThat(c.engine()).isEqualTo(Engine.CONTAINERD);
         assertThat(c.name()).isEqualTo("worker");

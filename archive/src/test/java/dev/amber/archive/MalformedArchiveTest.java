@@ -1,7 +1,6 @@
 package dev.amber.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.amber.archive.synthetic.SyntheticCheckpoint;
 import dev.amber.archive.synthetic.TarWriter;
@@ -50,7 +49,8 @@ class MalformedArchiveTest {
 
     @Test
     void truncatedPlainTar() throws Exception {
-        Path whole = SyntheticCheckpoint.standard(new byte[8192]).writeTar(dir.resolve("w.tar"), SyntheticCheckpoint.Compression.NONE);
+        Path whole = SyntheticCheckpoint.standard(new byte[8192])
+                .writeTar(dir.resolve("w.tar"), SyntheticCheckpoint.Compression.NONE);
         byte[] bytes = Files.readAllBytes(whole);
         Path cut = Files.write(dir.resolve("cut.tar"), java.util.Arrays.copyOf(bytes, bytes.length / 2 + 100));
         assertThat(failure(cut)).contains("truncated");
@@ -58,7 +58,8 @@ class MalformedArchiveTest {
 
     @Test
     void truncatedZstd() throws Exception {
-        Path whole = SyntheticCheckpoint.standard(new byte[8192]).writeTar(dir.resolve("w.tar.zst"), SyntheticCheckpoint.Compression.ZSTD);
+        Path whole = SyntheticCheckpoint.standard(new byte[8192])
+                .writeTar(dir.resolve("w.tar.zst"), SyntheticCheckpoint.Compression.ZSTD);
         byte[] bytes = Files.readAllBytes(whole);
         Path cut = Files.write(dir.resolve("cut.tar.zst"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
         assertThat(failure(cut)).containsAnyOf("truncated", "corrupt");
@@ -66,7 +67,8 @@ class MalformedArchiveTest {
 
     @Test
     void truncatedGzip() throws Exception {
-        Path whole = SyntheticCheckpoint.standard(new byte[8192]).writeTar(dir.resolve("w.tar.gz"), SyntheticCheckpoint.Compression.GZIP);
+        Path whole = SyntheticCheckpoint.standard(new byte[8192])
+                .writeTar(dir.resolve("w.tar.gz"), SyntheticCheckpoint.Compression.GZIP);
         byte[] bytes = Files.readAllBytes(whole);
         Path cut = Files.write(dir.resolve("cut.tar.gz"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
         assertThat(failure(cut)).containsAnyOf("truncated", "corrupt");
@@ -74,28 +76,55 @@ class MalformedArchiveTest {
 
     @Test
     void missingConfigDump() throws Exception {
-        Path p = SyntheticCheckpoint.standard(new byte[10]).file("config.dump", null).writeTar(dir.resolve("a.tar"), SyntheticCheckpoint.Compression.NONE);
+        Path p = SyntheticCheckpoint.standard(new byte[10])
+                .file("config.dump", null)
+                .writeTar(dir.resolve("a.tar"), SyntheticCheckpoint.Compression.NONE);
         assertThat(failure(p)).contains("config.dump is missing");
     }
 
     @Test
     void missingBothMetadataFiles() throws Exception {
-        Path p = SyntheticCheckpoint.standard(new byte[10]).file("config.dump", null).file("spec.dump", null)
+        Path p = SyntheticCheckpoint.standard(new byte[10])
+                .file("config.dump", null)
+                .file("spec.dump", null)
                 .writeTar(dir.resolve("a.tar"), SyntheticCheckpoint.Compression.NONE);
         assertThat(failure(p)).contains("not a container checkpoint");
     }
 
     @Test
     void invalidSpecDump() throws Exception {
-        Path p = SyntheticCheckpoint.standard(new byte[10]).file("spec.dump", "{not json".getBytes(StandardCharsets.UTF_8))
+        Path p = SyntheticCheckpoint.standard(new byte[10])
+                .file("spec.dump", "{not json".getBytes(StandardCharsets.UTF_8))
                 .writeTar(dir.resolve("a.tar.zst"), SyntheticCheckpoint.Compression.ZSTD);
         assertThat(failure(p)).contains("spec.dump is not valid JSON");
     }
 
     @Test
     void corruptProtobuf() throws Exception {
-        byte[] garbage = new byte[] {0x19, 0x43, 0x56, 0x54, 0x47, 0x38, 0x05, 0x55, 8, 0, 0, 0, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff};
-        Path p = SyntheticCheckpoint.standard(new byte[10]).file("checkpoint/core-7.img", garbage)
+        byte[] garbage = new byte[] {
+            0x19,
+            0x43,
+            0x56,
+            0x54,
+            0x47,
+            0x38,
+            0x05,
+            0x55,
+            8,
+            0,
+            0,
+            0,
+            (byte) 0xff,
+            (byte) 0xff,
+            (byte) 0xff,
+            (byte) 0xff,
+            (byte) 0xff,
+            (byte) 0xff,
+            (byte) 0xff,
+            (byte) 0xff
+        };
+        Path p = SyntheticCheckpoint.standard(new byte[10])
+                .file("checkpoint/core-7.img", garbage)
                 .writeTar(dir.resolve("a.tar"), SyntheticCheckpoint.Compression.NONE);
         assertThat(failure(p)).contains("corrupt CRIU image core-7.img");
     }
@@ -103,14 +132,16 @@ class MalformedArchiveTest {
     @Test
     void imageEntryClaimingMoreBytesThanItHas() throws Exception {
         byte[] img = new byte[] {0x19, 0x43, 0x56, 0x54, 0x30, 0x30, 0x27, 0x50, (byte) 0xff, 0, 0, 0, 1, 2};
-        Path p = SyntheticCheckpoint.standard(new byte[10]).file("checkpoint/pstree.img", img)
+        Path p = SyntheticCheckpoint.standard(new byte[10])
+                .file("checkpoint/pstree.img", img)
                 .writeTar(dir.resolve("a.tar"), SyntheticCheckpoint.Compression.NONE);
         assertThat(failure(p)).contains("pstree.img").contains("beyond the end");
     }
 
     @Test
     void pagesFileShorterThanItsPagemap() throws Exception {
-        Path p = SyntheticCheckpoint.standard(new byte[3 * 4096]).file("checkpoint/pages-7.img", new byte[4096])
+        Path p = SyntheticCheckpoint.standard(new byte[3 * 4096])
+                .file("checkpoint/pages-7.img", new byte[4096])
                 .writeTar(dir.resolve("a.tar"), SyntheticCheckpoint.Compression.NONE);
         assertThat(failure(p)).contains("pages-7.img").contains("pagemap needs");
     }
@@ -147,7 +178,10 @@ class MalformedArchiveTest {
         Path p = Files.write(dir.resolve("bare.tar"), raw.toByteArray());
         assertThat(failure(p)).contains("no CRIU images");
         // Metadata alone still reads: show and list work on such an archive.
-        assertThat(CheckpointReader.read(p, ReadPart.of(ReadPart.SIZES)).container().name()).isEqualTo("counter");
+        assertThat(CheckpointReader.read(p, ReadPart.of(ReadPart.SIZES))
+                        .container()
+                        .name())
+                .isEqualTo("counter");
     }
 
     private Path hostileTar(String name) throws Exception {

@@ -20,20 +20,20 @@ public final class AmberCommand implements Runnable {
      * only the subcommand it runs (see {@link #commandLine(String...)}).
      */
     static final Class<?>[] SUBCOMMANDS = {
-            CommandLine.HelpCommand.class,
-            dev.amber.cli.archive.ShowCommand.class,
-            dev.amber.cli.archive.InspectCommand.class,
-            dev.amber.cli.archive.MemparseCommand.class,
-            dev.amber.cli.archive.DiffCommand.class,
-            dev.amber.cli.archive.ListCommand.class,
-            dev.amber.cli.demo.DemoCommand.class,
-            dev.amber.cli.image.ImageCommand.class,
-            dev.amber.cli.agent.AgentCommand.class,
-            dev.amber.cli.retention.RetentionCommand.class,
-            dev.amber.cli.wrap.WrapCommand.class,
-            dev.amber.cli.nodestate.NodeStateServerCommand.class,
-            CompletionCommand.class,
-            AotTrainingCommand.class,
+        CommandLine.HelpCommand.class,
+        dev.amber.cli.archive.ShowCommand.class,
+        dev.amber.cli.archive.InspectCommand.class,
+        dev.amber.cli.archive.MemparseCommand.class,
+        dev.amber.cli.archive.DiffCommand.class,
+        dev.amber.cli.archive.ListCommand.class,
+        dev.amber.cli.demo.DemoCommand.class,
+        dev.amber.cli.image.ImageCommand.class,
+        dev.amber.cli.agent.AgentCommand.class,
+        dev.amber.cli.retention.RetentionCommand.class,
+        dev.amber.cli.wrap.WrapCommand.class,
+        dev.amber.cli.nodestate.NodeStateServerCommand.class,
+        CompletionCommand.class,
+        AotTrainingCommand.class,
     };
 
     @CommandLine.Spec
@@ -55,12 +55,18 @@ public final class AmberCommand implements Runnable {
      */
     public static CommandLine commandLine(String... args) {
         CommandLine cli = new CommandLine(new AmberCommand());
-        String first = java.util.Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse(null);
+        String first = java.util.Arrays.stream(args)
+                .filter(a -> !a.startsWith("-"))
+                .findFirst()
+                .orElse(null);
         // help and completion describe the other commands, so they need all of them.
         boolean needsAll = first == null || first.equals("help") || first.equals("completion");
-        Class<?> only = needsAll ? null : java.util.Arrays.stream(SUBCOMMANDS)
-                .filter(c -> first.equals(c.getAnnotation(Command.class).name()))
-                .findFirst().orElse(null);
+        Class<?> only = needsAll
+                ? null
+                : java.util.Arrays.stream(SUBCOMMANDS)
+                        .filter(c -> first.equals(c.getAnnotation(Command.class).name()))
+                        .findFirst()
+                        .orElse(null);
         for (Class<?> c : SUBCOMMANDS) {
             if (only == null || c == only) {
                 cli.addSubcommand(c);

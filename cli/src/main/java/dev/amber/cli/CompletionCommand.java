@@ -6,9 +6,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Prints a bash/zsh completion script generated from the command model, so it never drifts. */
-@Command(name = "completion", mixinStandardHelpOptions = true,
-        description = {"Print a bash or zsh completion script for amber.",
-            "Use: source <(amber completion)   or   amber completion > /etc/bash_completion.d/amber"})
+@Command(
+        name = "completion",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Print a bash or zsh completion script for amber.",
+            "Use: source <(amber completion)   or   amber completion > /etc/bash_completion.d/amber"
+        })
 final class CompletionCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

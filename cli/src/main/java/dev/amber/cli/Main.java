@@ -1,7 +1,5 @@
 package dev.amber.cli;
 
-import picocli.CommandLine;
-
 /** Entry point of the one {@code amber} executable. */
 public final class Main {
     private Main() {}

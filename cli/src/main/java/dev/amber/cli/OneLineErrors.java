@@ -13,8 +13,7 @@ final class OneLineErrors implements CommandLine.IExecutionExceptionHandler {
     static final int FAILURE = 1;
 
     @Override
-    public int handleExecutionException(
-            Exception ex, CommandLine cli, CommandLine.ParseResult parseResult) {
+    public int handleExecutionException(Exception ex, CommandLine cli, CommandLine.ParseResult parseResult) {
         if (System.getenv("AMBER_DEBUG") != null) {
             ex.printStackTrace(cli.getErr());
         }

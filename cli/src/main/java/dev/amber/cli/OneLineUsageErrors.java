@@ -19,7 +19,9 @@ final class OneLineUsageErrors implements CommandLine.IParameterExceptionHandler
         if (ex instanceof CommandLine.UnmatchedArgumentException unmatched) {
             List<String> suggestions = unmatched.getSuggestions();
             if (!suggestions.isEmpty()) {
-                line.append(" (did you mean ").append(String.join(" or ", suggestions)).append("?)");
+                line.append(" (did you mean ")
+                        .append(String.join(" or ", suggestions))
+                        .append("?)");
             }
         }
         line.append("; see '").append(command).append(" --help'");

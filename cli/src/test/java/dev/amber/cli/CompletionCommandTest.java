@@ -18,7 +18,8 @@ class CompletionCommandTest {
         assertThat(script).contains("show", "inspect", "memparse", "--ps-tree-env", "--search-regex");
         assertThat(script).doesNotContain("aot-training");
 
-        Process bash = new ProcessBuilder("bash", "-n").redirectErrorStream(true).start();
+        Process bash =
+                new ProcessBuilder("bash", "-n").redirectErrorStream(true).start();
         bash.getOutputStream().write(script.getBytes(StandardCharsets.UTF_8));
         bash.getOutputStream().close();
         String errors = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -30,7 +30,9 @@ public final class OneLine {
     public static String of(Throwable error) {
         StringBuilder line = new StringBuilder();
         int depth = 0;
-        for (Throwable t = error; t != null && depth < MAX_CAUSES; t = t.getCause() == t ? null : t.getCause(), depth++) {
+        for (Throwable t = error;
+                t != null && depth < MAX_CAUSES;
+                t = t.getCause() == t ? null : t.getCause(), depth++) {
             if (onlyCarriesItsCause(t)) {
                 continue;
             }
@@ -69,11 +71,15 @@ public final class OneLine {
     }
 
     private static String text(Throwable t) {
-        String message = t.getMessage() == null ? "" : t.getMessage().strip().lines().findFirst().orElse("");
+        String message = t.getMessage() == null
+                ? ""
+                : t.getMessage().strip().lines().findFirst().orElse("");
         if (message.isEmpty()) {
             return null;
         }
-        if (t instanceof FileSystemException fs && fs.getReason() == null && fs.getClass() != FileSystemException.class) {
+        if (t instanceof FileSystemException fs
+                && fs.getReason() == null
+                && fs.getClass() != FileSystemException.class) {
             return message + ": " + words(fs.getClass().getSimpleName().replace("Exception", ""));
         }
         return message;

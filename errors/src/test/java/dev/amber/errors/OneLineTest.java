@@ -16,13 +16,15 @@ import org.junit.jupiter.api.Test;
 class OneLineTest {
     @Test
     void aMessageIsItsFirstLine() {
-        assertThat(OneLine.of(new IllegalStateException("archive is truncated\n  at entry 4"))).isEqualTo("archive is truncated");
+        assertThat(OneLine.of(new IllegalStateException("archive is truncated\n  at entry 4")))
+                .isEqualTo("archive is truncated");
     }
 
     @Test
     void causesFollowOutermostFirstAndWhatIsAlreadySaidIsLeftOut() {
         IOException root = new IOException("connection reset");
-        assertThat(OneLine.of(new IllegalStateException("cannot push blob", root))).isEqualTo("cannot push blob: connection reset");
+        assertThat(OneLine.of(new IllegalStateException("cannot push blob", root)))
+                .isEqualTo("cannot push blob: connection reset");
         assertThat(OneLine.of(new IllegalStateException("cannot push blob: connection reset", root)))
                 .isEqualTo("cannot push blob: connection reset");
     }
@@ -40,10 +42,12 @@ class OneLineTest {
 
     @Test
     void aPathOnlyFileSystemErrorSaysWhatWentWrong() {
-        assertThat(OneLine.of(new NoSuchFileException("/var/lib/amber/x.tar"))).isEqualTo("/var/lib/amber/x.tar: no such file");
+        assertThat(OneLine.of(new NoSuchFileException("/var/lib/amber/x.tar")))
+                .isEqualTo("/var/lib/amber/x.tar: no such file");
         assertThat(OneLine.of(new AccessDeniedException("/etc/amber"))).isEqualTo("/etc/amber: access denied");
         // With a reason the JDK's message says it already.
-        assertThat(OneLine.of(new FileSystemException("/a", null, "Read-only file system"))).isEqualTo("/a: Read-only file system");
+        assertThat(OneLine.of(new FileSystemException("/a", null, "Read-only file system")))
+                .isEqualTo("/a: Read-only file system");
     }
 
     @Test
@@ -54,8 +58,9 @@ class OneLineTest {
 
     @Test
     void aCauseWithoutAMessageAddsNothing() {
-        assertThat(OneLine.of(new IOException("cannot reach registry r:5000: connection refused",
-                new ClosedChannelException()))).isEqualTo("cannot reach registry r:5000: connection refused");
+        assertThat(OneLine.of(new IOException(
+                        "cannot reach registry r:5000: connection refused", new ClosedChannelException())))
+                .isEqualTo("cannot reach registry r:5000: connection refused");
     }
 
     @Test

@@ -93,7 +93,9 @@ public final class CheckpointAnnotations {
 
     /** True when at least one engine would treat an image with these annotations as a checkpoint. */
     public static boolean isCheckpoint(Map<String, String> annotations) {
-        return annotations.containsKey(CRIO_NAME) || annotations.containsKey(CRIU_NAME) || annotations.containsKey(PODMAN_NAME);
+        return annotations.containsKey(CRIO_NAME)
+                || annotations.containsKey(CRIU_NAME)
+                || annotations.containsKey(PODMAN_NAME);
     }
 
     /** The container name, from whichever engine's key is present. */

@@ -36,7 +36,9 @@ public record CheckpointImageInfo(
 
     static CheckpointImageInfo of(ImageReference ref, String digest, ImageManifest manifest, ImageConfig config) {
         Map<String, String> a = manifest.annotations();
-        Descriptor layer = manifest.layers().isEmpty() ? null : manifest.layers().get(manifest.layers().size() - 1);
+        Descriptor layer = manifest.layers().isEmpty()
+                ? null
+                : manifest.layers().get(manifest.layers().size() - 1);
         long uncompressed = -1;
         String recorded = a.get(CheckpointAnnotations.AMBER_UNCOMPRESSED_SIZE);
         if (recorded != null) {
@@ -57,21 +59,42 @@ public record CheckpointImageInfo(
                 created = config.created();
             }
         }
-        String rootfs = first(a, CheckpointAnnotations.CRIU_ROOTFS_IMAGE_NAME, CheckpointAnnotations.PODMAN_PREFIX + "rootfsImageName",
+        String rootfs = first(
+                a,
+                CheckpointAnnotations.CRIU_ROOTFS_IMAGE_NAME,
+                CheckpointAnnotations.PODMAN_PREFIX + "rootfsImageName",
                 CheckpointAnnotations.CRIO_PREFIX + "rootfsImageName");
-        String rootfsId = first(a, CheckpointAnnotations.CRIU_ROOTFS_IMAGE_ID, CheckpointAnnotations.PODMAN_PREFIX + "rootfsImageID",
+        String rootfsId = first(
+                a,
+                CheckpointAnnotations.CRIU_ROOTFS_IMAGE_ID,
+                CheckpointAnnotations.PODMAN_PREFIX + "rootfsImageID",
                 CheckpointAnnotations.CRIO_PREFIX + "rootfsImageID");
         Engine engine = CheckpointAnnotations.engineFrom(a.get(CheckpointAnnotations.CRIU_ENGINE));
         if (engine == Engine.UNKNOWN && a.containsKey(CheckpointAnnotations.PODMAN_PREFIX + "podman.version")) {
             engine = Engine.PODMAN;
         }
-        return new CheckpointImageInfo(ref, digest, manifest.mediaType(), layer, uncompressed,
-                config.diffIds().isEmpty() ? null : config.diffIds().get(config.diffIds().size() - 1),
-                config.architecture(), config.os(), created,
+        return new CheckpointImageInfo(
+                ref,
+                digest,
+                manifest.mediaType(),
+                layer,
+                uncompressed,
+                config.diffIds().isEmpty()
+                        ? null
+                        : config.diffIds().get(config.diffIds().size() - 1),
+                config.architecture(),
+                config.os(),
+                created,
                 CheckpointAnnotations.containerName(a),
-                a.get(CheckpointAnnotations.CRIU_POD), a.get(CheckpointAnnotations.CRIU_NAMESPACE), a.get(CheckpointAnnotations.CRIU_POD_UID),
-                engine, first(a, CheckpointAnnotations.CRIU_RUNTIME, CheckpointAnnotations.PODMAN_PREFIX + "runtime.name"),
-                rootfs, rootfsId, CheckpointAnnotations.isCheckpoint(a), a);
+                a.get(CheckpointAnnotations.CRIU_POD),
+                a.get(CheckpointAnnotations.CRIU_NAMESPACE),
+                a.get(CheckpointAnnotations.CRIU_POD_UID),
+                engine,
+                first(a, CheckpointAnnotations.CRIU_RUNTIME, CheckpointAnnotations.PODMAN_PREFIX + "runtime.name"),
+                rootfs,
+                rootfsId,
+                CheckpointAnnotations.isCheckpoint(a),
+                a);
     }
 
     private static String first(Map<String, String> a, String... keys) {

@@ -45,7 +45,8 @@ public final class CheckpointImages {
         return new CheckpointImages((ref, forPush) -> switch (ref.transport()) {
             case REGISTRY -> new RegistryStore(client, ref, options, authFiles);
             case OCI_LAYOUT -> OciLayoutStore.open(ref.layoutPath(), forPush);
-            case OCI_ARCHIVE -> forPush ? OciArchiveStore.create(ref.layoutPath()) : OciArchiveStore.open(ref.layoutPath());
+            case OCI_ARCHIVE ->
+                forPush ? OciArchiveStore.create(ref.layoutPath()) : OciArchiveStore.open(ref.layoutPath());
         });
     }
 
@@ -65,25 +66,34 @@ public final class CheckpointImages {
             case TAR -> MediaTypes.OCI_LAYER_TAR;
             case TAR_ZSTD -> MediaTypes.OCI_LAYER_TAR_ZSTD;
             case TAR_GZIP -> MediaTypes.OCI_LAYER_TAR_GZIP;
-            case DIRECTORY -> throw new ImageException(archive + " is a directory; push a checkpoint archive (tar -C DIR -cf FILE.tar .)");
+            case DIRECTORY ->
+                throw new ImageException(
+                        archive + " is a directory; push a checkpoint archive (tar -C DIR -cf FILE.tar .)");
         };
         Checkpoint checkpoint = CheckpointReader.read(archive, ReadPart.of());
         String architecture = ImageConfig.hostArchitecture();
-        Map<String, String> annotations = new LinkedHashMap<>(CheckpointAnnotations.of(checkpoint.container(), architecture));
+        Map<String, String> annotations =
+                new LinkedHashMap<>(CheckpointAnnotations.of(checkpoint.container(), architecture));
         annotations.putAll(options.extraAnnotations());
         if (!CheckpointAnnotations.isCheckpoint(annotations)) {
             throw new ImageException(archive + " records no container name, which every engine needs to restore it");
         }
         long size = Files.size(archive);
         // A compressed archive's diff_id needs a decompressing pass; it runs beside the upload.
-        CompletableFuture<LayerDigests> uncompressed = format == ArchiveFormat.TAR ? null
-                : CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return LayerDigests.uncompressed(archive, format);
-                    } catch (IOException e) {
-                        throw new CompletionException(e);
-                    }
-                }, task -> Thread.ofPlatform().daemon().name("amber-diff-id").start(task));
+        CompletableFuture<LayerDigests> uncompressed = format == ArchiveFormat.TAR
+                ? null
+                : CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                return LayerDigests.uncompressed(archive, format);
+                            } catch (IOException e) {
+                                throw new CompletionException(e);
+                            }
+                        },
+                        task -> Thread.ofPlatform()
+                                .daemon()
+                                .name("amber-diff-id")
+                                .start(task));
         try (ImageStore store = stores.open(ref, true)) {
             boolean uploaded;
             String layerDigest = DigestCache.lookup(archive);
@@ -94,7 +104,8 @@ public final class CheckpointImages {
                     store.putBlob(known, BlobContent.ofFile(archive, size), options.progress());
                 }
             } else {
-                layerDigest = store.putBlobComputingDigest(layerType, new HashingFileContent(archive, size), options.progress());
+                layerDigest = store.putBlobComputingDigest(
+                        layerType, new HashingFileContent(archive, size), options.progress());
                 DigestCache.remember(archive, layerDigest);
                 uploaded = true;
             }
@@ -105,7 +116,8 @@ public final class CheckpointImages {
                 diffId = plain.diffId();
                 annotations.put(CheckpointAnnotations.AMBER_UNCOMPRESSED_SIZE, Long.toString(plain.uncompressedSize()));
             }
-            Instant created = checkpoint.container().checkpointed() != null ? checkpoint.container().checkpointed()
+            Instant created = checkpoint.container().checkpointed() != null
+                    ? checkpoint.container().checkpointed()
                     : checkpoint.container().created();
             byte[] configJson = new ImageConfig(architecture, "linux", created, List.of(diffId)).toJson();
             Descriptor config = new Descriptor(MediaTypes.OCI_CONFIG, Digests.sha256(configJson), configJson.length);
@@ -163,7 +175,8 @@ public final class CheckpointImages {
         try (ImageStore store = stores.open(ref, false)) {
             CheckpointImageInfo info = inspect(store, ref);
             if (!info.checkpoint()) {
-                throw new ImageException(ref + " is not a checkpoint image (its manifest has no checkpoint annotations)");
+                throw new ImageException(
+                        ref + " is not a checkpoint image (its manifest has no checkpoint annotations)");
             }
             if (info.layer() == null) {
                 throw new ImageException(ref + " has no layer");
@@ -194,6 +207,7 @@ public final class CheckpointImages {
             return output;
         }
         String name = info.container() == null ? "checkpoint" : info.container().replaceAll("[^A-Za-z0-9_.-]", "_");
-        return dir.resolve(name + "-checkpoint" + MediaTypes.archiveSuffix(info.layer().mediaType()));
+        return dir.resolve(
+                name + "-checkpoint" + MediaTypes.archiveSuffix(info.layer().mediaType()));
     }
 }

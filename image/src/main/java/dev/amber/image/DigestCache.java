@@ -44,7 +44,10 @@ final class DigestCache {
             UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
             if (view != null) {
                 String[] stamp = stamp(file);
-                view.write(NAME, ByteBuffer.wrap((digest + " " + stamp[0] + " " + stamp[1]).getBytes(StandardCharsets.US_ASCII)));
+                view.write(
+                        NAME,
+                        ByteBuffer.wrap(
+                                (digest + " " + stamp[0] + " " + stamp[1]).getBytes(StandardCharsets.US_ASCII)));
             }
         } catch (IOException | UnsupportedOperationException e) {
             // a cache only: the next push hashes again
@@ -52,6 +55,9 @@ final class DigestCache {
     }
 
     private static String[] stamp(Path file) throws IOException {
-        return new String[] {Long.toString(Files.size(file)), Long.toString(Files.getLastModifiedTime(file).toMillis())};
+        return new String[] {
+            Long.toString(Files.size(file)),
+            Long.toString(Files.getLastModifiedTime(file).toMillis())
+        };
     }
 }

@@ -84,7 +84,8 @@ public final class HashingFileContent implements BlobContent {
     public synchronized String digest() throws ImageException {
         if (digest == null) {
             if (hashedUpTo != size) {
-                throw new ImageException(file + " changed while it was read (" + hashedUpTo + " of " + size + " bytes)");
+                throw new ImageException(
+                        file + " changed while it was read (" + hashedUpTo + " of " + size + " bytes)");
             }
             digest = Digests.of(sha);
         }

@@ -20,10 +20,14 @@ import java.util.regex.Pattern;
  * @param tag the tag, or null when only a digest is given
  * @param digest {@code sha256:...} when the reference pins one, else null
  */
-public record ImageReference(Transport transport, String registry, String repository, Path layoutPath, String tag,
-        String digest) {
+public record ImageReference(
+        Transport transport, String registry, String repository, Path layoutPath, String tag, String digest) {
 
-    public enum Transport { REGISTRY, OCI_LAYOUT, OCI_ARCHIVE }
+    public enum Transport {
+        REGISTRY,
+        OCI_LAYOUT,
+        OCI_ARCHIVE
+    }
 
     public static final String DEFAULT_TAG = "latest";
     static final String DOCKER_HUB = "docker.io";
@@ -31,8 +35,9 @@ public record ImageReference(Transport transport, String registry, String reposi
     private static final Pattern COMPONENT = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
     private static final Pattern DIGEST = Pattern.compile("sha256:[a-f0-9]{64}");
-    private static final Pattern HOST = Pattern.compile("(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\\.?)+(?::[0-9]{1,5})?"
-            + "|\\[[0-9A-Fa-f:.]+\\](?::[0-9]{1,5})?");
+    private static final Pattern HOST =
+            Pattern.compile("(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\\.?)+(?::[0-9]{1,5})?"
+                    + "|\\[[0-9A-Fa-f:.]+\\](?::[0-9]{1,5})?");
 
     /** Parses a reference; throws {@link ImageException} naming what is wrong with it. */
     public static ImageReference parse(String text) throws ImageException {
@@ -47,7 +52,8 @@ public record ImageReference(Transport transport, String registry, String reposi
         }
         String rest = text.startsWith("docker://") ? text.substring(9) : text;
         if (rest.contains("://")) {
-            throw new ImageException("bad image reference '" + text + "': unknown transport (use docker://, oci: or oci-archive:)");
+            throw new ImageException(
+                    "bad image reference '" + text + "': unknown transport (use docker://, oci: or oci-archive:)");
         }
         String digest = null;
         int at = rest.indexOf('@');
@@ -55,7 +61,8 @@ public record ImageReference(Transport transport, String registry, String reposi
             digest = rest.substring(at + 1);
             rest = rest.substring(0, at);
             if (!DIGEST.matcher(digest).matches()) {
-                throw new ImageException("bad image reference '" + text + "': digest must be sha256: and 64 lower-case hex digits");
+                throw new ImageException(
+                        "bad image reference '" + text + "': digest must be sha256: and 64 lower-case hex digits");
             }
         }
         String tag = null;
@@ -71,7 +78,8 @@ public record ImageReference(Transport transport, String registry, String reposi
         String repository;
         int slash = rest.indexOf('/');
         String first = slash < 0 ? rest : rest.substring(0, slash);
-        if (slash >= 0 && (first.contains(".") || first.contains(":") || first.equals("localhost") || first.startsWith("["))) {
+        if (slash >= 0
+                && (first.contains(".") || first.contains(":") || first.equals("localhost") || first.startsWith("["))) {
             registry = first;
             repository = rest.substring(slash + 1);
             if (!HOST.matcher(registry).matches()) {
@@ -86,8 +94,9 @@ public record ImageReference(Transport transport, String registry, String reposi
         }
         for (String component : repository.split("/", -1)) {
             if (!COMPONENT.matcher(component).matches()) {
-                throw new ImageException("bad image reference '" + text + "': repository names are lower-case letters, digits"
-                        + " and separators (. _ -), got '" + repository + "'");
+                throw new ImageException(
+                        "bad image reference '" + text + "': repository names are lower-case letters, digits"
+                                + " and separators (. _ -), got '" + repository + "'");
             }
         }
         if (registry.equals(DOCKER_HUB) || registry.equals("index.docker.io")) {
@@ -146,7 +155,8 @@ public record ImageReference(Transport transport, String registry, String reposi
         if (registry == null) {
             return null;
         }
-        String host = registry.startsWith("[") ? registry.substring(0, registry.indexOf(']') + 1)
+        String host = registry.startsWith("[")
+                ? registry.substring(0, registry.indexOf(']') + 1)
                 : registry.contains(":") ? registry.substring(0, registry.indexOf(':')) : registry;
         return host.toLowerCase(Locale.ROOT);
     }

@@ -8,7 +8,9 @@ import java.util.Map;
  */
 public record PushOptions(Map<String, String> extraAnnotations, ProgressListener progress) {
     public PushOptions {
-        extraAnnotations = extraAnnotations == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(extraAnnotations));
+        extraAnnotations = extraAnnotations == null
+                ? Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(extraAnnotations));
         progress = progress == null ? ProgressListener.NONE : progress;
     }
 

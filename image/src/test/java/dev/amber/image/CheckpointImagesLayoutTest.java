@@ -37,7 +37,10 @@ class CheckpointImagesLayoutTest {
     }
 
     private Path archive(String name, Engine engine, SyntheticCheckpoint.Compression compression) throws IOException {
-        return SyntheticCheckpoint.standard(memory(300_000)).engine(engine).container("counter").pod("web-0", "shop")
+        return SyntheticCheckpoint.standard(memory(300_000))
+                .engine(engine)
+                .container("counter")
+                .pod("web-0", "shop")
                 .writeTar(dir.resolve(name), compression);
     }
 
@@ -87,21 +90,29 @@ class CheckpointImagesLayoutTest {
     void compressedArchivesKeepTheirCompressionAndGetTheDiffIdOfTheUncompressedTar() throws Exception {
         Path plain = archive("plain.tar", Engine.PODMAN, SyntheticCheckpoint.Compression.NONE);
         String plainDigest = Digests.sha256(Files.readAllBytes(plain));
-        for (var compression : new SyntheticCheckpoint.Compression[] {SyntheticCheckpoint.Compression.ZSTD,
-                SyntheticCheckpoint.Compression.GZIP}) {
+        for (var compression : new SyntheticCheckpoint.Compression[] {
+            SyntheticCheckpoint.Compression.ZSTD, SyntheticCheckpoint.Compression.GZIP
+        }) {
             Path archive = archive("podman-" + compression, Engine.PODMAN, compression);
-            ImageReference ref = ImageReference.parse("oci:" + dir.resolve("layout") + ":" + compression.name().toLowerCase());
+            ImageReference ref = ImageReference.parse(
+                    "oci:" + dir.resolve("layout") + ":" + compression.name().toLowerCase());
             PushResult pushed = images.push(archive, ref, PushOptions.defaults());
 
-            assertThat(pushed.layer().mediaType()).isEqualTo(compression == SyntheticCheckpoint.Compression.ZSTD
-                    ? MediaTypes.OCI_LAYER_TAR_ZSTD : MediaTypes.OCI_LAYER_TAR_GZIP);
+            assertThat(pushed.layer().mediaType())
+                    .isEqualTo(
+                            compression == SyntheticCheckpoint.Compression.ZSTD
+                                    ? MediaTypes.OCI_LAYER_TAR_ZSTD
+                                    : MediaTypes.OCI_LAYER_TAR_GZIP);
             assertThat(pushed.layer().digest()).isEqualTo(Digests.sha256(Files.readAllBytes(archive)));
             assertThat(pushed.diffId()).isEqualTo(plainDigest);
             assertThat(images.inspect(ref).uncompressedSize()).isEqualTo(Files.size(plain));
 
             PullResult pulled = images.pull(ref, dir, ProgressListener.NONE);
             assertThat(pulled.archive().getFileName().toString())
-                    .isEqualTo(compression == SyntheticCheckpoint.Compression.ZSTD ? "counter-checkpoint.tar.zst" : "counter-checkpoint.tar.gz");
+                    .isEqualTo(
+                            compression == SyntheticCheckpoint.Compression.ZSTD
+                                    ? "counter-checkpoint.tar.zst"
+                                    : "counter-checkpoint.tar.gz");
             assertThat(Files.readAllBytes(pulled.archive())).isEqualTo(Files.readAllBytes(archive));
         }
     }
@@ -117,7 +128,8 @@ class CheckpointImagesLayoutTest {
         CheckpointImageInfo info = images.inspect(ref);
         assertThat(info.manifestDigest()).isEqualTo(pushed.manifestDigest());
         assertThat(info.engine()).isEqualTo(Engine.CONTAINERD);
-        Path back = images.pull(ref, dir.resolve("back.tar.zst"), ProgressListener.NONE).archive();
+        Path back = images.pull(ref, dir.resolve("back.tar.zst"), ProgressListener.NONE)
+                .archive();
         assertThat(Files.readAllBytes(back)).isEqualTo(Files.readAllBytes(archive));
     }
 
@@ -125,11 +137,15 @@ class CheckpointImagesLayoutTest {
     void aSecondPushDoesNotStoreTheLayerAgain() throws Exception {
         Path archive = archive("k.tar", Engine.CRIO, SyntheticCheckpoint.Compression.NONE);
         var xattrs = Files.getFileAttributeView(archive, java.nio.file.attribute.UserDefinedFileAttributeView.class);
-        org.junit.jupiter.api.Assumptions.assumeTrue(xattrs != null && canWriteXattr(xattrs),
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                xattrs != null && canWriteXattr(xattrs),
                 "the digest cache needs user extended attributes, which " + dir + " does not support");
         ImageReference ref = ImageReference.parse("oci:" + dir.resolve("layout"));
-        assertThat(images.push(archive, ref, PushOptions.defaults()).layerUploaded()).isTrue();
-        assertThat(images.push(archive, ref.withDigest(null), PushOptions.defaults()).layerUploaded()).isFalse();
+        assertThat(images.push(archive, ref, PushOptions.defaults()).layerUploaded())
+                .isTrue();
+        assertThat(images.push(archive, ref.withDigest(null), PushOptions.defaults())
+                        .layerUploaded())
+                .isFalse();
     }
 
     private static boolean canWriteXattr(java.nio.file.attribute.UserDefinedFileAttributeView view) {
@@ -147,9 +163,11 @@ class CheckpointImagesLayoutTest {
         Path archive = archive("k.tar", Engine.CRIO, SyntheticCheckpoint.Compression.NONE);
         Path layoutDir = dir.resolve("layout");
         // The seam: a real layout whose blob writes fail, as a registry going away would fail them.
-        CheckpointImages failing = new CheckpointImages((ref, forPush) -> new FailingBlobs(OciLayoutStore.open(layoutDir, true)));
+        CheckpointImages failing =
+                new CheckpointImages((ref, forPush) -> new FailingBlobs(OciLayoutStore.open(layoutDir, true)));
         ImageReference ref = ImageReference.parse("oci:" + layoutDir + ":half");
-        assertThatThrownBy(() -> failing.push(archive, ref, PushOptions.defaults())).hasMessage("disk gone");
+        assertThatThrownBy(() -> failing.push(archive, ref, PushOptions.defaults()))
+                .hasMessage("disk gone");
         assertThatThrownBy(() -> images.inspect(ref)).hasMessageContaining("has no image tagged half");
     }
 
@@ -166,8 +184,8 @@ class CheckpointImagesLayoutTest {
         try (var tar = new dev.amber.archive.synthetic.TarWriter(Files.newOutputStream(notCheckpoint))) {
             tar.file("hello.txt", "hi".getBytes());
         }
-        assertThatThrownBy(() -> images.push(notCheckpoint, ref, PushOptions.defaults())).satisfies(e ->
-                assertThat(e.getMessage()).doesNotContain("\n").contains("other.tar"));
+        assertThatThrownBy(() -> images.push(notCheckpoint, ref, PushOptions.defaults()))
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n").contains("other.tar"));
         assertThat(dir.resolve("layout")).doesNotExist();
     }
 
@@ -181,7 +199,10 @@ class CheckpointImagesLayoutTest {
         try (OciLayoutStore store = OciLayoutStore.open(layoutDir, true)) {
             store.putBlob(layerD, BlobContent.ofBytes(layer), ProgressListener.NONE);
             store.putBlob(configD, BlobContent.ofBytes(config), ProgressListener.NONE);
-            store.putManifest("plain", ImageManifest.toJson(configD, java.util.List.of(layerD), Map.of()), MediaTypes.OCI_MANIFEST);
+            store.putManifest(
+                    "plain",
+                    ImageManifest.toJson(configD, java.util.List.of(layerD), Map.of()),
+                    MediaTypes.OCI_MANIFEST);
         }
         ImageReference ref = ImageReference.parse("oci:" + layoutDir + ":plain");
         assertThat(images.inspect(ref).checkpoint()).isFalse();

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("registry")
 class CrioRestoreTest {
     private static final Duration RESTORE_TIMEOUT = Duration.ofSeconds(60);
-    private static final CheckpointImages IMAGES = CheckpointImages.standard(RegistryOptions.defaults().withInsecure(true));
+    private static final CheckpointImages IMAGES =
+            CheckpointImages.standard(RegistryOptions.defaults().withInsecure(true));
     private static LocalRegistry registry;
 
     @TempDir
@@ -138,7 +139,9 @@ class CrioRestoreTest {
         });
         List<Count> counts = CrioCheckpoints.counts(log);
         assertThat(counts).extracting(Count::token).containsOnly(token);
-        assertThat(counts.getFirst().value()).as("the log starts with the source's first count").isZero();
+        assertThat(counts.getFirst().value())
+                .as("the log starts with the source's first count")
+                .isZero();
         int repeats = 0;
         for (int i = 1; i < counts.size(); i++) {
             long previous = counts.get(i - 1).value();

@@ -67,7 +67,8 @@ class HashingFileContentTest {
         assertThat(DigestCache.lookup(file)).isNull();
         DigestCache.remember(file, digest);
         assertThat(DigestCache.lookup(file)).isEqualTo(digest);
-        Files.setLastModifiedTime(file, FileTime.fromMillis(Files.getLastModifiedTime(file).toMillis() + 5000));
+        Files.setLastModifiedTime(
+                file, FileTime.fromMillis(Files.getLastModifiedTime(file).toMillis() + 5000));
         assertThat(DigestCache.lookup(file)).isNull();
     }
 }

@@ -50,7 +50,8 @@ class ImageReferenceTest {
         assertThatThrownBy(() -> ImageReference.parse("")).hasMessage("empty image reference");
         assertThatThrownBy(() -> ImageReference.parse("Registry.io/UPPER/case")).hasMessageContaining("lower-case");
         assertThatThrownBy(() -> ImageReference.parse("host.io/repo:bad tag")).hasMessageContaining("bad tag");
-        assertThatThrownBy(() -> ImageReference.parse("host.io/repo@sha256:abc")).hasMessageContaining("64 lower-case hex");
+        assertThatThrownBy(() -> ImageReference.parse("host.io/repo@sha256:abc"))
+                .hasMessageContaining("64 lower-case hex");
         assertThatThrownBy(() -> ImageReference.parse("s3://bucket/x")).hasMessageContaining("unknown transport");
         assertThatThrownBy(() -> ImageReference.parse("host.io/")).hasMessageContaining("no repository name");
         assertThatThrownBy(() -> ImageReference.parse("oci:")).hasMessageContaining("no path");

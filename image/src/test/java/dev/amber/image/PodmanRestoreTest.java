@@ -34,7 +34,8 @@ class PodmanRestoreTest {
     private static final Duration RESTORE_TIMEOUT = Duration.ofSeconds(30);
     private static final String COUNTER = "i=0; while :; do echo $i; i=$((i+1)); sleep 0.2; done";
     private static LocalRegistry registry;
-    private static final CheckpointImages IMAGES = CheckpointImages.standard(RegistryOptions.defaults().withInsecure(true));
+    private static final CheckpointImages IMAGES =
+            CheckpointImages.standard(RegistryOptions.defaults().withInsecure(true));
 
     @TempDir
     Path dir;
@@ -91,26 +92,34 @@ class PodmanRestoreTest {
         String ref = registry.hostPort() + "/ckpt/counter-skopeo:v1";
         IMAGES.push(archive, ImageReference.parse(ref), PushOptions.defaults());
 
-        JsonNode manifest = Json.parse(run("skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + ref)
-                .getBytes(StandardCharsets.UTF_8), "skopeo output");
+        JsonNode manifest = Json.parse(
+                run("skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + ref)
+                        .getBytes(StandardCharsets.UTF_8),
+                "skopeo output");
         assertThat(manifest.path("mediaType").asText()).isEqualTo(MediaTypes.OCI_MANIFEST);
         assertThat(manifest.path("layers").path(0).path("mediaType").asText()).isEqualTo(MediaTypes.OCI_LAYER_TAR_ZSTD);
         JsonNode annotations = manifest.path("annotations");
         String container = annotations.path(CheckpointAnnotations.PODMAN_NAME).asText();
         assertThat(container).startsWith("amber-test-counter-");
-        for (String key : List.of(CheckpointAnnotations.CRIO_NAME, CheckpointAnnotations.CRIU_NAME, CheckpointAnnotations.PODMAN_NAME)) {
+        for (String key : List.of(
+                CheckpointAnnotations.CRIO_NAME, CheckpointAnnotations.CRIU_NAME, CheckpointAnnotations.PODMAN_NAME)) {
             assertThat(annotations.path(key).asText()).as(key).isEqualTo(container);
         }
         assertThat(annotations.path(CheckpointAnnotations.CRIU_ENGINE).asText()).isEqualTo("podman");
-        assertThat(annotations.path(CheckpointAnnotations.CRIU_RUNTIME).asText()).isEqualTo("runc");
-        assertThat(annotations.path(CheckpointAnnotations.CRIU_ROOTFS_IMAGE_NAME).asText()).isEqualTo(Podman.TEST_IMAGE);
+        assertThat(annotations.path(CheckpointAnnotations.CRIU_RUNTIME).asText())
+                .isEqualTo("runc");
+        assertThat(annotations
+                        .path(CheckpointAnnotations.CRIU_ROOTFS_IMAGE_NAME)
+                        .asText())
+                .isEqualTo(Podman.TEST_IMAGE);
     }
 
     @Test
     void skopeoCopiesAnOciArchiveAmberWroteAndAmberReadsWhatSkopeoWrote() throws Exception {
         Path archive = PodmanCheckpoints.counterArchive(Compression.ZSTD);
         Path ociArchive = dir.resolve("moved.tar");
-        PushResult pushed = IMAGES.push(archive, ImageReference.parse("oci-archive:" + ociArchive + ":v1"), PushOptions.defaults());
+        PushResult pushed =
+                IMAGES.push(archive, ImageReference.parse("oci-archive:" + ociArchive + ":v1"), PushOptions.defaults());
 
         String ref = registry.hostPort() + "/ckpt/carried:v1";
         run("skopeo", "copy", "--dest-tls-verify=false", "oci-archive:" + ociArchive + ":v1", "docker://" + ref);
@@ -118,15 +127,23 @@ class PodmanRestoreTest {
 
         Path layout = dir.resolve("skopeo-layout");
         run("skopeo", "copy", "--src-tls-verify=false", "docker://" + ref, "oci:" + layout + ":back");
-        Path back = IMAGES.pull(ImageReference.parse("oci:" + layout + ":back"), dir.resolve("back.tar.zst"), ProgressListener.NONE).archive();
+        Path back = IMAGES.pull(
+                        ImageReference.parse("oci:" + layout + ":back"),
+                        dir.resolve("back.tar.zst"),
+                        ProgressListener.NONE)
+                .archive();
         assertThat(java.nio.file.Files.readAllBytes(back)).isEqualTo(java.nio.file.Files.readAllBytes(archive));
     }
 
     @Test
     void amberReadsAndPullsTheImagePodmanCreatesAndPodmanRestoresThatArchive() throws Exception {
         String name = Podman.startTestContainer("podman-image", "sh", "-c", COUNTER);
-        Podman.awaitLogs(name, RESTORE_TIMEOUT, l -> PodmanCheckpoints.lastCounterValue(l).orElse(-1) >= 5);
-        String local = "localhost/amber-test/podman-made-" + ProcessHandle.current().pid() + ":v1";
+        Podman.awaitLogs(
+                name,
+                RESTORE_TIMEOUT,
+                l -> PodmanCheckpoints.lastCounterValue(l).orElse(-1) >= 5);
+        String local =
+                "localhost/amber-test/podman-made-" + ProcessHandle.current().pid() + ":v1";
         String ref = registry.hostPort() + "/ckpt/podman-made:v1";
         long stoppedAt;
         try {
@@ -143,7 +160,8 @@ class PodmanRestoreTest {
         assertThat(info.container()).isEqualTo(name);
         assertThat(info.engine()).isEqualTo(dev.amber.archive.Engine.PODMAN);
 
-        Path pulled = IMAGES.pull(ImageReference.parse(ref), dir, ProgressListener.NONE).archive();
+        Path pulled = IMAGES.pull(ImageReference.parse(ref), dir, ProgressListener.NONE)
+                .archive();
         String restored = PodmanCheckpoints.restore(pulled, "podman-image-restore");
         try {
             assertCounterContinues(restored, stoppedAt);
@@ -158,11 +176,17 @@ class PodmanRestoreTest {
      * print 0 first. Then it must keep counting without a gap.
      */
     private static void assertCounterContinues(String container, long stoppedAt) {
-        String log = Podman.awaitLogs(container, RESTORE_TIMEOUT, l -> !PodmanCheckpoints.counterValues(l).isEmpty());
+        String log = Podman.awaitLogs(
+                container,
+                RESTORE_TIMEOUT,
+                l -> !PodmanCheckpoints.counterValues(l).isEmpty());
         List<Long> first = PodmanCheckpoints.counterValues(log);
         assertThat(first.get(0) == stoppedAt + 1 || first.contains(stoppedAt))
-                .as("first numbers after restore %s, checkpoint stopped at %d", first, stoppedAt).isTrue();
-        String later = Podman.awaitLogs(container, RESTORE_TIMEOUT,
+                .as("first numbers after restore %s, checkpoint stopped at %d", first, stoppedAt)
+                .isTrue();
+        String later = Podman.awaitLogs(
+                container,
+                RESTORE_TIMEOUT,
                 l -> PodmanCheckpoints.lastCounterValue(l).orElse(-1) >= stoppedAt + 3);
         List<Long> values = PodmanCheckpoints.counterValues(later);
         assertThat(values).contains(stoppedAt + 1);

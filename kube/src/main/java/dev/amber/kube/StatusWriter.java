@@ -41,7 +41,10 @@ public final class StatusWriter {
         for (int attempt = 1; attempt <= MAX_CONFLICTS; attempt++) {
             R current = namespace == null
                     ? client.resources(type).withName(name).get()
-                    : client.resources(type).inNamespace(namespace).withName(name).get();
+                    : client.resources(type)
+                            .inNamespace(namespace)
+                            .withName(name)
+                            .get();
             if (current == null) {
                 return Outcome.RESOURCE_GONE;
             }

@@ -37,20 +37,24 @@ class StatusWriterTest {
         server.expect().put().withPath(STATUS).andReturn(200, policy("3")).once();
         AtomicInteger applied = new AtomicInteger();
 
-        StatusWriter.Outcome outcome = new StatusWriter(client).write(CheckpointPolicy.class, null, "keep",
-                p -> {
-                    applied.incrementAndGet();
-                    p.getStatus().nodes.add(new NodeRetentionStatus());
-                });
+        StatusWriter.Outcome outcome = new StatusWriter(client).write(CheckpointPolicy.class, null, "keep", p -> {
+            applied.incrementAndGet();
+            p.getStatus().nodes.add(new NodeRetentionStatus());
+        });
 
         assertThat(outcome).isEqualTo(StatusWriter.Outcome.WRITTEN);
         assertThat(applied).hasValue(2);
         server.takeRequest(); // first read
         server.takeRequest(); // the conflicting write
         server.takeRequest(); // second read
-        CheckpointPolicy written = Serialization.unmarshal(server.takeRequest().getBody().readUtf8(), CheckpointPolicy.class);
-        assertThat(written.getMetadata().getResourceVersion()).as("guarded by what the second read returned").isEqualTo("2");
-        assertThat(written.getStatus().nodes).as("the change applied once, to the fresh copy").hasSize(1);
+        CheckpointPolicy written =
+                Serialization.unmarshal(server.takeRequest().getBody().readUtf8(), CheckpointPolicy.class);
+        assertThat(written.getMetadata().getResourceVersion())
+                .as("guarded by what the second read returned")
+                .isEqualTo("2");
+        assertThat(written.getStatus().nodes)
+                .as("the change applied once, to the fresh copy")
+                .hasSize(1);
     }
 
     @Test
@@ -61,7 +65,8 @@ class StatusWriterTest {
 
         assertThatThrownBy(() -> new StatusWriter(client).write(CheckpointPolicy.class, null, "keep", p -> {}))
                 .isInstanceOf(KubernetesClientException.class)
-                .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(403));
+                .satisfies(e ->
+                        assertThat(((KubernetesClientException) e).getCode()).isEqualTo(403));
     }
 
     @Test
@@ -79,13 +84,18 @@ class StatusWriterTest {
 
         assertThatThrownBy(() -> new StatusWriter(client).write(CheckpointPolicy.class, null, "keep", p -> {}))
                 .isInstanceOf(KubernetesClientException.class)
-                .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(409));
+                .satisfies(e ->
+                        assertThat(((KubernetesClientException) e).getCode()).isEqualTo(409));
         assertThat(server.getRequestCount()).isEqualTo(2 * StatusWriter.MAX_CONFLICTS);
     }
 
     private static CheckpointPolicy policy(String resourceVersion) {
         CheckpointPolicy policy = new CheckpointPolicy();
-        policy.setMetadata(new ObjectMetaBuilder().withName("keep").withResourceVersion(resourceVersion).withGeneration(1L).build());
+        policy.setMetadata(new ObjectMetaBuilder()
+                .withName("keep")
+                .withResourceVersion(resourceVersion)
+                .withGeneration(1L)
+                .build());
         policy.setStatus(new CheckpointPolicyStatus());
         return policy;
     }

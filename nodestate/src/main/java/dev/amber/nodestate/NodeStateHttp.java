@@ -29,14 +29,19 @@ final class NodeStateHttp implements AutoCloseable {
         this.states = states;
         for (NodeState.State s : NodeState.State.values()) {
             Gauge.builder("amber_nodestate_nodes", states, st -> st.counts().get(s))
-                    .description("Nodes the server knows, by state").tag("state", s.wireName()).register(metrics);
+                    .description("Nodes the server knows, by state")
+                    .tag("state", s.wireName())
+                    .register(metrics);
         }
         server = HttpServer.create(address, 0);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext(NODES, this::node);
         server.createContext("/healthz", this::health);
-        server.createContext("/metrics", exchange -> send(exchange, 200, "text/plain; version=0.0.4", metrics.scrape()));
-        server.createContext("/", exchange -> send(exchange, 404, "text/plain", "not found: try /nodes/{name}, /healthz or /metrics\n"));
+        server.createContext(
+                "/metrics", exchange -> send(exchange, 200, "text/plain; version=0.0.4", metrics.scrape()));
+        server.createContext(
+                "/",
+                exchange -> send(exchange, 404, "text/plain", "not found: try /nodes/{name}, /healthz or /metrics\n"));
     }
 
     void start() {
@@ -52,14 +57,18 @@ final class NodeStateHttp implements AutoCloseable {
             send(exchange, 405, "text/plain", "only GET\n");
             return;
         }
-        String name = URLDecoder.decode(exchange.getRequestURI().getRawPath().substring(NODES.length()), StandardCharsets.UTF_8);
+        String name = URLDecoder.decode(
+                exchange.getRequestURI().getRawPath().substring(NODES.length()), StandardCharsets.UTF_8);
         if (name.isEmpty() || name.contains("/")) {
             send(exchange, 404, "text/plain", "not found: GET /nodes/{name}\n");
             return;
         }
         NodeState state = states.lookup(name);
-        Counter.builder("amber_nodestate_requests").description("Node-state answers, by state")
-                .tag("state", state.state().wireName()).register(metrics).increment();
+        Counter.builder("amber_nodestate_requests")
+                .description("Node-state answers, by state")
+                .tag("state", state.state().wireName())
+                .register(metrics)
+                .increment();
         int status = state.state() == NodeState.State.UNKNOWN && states.synced() ? 404 : 200;
         send(exchange, status, "application/json", JSON.writeValueAsString(state));
     }

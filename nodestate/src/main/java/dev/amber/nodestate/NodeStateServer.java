@@ -25,7 +25,8 @@ public final class NodeStateServer implements AutoCloseable {
     private final CompletionStage<Void> firstList;
     private final String apiServer;
 
-    private NodeStateServer(SharedIndexInformer<Node> informer, NodeStateHttp http, CompletionStage<Void> firstList, String apiServer) {
+    private NodeStateServer(
+            SharedIndexInformer<Node> informer, NodeStateHttp http, CompletionStage<Void> firstList, String apiServer) {
         this.informer = informer;
         this.http = http;
         this.firstList = firstList;
@@ -35,8 +36,11 @@ public final class NodeStateServer implements AutoCloseable {
     /** Starts watching Nodes and serving; returns at once. */
     public static NodeStateServer start(KubernetesClient client, InetSocketAddress address) {
         AtomicReference<SharedIndexInformer<Node>> informer = new AtomicReference<>();
-        NodeStates states = new NodeStates(Clock.systemUTC(),
-                () -> informer.get() != null && informer.get().hasSynced() && informer.get().isWatching());
+        NodeStates states = new NodeStates(
+                Clock.systemUTC(),
+                () -> informer.get() != null
+                        && informer.get().hasSynced()
+                        && informer.get().isWatching());
         NodeStateHttp http;
         try {
             http = new NodeStateHttp(address, states);

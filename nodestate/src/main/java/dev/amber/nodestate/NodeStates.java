@@ -47,7 +47,9 @@ final class NodeStates implements ResourceEventHandler<Node> {
     /** The node's state; unknown before the informer's first list and for nodes never seen. */
     NodeState lookup(String name) {
         Entry entry = nodes.get(name);
-        if (entry != null && entry.deletedAt() != null && entry.deletedAt().plus(REMEMBER_DELETED).isBefore(clock.instant())) {
+        if (entry != null
+                && entry.deletedAt() != null
+                && entry.deletedAt().plus(REMEMBER_DELETED).isBefore(clock.instant())) {
             nodes.remove(name, entry);
             entry = null;
         }

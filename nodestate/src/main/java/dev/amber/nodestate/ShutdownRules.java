@@ -29,11 +29,21 @@ public final class ShutdownRules {
             // Karpenter before v1 (v1beta1 APIs): karpenter.sh/disruption=disrupting.
             new TaintSignal("karpenter.sh/disruption", false, "Karpenter is disrupting the node"),
             new TaintSignal("aws-node-termination-handler/spot-itn", false, "AWS spot interruption notice"),
-            new TaintSignal("aws-node-termination-handler/asg-lifecycle-termination", false, "AWS Auto Scaling group is terminating the instance"),
+            new TaintSignal(
+                    "aws-node-termination-handler/asg-lifecycle-termination",
+                    false,
+                    "AWS Auto Scaling group is terminating the instance"),
             new TaintSignal("aws-node-termination-handler/scheduled-maintenance", false, "AWS scheduled maintenance"),
-            new TaintSignal("aws-node-termination-handler/rebalance-recommendation", false, "AWS spot rebalance recommendation"),
-            new TaintSignal("cloud.google.com/impending-node-termination", false, "GCP node termination handler: impending termination"),
-            new TaintSignal("aks-node-termination-handler/", true, "Azure scheduled event (AKS node termination handler)"),
+            new TaintSignal(
+                    "aws-node-termination-handler/rebalance-recommendation",
+                    false,
+                    "AWS spot rebalance recommendation"),
+            new TaintSignal(
+                    "cloud.google.com/impending-node-termination",
+                    false,
+                    "GCP node termination handler: impending termination"),
+            new TaintSignal(
+                    "aks-node-termination-handler/", true, "Azure scheduled event (AKS node termination handler)"),
             new TaintSignal("node.kubernetes.io/out-of-service", false, "the node is marked out of service"));
 
     /** The kubelet's graceful node shutdown sets Ready=False with this message. */
@@ -47,11 +57,16 @@ public final class ShutdownRules {
             return NodeState.shuttingDown(name, "the Node is being deleted");
         }
         Optional<NodeCondition> ready = condition(node, "Ready");
-        if (ready.isPresent() && "False".equals(ready.get().getStatus()) && ready.get().getMessage() != null
+        if (ready.isPresent()
+                && "False".equals(ready.get().getStatus())
+                && ready.get().getMessage() != null
                 && ready.get().getMessage().toLowerCase(Locale.ROOT).contains(KUBELET_SHUTDOWN_MESSAGE)) {
-            return NodeState.shuttingDown(name, "kubelet graceful node shutdown: " + ready.get().getMessage());
+            return NodeState.shuttingDown(
+                    name, "kubelet graceful node shutdown: " + ready.get().getMessage());
         }
-        List<Taint> taints = node.getSpec() == null || node.getSpec().getTaints() == null ? List.of() : node.getSpec().getTaints();
+        List<Taint> taints = node.getSpec() == null || node.getSpec().getTaints() == null
+                ? List.of()
+                : node.getSpec().getTaints();
         for (TaintSignal signal : TAINTS) {
             for (Taint taint : taints) {
                 if (taint.getKey() != null && signal.matches(taint)) {
@@ -69,6 +84,8 @@ public final class ShutdownRules {
         if (node.getStatus() == null || node.getStatus().getConditions() == null) {
             return Optional.empty();
         }
-        return node.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+        return node.getStatus().getConditions().stream()
+                .filter(c -> type.equals(c.getType()))
+                .findFirst();
     }
 }

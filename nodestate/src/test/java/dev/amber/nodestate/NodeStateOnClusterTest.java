@@ -38,10 +38,19 @@ class NodeStateOnClusterTest {
             assertThat(get(http, nodeB)).contains("Ready=True");
 
             try {
-                client.nodes().withName(LocalCluster.NODE_B).edit(n -> new NodeBuilder(n).editSpec()
-                        .addToTaints(new TaintBuilder().withKey(TAINT).withValue("amber-test").withEffect("PreferNoSchedule").build())
-                        .endSpec().build());
-                await().atMost(Duration.ofSeconds(30)).until(() -> get(http, nodeB).contains("shutting-down"));
+                client.nodes()
+                        .withName(LocalCluster.NODE_B)
+                        .edit(n -> new NodeBuilder(n)
+                                .editSpec()
+                                .addToTaints(new TaintBuilder()
+                                        .withKey(TAINT)
+                                        .withValue("amber-test")
+                                        .withEffect("PreferNoSchedule")
+                                        .build())
+                                .endSpec()
+                                .build());
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> get(http, nodeB).contains("shutting-down"));
                 assertThat(get(http, nodeB)).contains("cluster-autoscaler is removing the node");
             } finally {
                 client.nodes().withName(LocalCluster.NODE_B).edit(NodeStateOnClusterTest::withoutTestTaint);
@@ -56,6 +65,7 @@ class NodeStateOnClusterTest {
     }
 
     private static String get(HttpClient http, URI uri) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 }

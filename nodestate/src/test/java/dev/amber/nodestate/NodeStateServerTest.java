@@ -26,16 +26,22 @@ class NodeStateServerTest {
     private final HttpClient http = HttpClient.newHttpClient();
 
     private HttpResponse<String> get(NodeStateServer server, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
     void anUnreachableApiServerIsAClearFailure() {
         var unreachable = new io.fabric8.kubernetes.client.KubernetesClientBuilder()
-                .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl("https://127.0.0.1:1")
-                        .withRequestRetryBackoffLimit(0).build()).build();
-        try (unreachable; NodeStateServer server = NodeStateServer.start(unreachable, new InetSocketAddress("127.0.0.1", 0))) {
+                .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder()
+                        .withMasterUrl("https://127.0.0.1:1")
+                        .withRequestRetryBackoffLimit(0)
+                        .build())
+                .build();
+        try (unreachable;
+                NodeStateServer server = NodeStateServer.start(unreachable, new InetSocketAddress("127.0.0.1", 0))) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> server.awaitFirstList(Duration.ofSeconds(20)))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageStartingWith("cannot list Nodes from https://127.0.0.1:1/: ")
@@ -45,29 +51,55 @@ class NodeStateServerTest {
 
     @Test
     void servesEachNodesStateAndFollowsChanges() throws Exception {
-        client.nodes().resource(new NodeBuilder().withNewMetadata().withName("worker-1").endMetadata().build()).create();
+        client.nodes()
+                .resource(new NodeBuilder()
+                        .withNewMetadata()
+                        .withName("worker-1")
+                        .endMetadata()
+                        .build())
+                .create();
         try (NodeStateServer server = NodeStateServer.start(client, new InetSocketAddress("127.0.0.1", 0))) {
             server.awaitFirstList(Duration.ofSeconds(10));
-            await().atMost(Duration.ofSeconds(10)).until(() -> get(server, "/healthz").statusCode() == 200);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> get(server, "/healthz").statusCode() == 200);
 
             HttpResponse<String> running = get(server, "/nodes/worker-1");
             assertThat(running.statusCode()).isEqualTo(200);
-            assertThat(running.body()).isEqualTo("{\"name\":\"worker-1\",\"state\":\"running\",\"reason\":\"no Ready condition yet\"}");
+            assertThat(running.body())
+                    .isEqualTo("{\"name\":\"worker-1\",\"state\":\"running\",\"reason\":\"no Ready condition yet\"}");
 
-            client.nodes().withName("worker-1").edit(n -> new NodeBuilder(n).withNewSpec()
-                    .addToTaints(new TaintBuilder().withKey("karpenter.sh/disrupted").withEffect("NoSchedule").build()).endSpec().build());
-            await().atMost(Duration.ofSeconds(10)).until(() -> get(server, "/nodes/worker-1").body().contains("shutting-down"));
+            client.nodes()
+                    .withName("worker-1")
+                    .edit(n -> new NodeBuilder(n)
+                            .withNewSpec()
+                            .addToTaints(new TaintBuilder()
+                                    .withKey("karpenter.sh/disrupted")
+                                    .withEffect("NoSchedule")
+                                    .build())
+                            .endSpec()
+                            .build());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> get(server, "/nodes/worker-1").body().contains("shutting-down"));
             assertThat(get(server, "/nodes/worker-1").body()).contains("karpenter.sh/disrupted");
 
-            client.nodes().resource(new NodeBuilder().withNewMetadata().withName("worker-2").endMetadata().build()).create();
-            await().atMost(Duration.ofSeconds(10)).until(() -> get(server, "/nodes/worker-2").statusCode() == 200);
+            client.nodes()
+                    .resource(new NodeBuilder()
+                            .withNewMetadata()
+                            .withName("worker-2")
+                            .endMetadata()
+                            .build())
+                    .create();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> get(server, "/nodes/worker-2").statusCode() == 200);
             client.nodes().withName("worker-2").delete();
-            await().atMost(Duration.ofSeconds(10)).until(() -> get(server, "/nodes/worker-2").body().contains("the Node was deleted"));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> get(server, "/nodes/worker-2").body().contains("the Node was deleted"));
             assertThat(get(server, "/nodes/worker-2").body()).contains("\"state\":\"shutting-down\"");
 
             HttpResponse<String> missing = get(server, "/nodes/nope");
             assertThat(missing.statusCode()).isEqualTo(404);
-            assertThat(missing.body()).isEqualTo("{\"name\":\"nope\",\"state\":\"unknown\",\"reason\":\"no such Node\"}");
+            assertThat(missing.body())
+                    .isEqualTo("{\"name\":\"nope\",\"state\":\"unknown\",\"reason\":\"no such Node\"}");
 
             String metrics = get(server, "/metrics").body();
             assertThat(metrics).contains("amber_nodestate_nodes{state=\"shutting-down\"} 2.0");

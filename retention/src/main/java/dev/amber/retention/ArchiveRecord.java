@@ -1,6 +1,5 @@
 package dev.amber.retention;
 
-
 import java.time.Instant;
 import java.util.Map;
 
@@ -40,8 +39,20 @@ public record ArchiveRecord(
     }
 
     public static ArchiveRecord unreadable(String fileName, long size, long modifiedMillis, String error) {
-        return new ArchiveRecord(fileName, size, modifiedMillis, "", "", null, "", null,
-                Instant.ofEpochMilli(modifiedMillis), Map.of(), error, null, false);
+        return new ArchiveRecord(
+                fileName,
+                size,
+                modifiedMillis,
+                "",
+                "",
+                null,
+                "",
+                null,
+                Instant.ofEpochMilli(modifiedMillis),
+                Map.of(),
+                error,
+                null,
+                false);
     }
 
     public boolean readable() {
@@ -58,17 +69,55 @@ public record ArchiveRecord(
     }
 
     public ArchiveRecord withPinned(boolean value) {
-        return value == pinned ? this : new ArchiveRecord(fileName, size, modifiedMillis, namespace, pod, podUid,
-                container, engine, checkpointed, labels, error, exportedTo, value);
+        return value == pinned
+                ? this
+                : new ArchiveRecord(
+                        fileName,
+                        size,
+                        modifiedMillis,
+                        namespace,
+                        pod,
+                        podUid,
+                        container,
+                        engine,
+                        checkpointed,
+                        labels,
+                        error,
+                        exportedTo,
+                        value);
     }
 
     public ArchiveRecord withExportedTo(String value) {
-        return new ArchiveRecord(fileName, size, modifiedMillis, namespace, pod, podUid,
-                container, engine, checkpointed, labels, error, value, pinned);
+        return new ArchiveRecord(
+                fileName,
+                size,
+                modifiedMillis,
+                namespace,
+                pod,
+                podUid,
+                container,
+                engine,
+                checkpointed,
+                labels,
+                error,
+                value,
+                pinned);
     }
 
     public ArchiveRecord withLabels(Map<String, String> value) {
-        return new ArchiveRecord(fileName, size, modifiedMillis, namespace, pod, podUid,
-                container, engine, checkpointed, value, error, exportedTo, pinned);
+        return new ArchiveRecord(
+                fileName,
+                size,
+                modifiedMillis,
+                namespace,
+                pod,
+                podUid,
+                container,
+                engine,
+                checkpointed,
+                value,
+                error,
+                exportedTo,
+                pinned);
     }
 }

@@ -1,7 +1,5 @@
 package dev.amber.retention;
 
-
-
 /** What retention decided for one archive, and why, in words a user can act on. */
 public record Decision(ArchiveRecord archive, Reason reason, String detail) {
     /** Machine-readable reasons; deletions are counted by these in metrics. */

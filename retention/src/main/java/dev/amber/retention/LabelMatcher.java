@@ -1,6 +1,5 @@
 package dev.amber.retention;
 
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,8 +52,9 @@ public final class LabelMatcher {
                             throw new InvalidPolicyException(at + ": operator " + op + " takes no values");
                         }
                     }
-                    default -> throw new InvalidPolicyException(
-                            at + ": unknown operator '" + op + "' (In, NotIn, Exists or DoesNotExist)");
+                    default ->
+                        throw new InvalidPolicyException(
+                                at + ": unknown operator '" + op + "' (In, NotIn, Exists or DoesNotExist)");
                 }
                 out.add(new Requirement(r.key(), op, Set.copyOf(values)));
             }

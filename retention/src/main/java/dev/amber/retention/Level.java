@@ -1,6 +1,5 @@
 package dev.amber.retention;
 
-
 /** The scope a limit counts over. */
 public enum Level {
     CONTAINER("container"),

@@ -1,6 +1,5 @@
 package dev.amber.retention;
 
-
 import java.time.Duration;
 
 /**
@@ -11,7 +10,8 @@ import java.time.Duration;
  * @param maxTotalSize bytes, {@link Long#MAX_VALUE} when unlimited; 0 disables the level (as upstream)
  * @param maxAge null when unlimited
  */
-public record Limits(boolean retainOrphan, int maxCheckpoints, long maxCheckpointSize, long maxTotalSize, Duration maxAge) {
+public record Limits(
+        boolean retainOrphan, int maxCheckpoints, long maxCheckpointSize, long maxTotalSize, Duration maxAge) {
     public static final int UNLIMITED_COUNT = Integer.MAX_VALUE;
     public static final long UNLIMITED_BYTES = Long.MAX_VALUE;
 

@@ -1,6 +1,5 @@
 package dev.amber.retention;
 
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -30,7 +29,8 @@ public final class RetentionEngine {
     /**
      * @param livePods null when unknown: then no archive counts as orphaned
      */
-    public static RetentionPlan plan(List<ArchiveRecord> archives, RetentionPolicy policy, LivePods livePods, Instant now) {
+    public static RetentionPlan plan(
+            List<ArchiveRecord> archives, RetentionPolicy policy, LivePods livePods, Instant now) {
         return new Pass(policy, livePods, now).run(archives);
     }
 
@@ -40,6 +40,7 @@ public final class RetentionEngine {
         private final Instant now;
         /** Archives chosen for deletion, in the order chosen; some wait for their export. */
         private final Map<ArchiveRecord, Decision> doomed = new IdentityHashMap<>();
+
         private final Map<ArchiveRecord, String> governedBy = new IdentityHashMap<>();
         private final Map<ArchiveRecord, Boolean> disabledFor = new IdentityHashMap<>();
         private final Map<String, String> withinDetails = new java.util.HashMap<>();
@@ -66,11 +67,13 @@ public final class RetentionEngine {
                     global.add(a);
                     governedBy.put(a, "globalPolicy");
                 } else {
-                    specific.computeIfAbsent(new GroupKey(rule, scope(a, rule.level())), k -> new ArrayList<>()).add(a);
+                    specific.computeIfAbsent(new GroupKey(rule, scope(a, rule.level())), k -> new ArrayList<>())
+                            .add(a);
                     governedBy.put(a, rule.name());
                 }
             }
-            specific.forEach((key, group) -> applyLevel(group, key.rule().limits(), key.rule().level(), key.rule().name()));
+            specific.forEach((key, group) -> applyLevel(
+                    group, key.rule().limits(), key.rule().level(), key.rule().name()));
             applyGlobal(global, Level.CONTAINER, policy.globalContainer());
             applyGlobal(global, Level.POD, policy.globalPod());
             applyGlobal(global, Level.NAMESPACE, policy.globalNamespace());
@@ -87,17 +90,24 @@ public final class RetentionEngine {
                 }
                 Decision d = doomed.get(a);
                 if (d != null && mustExport) {
-                    kept.add(new Decision(a, Decision.Reason.AWAITING_EXPORT, "to be deleted (" + d.describe()
-                            + ") once its export to " + policy.export().repository() + " is verified"));
+                    kept.add(new Decision(
+                            a,
+                            Decision.Reason.AWAITING_EXPORT,
+                            "to be deleted (" + d.describe() + ") once its export to "
+                                    + policy.export().repository() + " is verified"));
                 } else if (d != null) {
                     deletions.add(d);
                 } else if (a.pinned()) {
                     kept.add(new Decision(a, Decision.Reason.PINNED, a.fileName() + ".keep exists"));
                 } else if (Boolean.TRUE.equals(disabledFor.get(a))) {
-                    kept.add(new Decision(a, Decision.Reason.LEVEL_DISABLED,
+                    kept.add(new Decision(
+                            a,
+                            Decision.Reason.LEVEL_DISABLED,
                             "a level of " + governedBy.get(a) + " is disabled (limit 0)"));
                 } else {
-                    kept.add(new Decision(a, Decision.Reason.WITHIN_LIMITS,
+                    kept.add(new Decision(
+                            a,
+                            Decision.Reason.WITHIN_LIMITS,
                             withinDetails.computeIfAbsent(governedBy.get(a), name -> "within " + name)));
                 }
             }
@@ -107,7 +117,9 @@ public final class RetentionEngine {
         }
 
         private boolean mustExport(ArchiveRecord a) {
-            return policy.export() != null && a.exportedTo() == null && policy.export().covers(a, labels(a));
+            return policy.export() != null
+                    && a.exportedTo() == null
+                    && policy.export().covers(a, labels(a));
         }
 
         private void applyGlobal(List<ArchiveRecord> global, Level level, Limits limits) {
@@ -150,7 +162,8 @@ public final class RetentionEngine {
                 return;
             }
             group.forEach(a -> disabledFor.put(a, false));
-            List<ArchiveRecord> remaining = new ArrayList<>(group.stream().filter(a -> !doomed.containsKey(a)).toList());
+            List<ArchiveRecord> remaining = new ArrayList<>(
+                    group.stream().filter(a -> !doomed.containsKey(a)).toList());
             remaining.sort(OLDEST_FIRST);
             String scope = level.word() + " " + describeScope(remaining.isEmpty() ? null : remaining.get(0), level);
 
@@ -166,27 +179,48 @@ public final class RetentionEngine {
                 Instant cutoff = now.minus(limits.maxAge());
                 for (ArchiveRecord a : remaining) {
                     if (a.time().isBefore(cutoff)) {
-                        doom(a, Decision.Reason.MAX_AGE, "taken " + a.time() + ", older than maxAge "
-                                + limits.maxAge().toString().substring(2).toLowerCase() + " of " + ruleName);
+                        doom(
+                                a,
+                                Decision.Reason.MAX_AGE,
+                                "taken " + a.time() + ", older than maxAge "
+                                        + limits.maxAge()
+                                                .toString()
+                                                .substring(2)
+                                                .toLowerCase() + " of " + ruleName);
                     }
                 }
             }
             for (ArchiveRecord a : remaining) {
                 if (a.size() > limits.maxCheckpointSize()) {
-                    doom(a, Decision.Reason.MAX_CHECKPOINT_SIZE, a.size() + " bytes exceed maxCheckpointSize "
-                            + limits.maxCheckpointSize() + " of " + ruleName);
+                    doom(
+                            a,
+                            Decision.Reason.MAX_CHECKPOINT_SIZE,
+                            a.size() + " bytes exceed maxCheckpointSize " + limits.maxCheckpointSize() + " of "
+                                    + ruleName);
                 }
             }
             remaining.removeIf(a -> doomed.containsKey(a));
-            trim(remaining, limits.maxCheckpoints(), a -> 1L, Decision.Reason.MAX_CHECKPOINTS,
+            trim(
+                    remaining,
+                    limits.maxCheckpoints(),
+                    a -> 1L,
+                    Decision.Reason.MAX_CHECKPOINTS,
                     "more than " + limits.maxCheckpoints() + " archives for " + scope + " (" + ruleName + ")");
-            trim(remaining, limits.maxTotalSize(), ArchiveRecord::size, Decision.Reason.MAX_TOTAL_SIZE,
+            trim(
+                    remaining,
+                    limits.maxTotalSize(),
+                    ArchiveRecord::size,
+                    Decision.Reason.MAX_TOTAL_SIZE,
                     "archives of " + scope + " exceed " + limits.maxTotalSize() + " bytes in total (" + ruleName + ")");
         }
 
         /** Deletes the oldest unpinned archives while the group's total is over {@code limit}; pinned ones still count. */
-        private void trim(List<ArchiveRecord> oldestFirst, long limit, Function<ArchiveRecord, Long> weight,
-                Decision.Reason reason, String detail) {
+        private void trim(
+                List<ArchiveRecord> oldestFirst,
+                long limit,
+                Function<ArchiveRecord, Long> weight,
+                Decision.Reason reason,
+                String detail) {
             long total = 0;
             for (ArchiveRecord a : oldestFirst) {
                 total += weight.apply(a);
@@ -213,15 +247,23 @@ public final class RetentionEngine {
                 return null; // not a pod's archive: the cluster cannot say it is gone
             }
             return switch (level) {
-                case NAMESPACE -> live.namespaces().contains(a.namespace()) ? null : "namespace " + a.namespace() + " no longer exists";
-                case POD -> live.pod(a.namespace(), a.pod()) != null ? null : "pod " + a.namespace() + "/" + a.pod() + " no longer exists";
+                case NAMESPACE ->
+                    live.namespaces().contains(a.namespace())
+                            ? null
+                            : "namespace " + a.namespace() + " no longer exists";
+                case POD ->
+                    live.pod(a.namespace(), a.pod()) != null
+                            ? null
+                            : "pod " + a.namespace() + "/" + a.pod() + " no longer exists";
                 case CONTAINER -> {
                     LivePods.Pod pod = live.pod(a.namespace(), a.pod());
                     if (pod == null) {
                         yield "pod " + a.namespace() + "/" + a.pod() + " no longer exists";
                     }
-                    yield pod.containers().contains(a.container()) ? null
-                            : "container " + a.container() + " no longer exists in pod " + a.namespace() + "/" + a.pod();
+                    yield pod.containers().contains(a.container())
+                            ? null
+                            : "container " + a.container() + " no longer exists in pod " + a.namespace() + "/"
+                                    + a.pod();
                 }
             };
         }

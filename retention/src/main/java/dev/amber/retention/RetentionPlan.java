@@ -1,6 +1,5 @@
 package dev.amber.retention;
 
-
 import java.util.List;
 
 /**

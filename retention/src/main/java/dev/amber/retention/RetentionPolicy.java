@@ -1,6 +1,5 @@
 package dev.amber.retention;
 
-
 import java.util.List;
 
 /**
@@ -30,7 +29,8 @@ public record RetentionPolicy(
     public record Rule(String name, Level level, ArchiveMatcher matcher, Limits limits) {}
 
     /** Archives matching {@code matcher} are pushed to {@code repository} before they may be deleted. */
-    public record Export(String repository, boolean plainHttp, java.util.Set<String> namespaces, LabelMatcher selector) {
+    public record Export(
+            String repository, boolean plainHttp, java.util.Set<String> namespaces, LabelMatcher selector) {
         public boolean covers(dev.amber.retention.ArchiveRecord archive, java.util.Map<String, String> podLabels) {
             return (namespaces.isEmpty() || namespaces.contains(archive.namespace()))
                     && (selector == null || selector.matches(podLabels));

@@ -45,7 +45,8 @@ record AdoptedChild(long pid) {
 
     /** Whether the pid is this JVM's child and has not exited. */
     boolean isRunningChild() {
-        return ProcessHandle.of(pid).isPresent() && runningChildOf(statOf(pid), ProcessHandle.current().pid());
+        return ProcessHandle.of(pid).isPresent()
+                && runningChildOf(statOf(pid), ProcessHandle.current().pid());
     }
 
     /** SIGKILL to the child and everything below it, unless it has exited. */
@@ -85,7 +86,9 @@ record AdoptedChild(long pid) {
     /** Whether the stat line is of a child of {@code parent} that has not exited. */
     static boolean runningChildOf(Path stat, long parent) {
         String[] fields = fieldsOf(stat);
-        return fields.length > 1 && !fields[0].equals("Z") && !fields[0].equals("X")
+        return fields.length > 1
+                && !fields[0].equals("Z")
+                && !fields[0].equals("X")
                 && fields[1].equals(Long.toString(parent));
     }
 

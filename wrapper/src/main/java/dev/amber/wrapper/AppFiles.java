@@ -50,7 +50,9 @@ final class AppFiles {
 
     /** Where a path is kept in a checkpoint: under {@code additional-paths/}, by its absolute path. */
     static Path storedPath(Path checkpointDir, Path absolute) {
-        return checkpointDir.resolve(ADDITIONAL_DIR).resolve(absolute.getRoot().relativize(absolute).toString());
+        return checkpointDir
+                .resolve(ADDITIONAL_DIR)
+                .resolve(absolute.getRoot().relativize(absolute).toString());
     }
 
     private static void copyTree(Path from, Path to) {
@@ -66,8 +68,12 @@ final class AppFiles {
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
                     Path target = to.resolve(from.relativize(file).toString());
                     Files.createDirectories(target.getParent());
-                    Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING,
-                            StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+                    Files.copy(
+                            file,
+                            target,
+                            StandardCopyOption.REPLACE_EXISTING,
+                            StandardCopyOption.COPY_ATTRIBUTES,
+                            LinkOption.NOFOLLOW_LINKS);
                     return FileVisitResult.CONTINUE;
                 }
             });

@@ -17,7 +17,8 @@ import java.util.stream.Collectors;
  * @param stdio the app's stdio descriptors that were pipes or sockets, e.g. {@code 1 -> pipe:[4711]};
  *     restore swaps each for the new container's descriptor
  */
-public record CheckpointMarker(int format, String createdAt, long pid, List<String> command, Map<Integer, String> stdio) {
+public record CheckpointMarker(
+        int format, String createdAt, long pid, List<String> command, Map<Integer, String> stdio) {
     public static final int FORMAT = 1;
     public static final String FILE_NAME = "amber-checkpoint.json";
 
@@ -28,9 +29,10 @@ public record CheckpointMarker(int format, String createdAt, long pid, List<Stri
 
     String toJson() {
         String cmd = command.stream().map(CheckpointMarker::quote).collect(Collectors.joining(", "));
-        String fds = new TreeMap<>(stdio).entrySet().stream()
-                .map(e -> quote(e.getKey().toString()) + ": " + quote(e.getValue()))
-                .collect(Collectors.joining(", "));
+        String fds = new TreeMap<>(stdio)
+                .entrySet().stream()
+                        .map(e -> quote(e.getKey().toString()) + ": " + quote(e.getValue()))
+                        .collect(Collectors.joining(", "));
         return "{\n  \"format\": " + format + ",\n  \"createdAt\": " + quote(createdAt) + ",\n  \"pid\": " + pid
                 + ",\n  \"command\": [" + cmd + "],\n  \"stdio\": {" + fds + "}\n}\n";
     }
@@ -42,10 +44,15 @@ public record CheckpointMarker(int format, String createdAt, long pid, List<Stri
             Map<Integer, String> fds = new HashMap<>();
             Map<?, ?> stdio = m.get("stdio") == null ? Map.of() : (Map<?, ?>) m.get("stdio");
             stdio.forEach((k, v) -> fds.put(Integer.parseInt(String.valueOf(k)), String.valueOf(v)));
-            List<String> command = m.get("command") == null ? List.of()
+            List<String> command = m.get("command") == null
+                    ? List.of()
                     : ((List<?>) m.get("command")).stream().map(String::valueOf).toList();
-            return new CheckpointMarker(((Number) m.get("format")).intValue(), String.valueOf(m.get("createdAt")),
-                    ((Number) m.get("pid")).longValue(), command, fds);
+            return new CheckpointMarker(
+                    ((Number) m.get("format")).intValue(),
+                    String.valueOf(m.get("createdAt")),
+                    ((Number) m.get("pid")).longValue(),
+                    command,
+                    fds);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("not a checkpoint marker: " + e.getMessage(), e);
         }

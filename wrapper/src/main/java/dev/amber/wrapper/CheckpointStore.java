@@ -110,8 +110,8 @@ final class CheckpointStore {
             }
             return Optional.of(new StoredCheckpoint(dir, m));
         } catch (IOException | IllegalArgumentException e) {
-            throw new CorruptCheckpoint("checkpoint " + dir + " has an unreadable " + CheckpointMarker.FILE_NAME
-                    + ": " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+            throw new CorruptCheckpoint("checkpoint " + dir + " has an unreadable " + CheckpointMarker.FILE_NAME + ": "
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
         }
     }
 
@@ -126,7 +126,8 @@ final class CheckpointStore {
 
     /** Where {@link #publish} will move a partial dump: what a restore plan must name. */
     Path publishedDir(Path partial) {
-        return imageDir.resolve(CHECKPOINT_PREFIX + partial.getFileName().toString().substring(PARTIAL_PREFIX.length()));
+        return imageDir.resolve(
+                CHECKPOINT_PREFIX + partial.getFileName().toString().substring(PARTIAL_PREFIX.length()));
     }
 
     /**
@@ -149,7 +150,11 @@ final class CheckpointStore {
             Path newLink = imageDir.resolve(".current-" + name);
             Files.deleteIfExists(newLink);
             Files.createSymbolicLink(newLink, Path.of(name));
-            Files.move(newLink, imageDir.resolve(CURRENT), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(
+                    newLink,
+                    imageDir.resolve(CURRENT),
+                    StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
             syncDirectory(imageDir);
             for (Path old : list(CHECKPOINT_PREFIX)) {
                 if (!old.equals(dir)) {
@@ -254,5 +259,4 @@ final class CheckpointStore {
             throw new WrapperException("cannot delete " + root + ": " + OneLine.of(e), e);
         }
     }
-
 }

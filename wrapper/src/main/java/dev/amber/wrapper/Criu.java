@@ -115,7 +115,9 @@ final class Criu {
             deletePidFile(pidFile);
             throw new CriuFailure("criu restore (pid " + criu.pid() + ") ended, reaped by another process before the "
                     + "wrapper could read its exit status, "
-                    + (root.isEmpty() ? "and left no running restored process: " : "and never logged that it resumed the tasks: ")
+                    + (root.isEmpty()
+                            ? "and left no running restored process: "
+                            : "and never logged that it resumed the tasks: ")
                     + firstError(log).orElse("no error line in the log") + " (see " + log + ")");
         }
         return restored(pidFile, millis, true);
@@ -151,8 +153,9 @@ final class Criu {
 
     /** Reads and removes the pid file: criu refuses to write one that exists, at the next restore. */
     private static Restored restored(Path pidFile, long millis, boolean exitStatusLost) {
-        long pid = readPid(pidFile).orElseThrow(
-                () -> new WrapperException("criu restore succeeded but wrote no usable pid file " + pidFile));
+        long pid = readPid(pidFile)
+                .orElseThrow(
+                        () -> new WrapperException("criu restore succeeded but wrote no usable pid file " + pidFile));
         try {
             Files.deleteIfExists(pidFile);
         } catch (IOException e) {
@@ -218,7 +221,9 @@ final class Criu {
     /** CRIU's first "Error" line is the cause; later ones are consequences. */
     static Optional<String> firstError(Path log) {
         try (var lines = Files.lines(log)) {
-            return lines.filter(l -> l.contains("Error (") && HARMLESS_ERRORS.stream().noneMatch(l::contains)).findFirst()
+            return lines.filter(l ->
+                            l.contains("Error (") && HARMLESS_ERRORS.stream().noneMatch(l::contains))
+                    .findFirst()
                     .map(l -> l.replaceFirst("^\\(\\s*[0-9.]+\\)\\s*", "").strip());
         } catch (IOException | java.io.UncheckedIOException e) {
             return Optional.empty();

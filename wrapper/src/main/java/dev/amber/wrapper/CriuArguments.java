@@ -23,8 +23,15 @@ final class CriuArguments {
      */
     static List<String> dump(WrapperConfig config, long pid, Path imagesDir) {
         List<String> args = new ArrayList<>(List.of(
-                "dump", "--tree", Long.toString(pid), "--images-dir", imagesDir.toString(),
-                "--log-file", DUMP_LOG, "-v4", "--shell-job"));
+                "dump",
+                "--tree",
+                Long.toString(pid),
+                "--images-dir",
+                imagesDir.toString(),
+                "--log-file",
+                DUMP_LOG,
+                "-v4",
+                "--shell-job"));
         common(config, args);
         if (config.ghostLimit() != null) {
             args.add("--ghost-limit");
@@ -41,8 +48,17 @@ final class CriuArguments {
      */
     static List<String> restore(WrapperConfig config, Path imagesDir, Path pidFile, Map<Integer, String> stdio) {
         List<String> args = new ArrayList<>(List.of(
-                "restore", "--images-dir", imagesDir.toString(), "--log-file", RESTORE_LOG, "-v4",
-                "--shell-job", "--restore-detached", "--restore-sibling", "--pidfile", pidFile.toString()));
+                "restore",
+                "--images-dir",
+                imagesDir.toString(),
+                "--log-file",
+                RESTORE_LOG,
+                "-v4",
+                "--shell-job",
+                "--restore-detached",
+                "--restore-sibling",
+                "--pidfile",
+                pidFile.toString()));
         common(config, args);
         new TreeMap<>(stdio).forEach((fd, resource) -> {
             args.add("--inherit-fd");

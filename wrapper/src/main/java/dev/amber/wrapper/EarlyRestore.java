@@ -41,9 +41,11 @@ final class EarlyRestore {
     static final String PATHS_FILE = "amber-restore.paths";
     /** First line of a plan; the launcher runs only plans in a format it knows. */
     static final String PLAN_HEADER = "amber-restore-plan 1";
+
     static final String PID_VARIABLE = "AMBER_EARLY_RESTORE_PID";
     /** Copy back the paths {@link #PATHS_FILE} lists. ("additional-paths yes" meant the whole tree.) */
     static final String COPY_ADDITIONAL_PATHS = "additional-paths listed";
+
     static final String NO_ADDITIONAL_PATHS = "additional-paths no";
 
     private EarlyRestore() {}
@@ -56,15 +58,16 @@ final class EarlyRestore {
      *
      * @return false, writing nothing, when a line of the command cannot be written as one line
      */
-    static boolean writePlan(Path checkpointDir, Path criu, List<String> restoreArgs, String configText,
-            List<Path> savedPaths) {
+    static boolean writePlan(
+            Path checkpointDir, Path criu, List<String> restoreArgs, String configText, List<Path> savedPaths) {
         List<String> saved = savedPaths.stream().map(Path::toString).toList();
         List<String> lines = new ArrayList<>();
         lines.add(PLAN_HEADER);
         lines.add(saved.isEmpty() ? NO_ADDITIONAL_PATHS : COPY_ADDITIONAL_PATHS);
         lines.add(criu.toString());
         lines.addAll(restoreArgs);
-        if (Stream.concat(lines.stream(), saved.stream()).anyMatch(l -> l.indexOf('\n') >= 0 || l.indexOf('\r') >= 0 || l.indexOf('\0') >= 0)
+        if (Stream.concat(lines.stream(), saved.stream())
+                        .anyMatch(l -> l.indexOf('\n') >= 0 || l.indexOf('\r') >= 0 || l.indexOf('\0') >= 0)
                 || savedPaths.stream().anyMatch(p -> !p.normalize().equals(p))) {
             return false;
         }
@@ -101,7 +104,8 @@ final class EarlyRestore {
         try {
             return Optional.of(Long.parseLong(value.trim()));
         } catch (NumberFormatException e) {
-            throw new WrapperException(PID_VARIABLE + "=" + value + " is not a pid; it is meant for the launcher alone");
+            throw new WrapperException(
+                    PID_VARIABLE + "=" + value + " is not a pid; it is meant for the launcher alone");
         }
     }
 }

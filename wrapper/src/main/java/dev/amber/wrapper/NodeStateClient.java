@@ -41,14 +41,19 @@ public final class NodeStateClient {
             http.setRequestProperty("Accept", "application/json");
             int status = http.getResponseCode();
             InputStream body = status >= 400 ? http.getErrorStream() : http.getInputStream();
-            Object json = body == null ? null : WrapperConfigLoader.readYaml(new String(body.readAllBytes(), StandardCharsets.UTF_8));
+            Object json = body == null
+                    ? null
+                    : WrapperConfigLoader.readYaml(new String(body.readAllBytes(), StandardCharsets.UTF_8));
             if (!(json instanceof Map<?, ?> map) || map.get("state") == null) {
                 return NodeStateAnswer.unreachable(uri + " answered HTTP " + status + " without a state");
             }
-            return new NodeStateAnswer(String.valueOf(map.get("state")), (map.get("reason") == null ? "" : String.valueOf(map.get("reason"))), true);
+            return new NodeStateAnswer(
+                    String.valueOf(map.get("state")),
+                    (map.get("reason") == null ? "" : String.valueOf(map.get("reason"))),
+                    true);
         } catch (IOException | RuntimeException e) {
-            return NodeStateAnswer.unreachable(uri + ": " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage()));
+            return NodeStateAnswer.unreachable(
+                    uri + ": " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()));
         }
     }
 }

@@ -44,8 +44,8 @@ final class PidChurn {
                 throw new WrapperException("cannot read this thread's id from /proc/thread-self");
             }
             if (seen[0] < tid) {
-                throw new WrapperException("pids wrapped around at pid_max (" + tid + ", then " + seen[0]
-                        + ") before reaching " + floor);
+                throw new WrapperException(
+                        "pids wrapped around at pid_max (" + tid + ", then " + seen[0] + ") before reaching " + floor);
             }
             tid = seen[0];
         }

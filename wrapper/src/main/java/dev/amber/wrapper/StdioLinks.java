@@ -31,7 +31,8 @@ final class StdioLinks {
             return Optional.of(target);
         }
         boolean file = target.startsWith("/") && !target.endsWith(" (deleted)");
-        boolean terminal = target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
+        boolean terminal =
+                target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
         return file && !terminal ? Optional.of(target.substring(1)) : Optional.empty();
     }
 
@@ -39,7 +40,8 @@ final class StdioLinks {
         Map<Integer, String> links = new HashMap<>();
         for (int fd = 1; fd <= 2; fd++) {
             try {
-                String target = Files.readSymbolicLink(fdDir.resolve(Integer.toString(fd))).toString();
+                String target = Files.readSymbolicLink(fdDir.resolve(Integer.toString(fd)))
+                        .toString();
                 int number = fd;
                 criuName(target).ifPresent(name -> links.put(number, name));
             } catch (IOException e) {

@@ -5,7 +5,10 @@ import java.util.function.Supplier;
 /** Decides what a SIGTERM means: checkpoint the app, or pass the signal on. A pure function. */
 final class TerminationPolicy {
 
-    enum Action { CHECKPOINT, FORWARD }
+    enum Action {
+        CHECKPOINT,
+        FORWARD
+    }
 
     /** The action and the sentence the wrapper logs about it. */
     record Decision(Action action, String why) {}

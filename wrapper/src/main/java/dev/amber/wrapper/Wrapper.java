@@ -24,6 +24,7 @@ public final class Wrapper {
     static final int APP_PID_FLOOR = 10_000;
     /** The floor when ns_last_pid is read-only and pids are taken one thread at a time. */
     static final int APP_PID_FLOOR_WITHOUT_NS_LAST_PID = 1_000;
+
     private static final int PID_RETRIES = 25;
     /** Where criu restore writes the restored root's pid, inside the checkpoint directory. */
     static final String RESTORED_PID_FILE = "restored.pid";
@@ -39,8 +40,12 @@ public final class Wrapper {
     /** Whether checkpoints may carry a plan for the launcher; see {@link EarlyRestore}. */
     private final CompletableFuture<Boolean> criuSetsPidsExactly = new CompletableFuture<>();
 
-    Wrapper(WrapperConfigLoader.ConfigFile configFile, Criu criu, Supplier<NodeStateAnswer> nodeState,
-            Optional<Long> launcherRestorePid, WrapperLog log) {
+    Wrapper(
+            WrapperConfigLoader.ConfigFile configFile,
+            Criu criu,
+            Supplier<NodeStateAnswer> nodeState,
+            Optional<Long> launcherRestorePid,
+            WrapperLog log) {
         this.configFile = configFile;
         this.config = configFile.config();
         this.criu = criu;
@@ -53,7 +58,8 @@ public final class Wrapper {
     /** A wrapper that finds CRIU on this machine and asks the configured node-state server. */
     public static Wrapper create(WrapperConfigLoader.ConfigFile configFile, WrapperLog log) {
         WrapperConfig config = configFile.config();
-        NodeStateClient client = config.nodeStateServerURL() == null ? null : new NodeStateClient(config.nodeStateServerURL());
+        NodeStateClient client =
+                config.nodeStateServerURL() == null ? null : new NodeStateClient(config.nodeStateServerURL());
         Supplier<NodeStateAnswer> nodeState = () -> client == null
                 ? NodeStateAnswer.unreachable("no nodeStateServerURL configured")
                 : client.ask(System.getenv("KUBERNETES_NODE_NAME"));
@@ -83,7 +89,10 @@ public final class Wrapper {
         }
         running.app().exitCode().thenAccept(code -> events.add(new Exit(code)));
         // Off the critical path: the answer is needed only by the next checkpoint.
-        Thread.ofPlatform().daemon().name("criu-check").start(() -> criuSetsPidsExactly.complete(criu.setsPidsExactly()));
+        Thread.ofPlatform()
+                .daemon()
+                .name("criu-check")
+                .start(() -> criuSetsPidsExactly.complete(criu.setsPidsExactly()));
         while (true) {
             Event event;
             try {
@@ -148,8 +157,8 @@ public final class Wrapper {
      */
     private void giveUpOnCheckpoint(WrapperException cause) {
         if (!config.freshStartOnRestoreFailure()) {
-            throw new WrapperException(cause.getMessage()
-                    + "; set freshStartOnRestoreFailure: true to start afresh instead", cause);
+            throw new WrapperException(
+                    cause.getMessage() + "; set freshStartOnRestoreFailure: true to start afresh instead", cause);
         }
         Optional<Path> aside = store.quarantine();
         log.info("cannot restore (" + cause.getMessage() + "); starting afresh as freshStartOnRestoreFailure allows"
@@ -229,13 +238,15 @@ public final class Wrapper {
         launcherCriu.exitStatus().join(); // a criu still restoring would go on building the tree
         // Whatever criu's exit: a criu killed by a signal, or one that failed after resuming the
         // tasks, leaves a tree behind. After an ordinary failure CRIU has killed it already.
-        ProcessHandle.current().children()
+        ProcessHandle.current()
+                .children()
                 .filter(child -> child.pid() != launcherCriu.pid())
                 .map(child -> new AdoptedChild(child.pid()))
                 .filter(AdoptedChild::isRunningChild)
                 .forEach(root -> {
                     root.killTree();
-                    log.info("stopped the tree (pid " + root.pid() + ") the launcher restored, because the wrapper did not take it");
+                    log.info("stopped the tree (pid " + root.pid()
+                            + ") the launcher restored, because the wrapper did not take it");
                 });
     }
 
@@ -280,17 +291,22 @@ public final class Wrapper {
             List<Path> saved = AppFiles.saveAdditional(config.additionalPaths(), partial);
             if (criuSetsPidsExactly.getNow(false)) {
                 Path published = store.publishedDir(partial);
-                EarlyRestore.writePlan(partial, criu.binary(),
-                        CriuArguments.restore(config, published, published.resolve(RESTORED_PID_FILE), stdio), configFile.text(),
+                EarlyRestore.writePlan(
+                        partial,
+                        criu.binary(),
+                        CriuArguments.restore(config, published, published.resolve(RESTORED_PID_FILE), stdio),
+                        configFile.text(),
                         saved);
             }
             long publishStart = System.nanoTime();
-            CheckpointStore.StoredCheckpoint stored = store.publish(partial,
-                    new CheckpointMarker(CheckpointMarker.FORMAT, Instant.now().toString(), pid, running.command(), stdio));
+            CheckpointStore.StoredCheckpoint stored = store.publish(
+                    partial,
+                    new CheckpointMarker(
+                            CheckpointMarker.FORMAT, Instant.now().toString(), pid, running.command(), stdio));
             long publishMillis = millis(publishStart);
             awaitGone(running.app(), dumpedPids(stored.dir(), pid));
-            log.info("checkpointed pid " + pid + " into " + stored.dir() + " in " + millis(start)
-                    + " ms (criu dump " + criuMillis + " ms, sync and publish " + publishMillis + " ms)");
+            log.info("checkpointed pid " + pid + " into " + stored.dir() + " in " + millis(start) + " ms (criu dump "
+                    + criuMillis + " ms, sync and publish " + publishMillis + " ms)");
         } catch (RuntimeException e) {
             try {
                 store.discard(partial);
@@ -313,7 +329,8 @@ public final class Wrapper {
             app.exitCode().get(5, TimeUnit.SECONDS);
             while (!descendants.stream().allMatch(Wrapper::reapedOrOurZombie)) {
                 if (System.nanoTime() > deadline) {
-                    log.info("some dumped processes are not reaped yet; a restore in this pid namespace may find their pids taken");
+                    log.info(
+                            "some dumped processes are not reaped yet; a restore in this pid namespace may find their pids taken");
                     return;
                 }
                 Thread.sleep(10);
@@ -329,7 +346,9 @@ public final class Wrapper {
      */
     private static boolean reapedOrOurZombie(long pid) {
         Path stat = AdoptedChild.statOf(pid);
-        return !Files.exists(stat) || AdoptedChild.zombieExitCode(stat, ProcessHandle.current().pid()).isPresent();
+        return !Files.exists(stat)
+                || AdoptedChild.zombieExitCode(stat, ProcessHandle.current().pid())
+                        .isPresent();
     }
 
     /** Every process and thread CRIU dumped (one core-PID.img each), the root excepted. */
@@ -368,8 +387,8 @@ public final class Wrapper {
                 log.info("moved the app's pid above " + APP_PID_FLOOR_WITHOUT_NS_LAST_PID + " with " + threads
                         + " short-lived threads in " + millis(start) + " ms (ns_last_pid: " + OneLine.of(e) + ")");
             } catch (WrapperException churnFailed) {
-                log.info("cannot move the app's pid up (ns_last_pid: " + OneLine.of(e) + "; "
-                        + churnFailed.getMessage() + "); a restore may find its pid taken by the wrapper or CRIU");
+                log.info("cannot move the app's pid up (ns_last_pid: " + OneLine.of(e) + "; " + churnFailed.getMessage()
+                        + "); a restore may find its pid taken by the wrapper or CRIU");
             }
         }
     }

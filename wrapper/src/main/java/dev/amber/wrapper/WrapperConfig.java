@@ -55,8 +55,7 @@ public record WrapperConfig(
     /** Fills in defaults; validation that needs the file's name happens in {@link WrapperConfigLoader}. */
     public WrapperConfig {
         additionalPaths = additionalPaths == null ? List.of() : List.copyOf(additionalPaths);
-        inotifyIncompatiblePaths =
-                inotifyIncompatiblePaths == null ? List.of() : List.copyOf(inotifyIncompatiblePaths);
+        inotifyIncompatiblePaths = inotifyIncompatiblePaths == null ? List.of() : List.copyOf(inotifyIncompatiblePaths);
         externalMounts = externalMounts == null ? List.of() : List.copyOf(externalMounts);
         if (checkpointOn == null) {
             checkpointOn = nodeStateServerURL == null ? CheckpointOn.ALWAYS : CheckpointOn.NODE_SHUTDOWN;
@@ -76,6 +75,7 @@ public record WrapperConfig(
 
     /** A config with only an image dir, everything else defaulted. */
     public static WrapperConfig withImageDir(Path imageDir) {
-        return new WrapperConfig(imageDir, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new WrapperConfig(
+                imageDir, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

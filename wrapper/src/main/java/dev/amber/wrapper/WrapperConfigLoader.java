@@ -33,9 +33,21 @@ public final class WrapperConfigLoader {
     public static final List<Path> DEFAULT_LOCATIONS =
             List.of(Path.of("/etc/amber/config.yaml"), Path.of("/etc/crik/config.yaml"));
 
-    static final List<String> KEYS = List.of("imageDir", "additionalPaths", "inotifyIncompatiblePaths",
-            "nodeStateServerURL", "checkpointOn", "ifNodeStateUnknown", "freshStartOnRestoreFailure",
-            "tcpEstablished", "tcpClose", "fileLocks", "extUnixSockets", "manageCgroups", "ghostLimit", "externalMounts");
+    static final List<String> KEYS = List.of(
+            "imageDir",
+            "additionalPaths",
+            "inotifyIncompatiblePaths",
+            "nodeStateServerURL",
+            "checkpointOn",
+            "ifNodeStateUnknown",
+            "freshStartOnRestoreFailure",
+            "tcpEstablished",
+            "tcpClose",
+            "fileLocks",
+            "extUnixSockets",
+            "manageCgroups",
+            "ghostLimit",
+            "externalMounts");
 
     private static final Pattern GHOST_LIMIT = Pattern.compile("[0-9]+[KMG]?");
 
@@ -86,10 +98,11 @@ public final class WrapperConfigLoader {
         try {
             document = readYaml(yaml);
         } catch (MarkedYAMLException e) {
-            throw new WrapperException("config " + source + ": not valid YAML (line " + (e.getProblemMark().getLine() + 1)
-                    + "): " + e.getProblem());
+            throw new WrapperException("config " + source + ": not valid YAML (line "
+                    + (e.getProblemMark().getLine() + 1) + "): " + e.getProblem());
         } catch (YAMLException e) {
-            throw new WrapperException("config " + source + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+            throw new WrapperException("config " + source + ": not valid YAML: "
+                    + e.getMessage().lines().findFirst().orElse(""));
         }
         if (document == null) {
             throw new WrapperException("config " + source + ": empty; at least imageDir is needed");
@@ -206,7 +219,8 @@ public final class WrapperConfigLoader {
                 return null;
             }
             String s = String.valueOf(v);
-            if (!(v instanceof Number || v instanceof String) || !GHOST_LIMIT.matcher(s).matches()) {
+            if (!(v instanceof Number || v instanceof String)
+                    || !GHOST_LIMIT.matcher(s).matches()) {
                 throw wrong(key, v, "a size in bytes, optionally with K, M or G (e.g. 64M)");
             }
             return s;
@@ -217,15 +231,18 @@ public final class WrapperConfigLoader {
             if (v == null) {
                 return null;
             }
-            return Arrays.stream(values).filter(e -> name.apply(e).equals(v)).findFirst()
-                    .orElseThrow(() -> wrong(key, v, "one of "
-                            + Arrays.stream(values).map(name).collect(Collectors.joining(", "))));
+            return Arrays.stream(values)
+                    .filter(e -> name.apply(e).equals(v))
+                    .findFirst()
+                    .orElseThrow(() -> wrong(
+                            key, v, "one of " + Arrays.stream(values).map(name).collect(Collectors.joining(", "))));
         }
     }
 
     private static void validate(WrapperConfig config, String prefix) {
         if (config.imageDir() == null) {
-            throw new WrapperException(prefix + "imageDir is required (the directory, usually a volume, that holds checkpoints)");
+            throw new WrapperException(
+                    prefix + "imageDir is required (the directory, usually a volume, that holds checkpoints)");
         }
         requireAbsolute(prefix, "imageDir", List.of(config.imageDir()));
         requireAbsolute(prefix, "additionalPaths", config.additionalPaths());

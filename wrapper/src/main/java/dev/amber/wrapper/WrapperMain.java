@@ -29,7 +29,8 @@ public final class WrapperMain {
                 System.out.println(USAGE);
                 return 0;
             }
-            return Wrapper.create(WrapperConfigLoader.load(invocation.config()), log).run(invocation.command());
+            return Wrapper.create(WrapperConfigLoader.load(invocation.config()), log)
+                    .run(invocation.command());
         } catch (WrapperException e) {
             log.info(e.getMessage());
             return 1;
@@ -40,7 +41,8 @@ public final class WrapperMain {
     record Invocation(Optional<Path> config, List<String> command) {
         static Invocation parse(List<String> args) {
             if (args.isEmpty() || !args.getFirst().equals("run")) {
-                if (!args.isEmpty() && (args.getFirst().equals("--help") || args.getFirst().equals("-h"))) {
+                if (!args.isEmpty()
+                        && (args.getFirst().equals("--help") || args.getFirst().equals("-h"))) {
                     return null;
                 }
                 throw new WrapperException(USAGE);

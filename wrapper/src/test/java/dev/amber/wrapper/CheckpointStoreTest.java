@@ -15,13 +15,18 @@ class ImageStoreTest {
     Path imageDir;
 
     private CheckpointMarker marker(long pid) {
-        return new CheckpointMarker(CheckpointMarker.FORMAT, "2026-01-01T00:00:00Z", pid, List.of("app"), Map.of(1, "pipe:[5]"));
+        return new CheckpointMarker(
+                CheckpointMarker.FORMAT, "2026-01-01T00:00:00Z", pid, List.of("app"), Map.of(1, "pipe:[5]"));
     }
 
     @Test
     void theMarkerSurvivesItsOwnJson() {
-        CheckpointMarker tricky = new CheckpointMarker(CheckpointMarker.FORMAT, "2026-01-01T00:00:00Z", 42,
-                List.of("sh", "-c", "echo \"quoted\" \\ back\tslash\nnewline: {x}"), Map.of(1, "pipe:[5]", 2, "var/log/app.log"));
+        CheckpointMarker tricky = new CheckpointMarker(
+                CheckpointMarker.FORMAT,
+                "2026-01-01T00:00:00Z",
+                42,
+                List.of("sh", "-c", "echo \"quoted\" \\ back\tslash\nnewline: {x}"),
+                Map.of(1, "pipe:[5]", 2, "var/log/app.log"));
 
         assertThat(CheckpointMarker.parse(tricky.toJson())).isEqualTo(tricky);
     }
@@ -51,7 +56,8 @@ class ImageStoreTest {
         assertThat(current.dir().resolve("pstree.img")).hasContent("two");
         try (var entries = Files.list(imageDir)) {
             assertThat(entries.map(p -> p.getFileName().toString()))
-                    .containsExactlyInAnyOrder("current", current.dir().getFileName().toString());
+                    .containsExactlyInAnyOrder(
+                            "current", current.dir().getFileName().toString());
         }
     }
 
@@ -81,7 +87,8 @@ class ImageStoreTest {
         Path dir = Files.createDirectory(imageDir.resolve("checkpoint-x"));
         Files.writeString(dir.resolve(CheckpointMarker.FILE_NAME), "{not json");
         Files.createSymbolicLink(imageDir.resolve("current"), Path.of("checkpoint-x"));
-        assertThatThrownBy(() -> new CheckpointStore(imageDir).current()).hasMessageContaining("unreadable amber-checkpoint.json");
+        assertThatThrownBy(() -> new CheckpointStore(imageDir).current())
+                .hasMessageContaining("unreadable amber-checkpoint.json");
 
         Files.delete(imageDir.resolve("current"));
         Files.createSymbolicLink(imageDir.resolve("current"), Path.of("checkpoint-gone"));
@@ -108,7 +115,6 @@ class ImageStoreTest {
 
         assertThatThrownBy(() -> new CheckpointStore(file.resolve("sub")).prepare())
                 .hasMessageStartingWith("imageDir " + file.resolve("sub") + " cannot be created");
-        assertThatThrownBy(() -> new CheckpointStore(file).prepare())
-                .hasMessageContaining("cannot be created");
+        assertThatThrownBy(() -> new CheckpointStore(file).prepare()).hasMessageContaining("cannot be created");
     }
 }

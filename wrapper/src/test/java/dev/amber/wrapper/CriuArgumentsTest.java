@@ -14,8 +14,18 @@ class CriuArgumentsTest {
     void aPlainDumpIsAShellJobWithCgroupsLeftAlone() {
         List<String> args = CriuArguments.dump(WrapperConfig.withImageDir(Path.of("/data")), 42, DIR);
 
-        assertThat(args).containsExactly("dump", "--tree", "42", "--images-dir", "/data/.partial-x",
-                "--log-file", "dump.log", "-v4", "--shell-job", "--manage-cgroups=ignore");
+        assertThat(args)
+                .containsExactly(
+                        "dump",
+                        "--tree",
+                        "42",
+                        "--images-dir",
+                        "/data/.partial-x",
+                        "--log-file",
+                        "dump.log",
+                        "-v4",
+                        "--shell-job",
+                        "--manage-cgroups=ignore");
     }
 
     @Test
@@ -47,15 +57,20 @@ class CriuArgumentsTest {
 
         assertThat(CriuArguments.dump(config, 7, DIR)).contains("--tcp-close").doesNotContain("--tcp-established");
         assertThat(CriuArguments.restore(config, DIR, DIR.resolve("restored.pid"), Map.of()))
-                .contains("--tcp-close").doesNotContain("--tcp-established");
+                .contains("--tcp-close")
+                .doesNotContain("--tcp-established");
     }
 
     @Test
     void restoreMakesTheTreeTheWrappersChildAndReattachesStdio() {
-        List<String> args = CriuArguments.restore(WrapperConfig.withImageDir(Path.of("/data")), DIR,
-                Path.of("/data/.partial-x/restored.pid"), Map.of(2, "pipe:[99]", 1, "pipe:[98]"));
+        List<String> args = CriuArguments.restore(
+                WrapperConfig.withImageDir(Path.of("/data")),
+                DIR,
+                Path.of("/data/.partial-x/restored.pid"),
+                Map.of(2, "pipe:[99]", 1, "pipe:[98]"));
 
-        assertThat(args).containsSubsequence("restore", "--images-dir", "/data/.partial-x", "--log-file", "restore.log");
+        assertThat(args)
+                .containsSubsequence("restore", "--images-dir", "/data/.partial-x", "--log-file", "restore.log");
         assertThat(args).contains("--shell-job", "--restore-detached", "--restore-sibling");
         assertThat(String.join(" ", args))
                 .contains("--pidfile /data/.partial-x/restored.pid")

@@ -24,10 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
  * launcher runs and when (WrapperCriuTest runs it with the real JVM and CRIU).
  */
 class EarlyRestoreTest {
-    private static final List<String> ARGS = List.of("restore", "--images-dir", "/data/a dir/$HOME", "--inherit-fd", "fd[1]:pipe:[42]");
+    private static final List<String> ARGS =
+            List.of("restore", "--images-dir", "/data/a dir/$HOME", "--inherit-fd", "fd[1]:pipe:[42]");
 
     @TempDir
     Path dir;
+
     private Path launcher;
     private Path criu;
     private Path config;
@@ -37,7 +39,9 @@ class EarlyRestoreTest {
     void setUp() throws IOException {
         Path fakeJava = script("java", "#!/bin/sh\necho \"pid=$AMBER_EARLY_RESTORE_PID\"\n");
         launcher = TestLauncher.render(Files.createDirectories(dir.resolve("bin")), fakeJava, "unused");
-        criu = script("criu", "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > " + dir.resolve("criu-ran") + "\n");
+        criu = script(
+                "criu",
+                "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > " + dir.resolve("criu-ran") + "\n");
         Path images = dir.resolve("images");
         checkpoint = Files.createDirectories(images.resolve("checkpoint-1"));
         Files.createSymbolicLink(images.resolve("current"), Path.of("checkpoint-1"));
@@ -53,9 +57,12 @@ class EarlyRestoreTest {
 
     /** Runs the launcher; returns what the stand-in java saw in AMBER_EARLY_RESTORE_PID. */
     private String launch(String... args) throws Exception {
-        Process p = new ProcessBuilder(launcher.toString()).command(
-                java.util.stream.Stream.concat(java.util.stream.Stream.of(launcher.toString()), java.util.Arrays.stream(args)).toList())
-                .redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(launcher.toString())
+                .command(java.util.stream.Stream.concat(
+                                java.util.stream.Stream.of(launcher.toString()), java.util.Arrays.stream(args))
+                        .toList())
+                .redirectErrorStream(true)
+                .start();
         assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         assertThat(out).startsWith("pid=");
@@ -64,8 +71,10 @@ class EarlyRestoreTest {
 
     private List<String> criuArgs() {
         Path ran = dir.resolve("criu-ran");
-        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(ran) && Files.readString(ran).endsWith("\n")
-                && Files.readAllLines(ran).size() == ARGS.size());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Files.exists(ran)
+                        && Files.readString(ran).endsWith("\n")
+                        && Files.readAllLines(ran).size() == ARGS.size());
         try {
             return Files.readAllLines(ran);
         } catch (IOException e) {
@@ -75,7 +84,8 @@ class EarlyRestoreTest {
 
     @Test
     void runsThePlanWordForWordWhenTheConfigIsTheOneItWasMadeFrom() throws Exception {
-        assertThat(EarlyRestore.writePlan(checkpoint, criu, ARGS, Files.readString(config), List.of())).isTrue();
+        assertThat(EarlyRestore.writePlan(checkpoint, criu, ARGS, Files.readString(config), List.of()))
+                .isTrue();
 
         String pid = launch("run", "--config", config.toString(), "--", "app");
 
@@ -102,16 +112,22 @@ class EarlyRestoreTest {
 
     @Test
     void leavesTheRestoreToTheWrapperWithoutAPlanOrAMarkerOrInAnotherFormat() throws Exception {
-        assertThat(launch("run", "--config", config.toString(), "--", "app")).as("no plan").isEmpty();
+        assertThat(launch("run", "--config", config.toString(), "--", "app"))
+                .as("no plan")
+                .isEmpty();
 
         EarlyRestore.writePlan(checkpoint, criu, ARGS, Files.readString(config), List.of());
         Files.delete(checkpoint.resolve(CheckpointMarker.FILE_NAME));
-        assertThat(launch("run", "--config", config.toString(), "--", "app")).as("no marker").isEmpty();
+        assertThat(launch("run", "--config", config.toString(), "--", "app"))
+                .as("no marker")
+                .isEmpty();
 
         Files.writeString(checkpoint.resolve(CheckpointMarker.FILE_NAME), "{}");
         Path plan = checkpoint.resolve(EarlyRestore.PLAN_FILE);
         Files.writeString(plan, Files.readString(plan).replace(EarlyRestore.PLAN_HEADER, "amber-restore-plan 2"));
-        assertThat(launch("run", "--config", config.toString(), "--", "app")).as("a later format").isEmpty();
+        assertThat(launch("run", "--config", config.toString(), "--", "app"))
+                .as("a later format")
+                .isEmpty();
         assertThat(dir.resolve("criu-ran")).doesNotExist();
     }
 
@@ -126,11 +142,16 @@ class EarlyRestoreTest {
 
     @Test
     void leavesAnImageDirItCannotReadPlainlyToTheWrapper() throws Exception {
-        for (String line : List.of("imageDir: \"" + dir.resolve("images") + "\"", "imageDir: " + dir.resolve("images") + "#x",
-                "imageDir: " + dir.resolve("images") + "\nimageDir: /elsewhere", "{imageDir: " + dir.resolve("images") + "}")) {
+        for (String line : List.of(
+                "imageDir: \"" + dir.resolve("images") + "\"",
+                "imageDir: " + dir.resolve("images") + "#x",
+                "imageDir: " + dir.resolve("images") + "\nimageDir: /elsewhere",
+                "{imageDir: " + dir.resolve("images") + "}")) {
             Files.writeString(config, line + "\n");
             EarlyRestore.writePlan(checkpoint, criu, ARGS, Files.readString(config), List.of());
-            assertThat(launch("run", "--config", config.toString(), "--", "app")).as(line).isEmpty();
+            assertThat(launch("run", "--config", config.toString(), "--", "app"))
+                    .as(line)
+                    .isEmpty();
         }
         assertThat(dir.resolve("criu-ran")).doesNotExist();
     }
@@ -139,7 +160,8 @@ class EarlyRestoreTest {
     void leavesHelpAndUnknownOptionsToTheWrapper() throws Exception {
         EarlyRestore.writePlan(checkpoint, criu, ARGS, Files.readString(config), List.of());
         assertThat(launch("--help")).isEmpty();
-        assertThat(launch("run", "--verbose", "--config", config.toString(), "--", "app")).isEmpty();
+        assertThat(launch("run", "--verbose", "--config", config.toString(), "--", "app"))
+                .isEmpty();
         assertThat(dir.resolve("criu-ran")).doesNotExist();
     }
 
@@ -158,14 +180,25 @@ class EarlyRestoreTest {
                 List.of("run", "--config", config.toString()),
                 List.of("run", "--config", config.toString(), "--"),
                 List.of("run", "--config=" + config, "--config", "--", "app"),
-                List.of("run", "--config", config.toString(), "--config", dir.resolve("other.yaml").toString(), "--", "app"))) {
-            assertThat(launch(args.toArray(String[]::new))).as(String.join(" ", args)).isEmpty();
+                List.of(
+                        "run",
+                        "--config",
+                        config.toString(),
+                        "--config",
+                        dir.resolve("other.yaml").toString(),
+                        "--",
+                        "app"))) {
+            assertThat(launch(args.toArray(String[]::new)))
+                    .as(String.join(" ", args))
+                    .isEmpty();
         }
         assertThat(dir.resolve("criu-ran")).doesNotExist();
 
         Files.writeString(dir.resolve("other.yaml"), "imageDir: /elsewhere\n");
-        assertThat(launch("run", "--config", dir.resolve("other.yaml").toString(), "--config", config.toString(), "app"))
-                .as("the last --config counts, and the command may follow without --").matches("[0-9]+");
+        assertThat(launch(
+                        "run", "--config", dir.resolve("other.yaml").toString(), "--config", config.toString(), "app"))
+                .as("the last --config counts, and the command may follow without --")
+                .matches("[0-9]+");
         assertThat(criuArgs()).isEqualTo(ARGS);
     }
 
@@ -175,12 +208,14 @@ class EarlyRestoreTest {
         Files.writeString(target, "41");
         Path tree = Files.createDirectories(dir.resolve("app tree/sub"));
         Files.writeString(tree.resolve("f"), "x");
-        List<Path> saved = AppFiles.saveAdditional(List.of(target, tree.getParent(), dir.resolve("never-there")), checkpoint);
+        List<Path> saved =
+                AppFiles.saveAdditional(List.of(target, tree.getParent(), dir.resolve("never-there")), checkpoint);
         assertThat(saved).containsExactly(target, tree.getParent());
         CheckpointStore.deleteTree(target.getParent()); // a new container would not have them
         CheckpointStore.deleteTree(tree.getParent());
         criu = script("criu", "#!/bin/sh\ncat " + target + " > " + dir.resolve("criu-saw") + "\n");
-        assertThat(EarlyRestore.writePlan(checkpoint, criu, ARGS, Files.readString(config), saved)).isTrue();
+        assertThat(EarlyRestore.writePlan(checkpoint, criu, ARGS, Files.readString(config), saved))
+                .isTrue();
 
         assertThat(launch("run", "--config", config.toString(), "--", "app")).matches("[0-9]+");
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(dir.resolve("criu-saw")));
@@ -240,16 +275,22 @@ class EarlyRestoreTest {
         // file, so the wrapper cannot tell what it restored; a second restore could run the app twice.
         Path realLauncher = TestLauncher.render(Files.createDirectories(dir.resolve("real/bin")));
         Files.writeString(config, Files.readString(config) + "freshStartOnRestoreFailure: true\n");
-        Files.writeString(checkpoint.resolve(CheckpointMarker.FILE_NAME),
-                new CheckpointMarker(CheckpointMarker.FORMAT, "2026-01-01T00:00:00Z", 1, List.of("app"), Map.of()).toJson());
-        EarlyRestore.writePlan(checkpoint, script("silent-criu", "#!/bin/sh\nexit 0\n"), List.of("restore"), Files.readString(config),
+        Files.writeString(
+                checkpoint.resolve(CheckpointMarker.FILE_NAME),
+                new CheckpointMarker(CheckpointMarker.FORMAT, "2026-01-01T00:00:00Z", 1, List.of("app"), Map.of())
+                        .toJson());
+        EarlyRestore.writePlan(
+                checkpoint,
+                script("silent-criu", "#!/bin/sh\nexit 0\n"),
+                List.of("restore"),
+                Files.readString(config),
                 List.of());
         // The wrapper's own criu notes every call, so a second restore would show.
         Path calls = dir.resolve("own-criu-calls");
         Path ownCriu = script("own-criu", "#!/bin/sh\necho \"$1\" >> " + calls + "\nexit 1\n");
 
-        try (WrapperProcess w = WrapperProcess.startThroughLauncher(realLauncher, config, Map.of("AMBER_CRIU", ownCriu.toString()),
-                "sh", "-c", "echo fresh; sleep 30")) {
+        try (WrapperProcess w = WrapperProcess.startThroughLauncher(
+                realLauncher, config, Map.of("AMBER_CRIU", ownCriu.toString()), "sh", "-c", "echo fresh; sleep 30")) {
             w.awaitOut(l -> l.equals("fresh"));
             assertThat(w.err).anyMatch(l -> l.contains("wrote no usable pid file") && l.contains("starting afresh"));
             assertThat(w.err).noneMatch(l -> l.contains("restoring again"));
@@ -261,14 +302,21 @@ class EarlyRestoreTest {
 
     @Test
     void aPlanIsReadBackAndOneThatCannotBeWrittenAsLinesIsNotWritten() throws Exception {
-        assertThat(EarlyRestore.writePlan(checkpoint, criu, ARGS, "imageDir: /x\n", List.of())).isTrue();
-        assertThat(EarlyRestore.readPlan(checkpoint)).contains(
-                java.util.stream.Stream.concat(java.util.stream.Stream.of(criu.toString()), ARGS.stream()).toList());
-        assertThat(Files.readString(checkpoint.resolve(EarlyRestore.CONFIG_FILE))).isEqualTo("imageDir: /x\n");
+        assertThat(EarlyRestore.writePlan(checkpoint, criu, ARGS, "imageDir: /x\n", List.of()))
+                .isTrue();
+        assertThat(EarlyRestore.readPlan(checkpoint))
+                .contains(java.util.stream.Stream.concat(java.util.stream.Stream.of(criu.toString()), ARGS.stream())
+                        .toList());
+        assertThat(Files.readString(checkpoint.resolve(EarlyRestore.CONFIG_FILE)))
+                .isEqualTo("imageDir: /x\n");
 
         Path other = Files.createDirectories(dir.resolve("other"));
-        assertThat(EarlyRestore.writePlan(other, criu, List.of("restore", "--images-dir", "/a\nb"), "imageDir: /x\n", List.of())).isFalse();
-        assertThat(EarlyRestore.writePlan(other, criu, ARGS, "imageDir: /x\n", List.of(Path.of("/a/../b")))).as("not normal").isFalse();
+        assertThat(EarlyRestore.writePlan(
+                        other, criu, List.of("restore", "--images-dir", "/a\nb"), "imageDir: /x\n", List.of()))
+                .isFalse();
+        assertThat(EarlyRestore.writePlan(other, criu, ARGS, "imageDir: /x\n", List.of(Path.of("/a/../b"))))
+                .as("not normal")
+                .isFalse();
         assertThat(other).isEmptyDirectory();
         assertThat(EarlyRestore.readPlan(other)).isEmpty();
     }
@@ -276,7 +324,8 @@ class EarlyRestoreTest {
     @Test
     void thePidComesFromTheLauncherAlone() {
         assertThat(EarlyRestore.startedByLauncher(Map.of())).isEmpty();
-        assertThat(EarlyRestore.startedByLauncher(Map.of(EarlyRestore.PID_VARIABLE, "4711"))).isEqualTo(Optional.of(4711L));
+        assertThat(EarlyRestore.startedByLauncher(Map.of(EarlyRestore.PID_VARIABLE, "4711")))
+                .isEqualTo(Optional.of(4711L));
         assertThatThrownBy(() -> EarlyRestore.startedByLauncher(Map.of(EarlyRestore.PID_VARIABLE, "x")))
                 .hasMessageContaining("is not a pid");
     }
@@ -288,12 +337,14 @@ class EarlyRestoreTest {
     @Test
     void leavesTheEnvironmentAsItFoundIt() throws Exception {
         java.util.regex.Matcher assigned = java.util.regex.Pattern.compile(
-                "(?:^|[\\s;{(])([a-z_][a-z0-9_]*)=|read -r ([a-z_][a-z0-9_]*)|for ([a-z_][a-z0-9_]*) in")
+                        "(?:^|[\\s;{(])([a-z_][a-z0-9_]*)=|read -r ([a-z_][a-z0-9_]*)|for ([a-z_][a-z0-9_]*) in")
                 .matcher(Files.readString(TestLauncher.TEMPLATE));
         java.util.Set<String> names = new java.util.TreeSet<>();
         while (assigned.find()) {
             names.add(java.util.stream.Stream.of(assigned.group(1), assigned.group(2), assigned.group(3))
-                    .filter(java.util.Objects::nonNull).findFirst().orElseThrow());
+                    .filter(java.util.Objects::nonNull)
+                    .findFirst()
+                    .orElseThrow());
         }
         assertThat(names).as("names the launcher assigns").contains("line", "header");
         names.removeIf(name -> name.startsWith("amber_")); // the launcher's own, at the top level
@@ -304,21 +355,34 @@ class EarlyRestoreTest {
         Path seen = dir.resolve("java-env");
         script("java", "#!/bin/sh\nenv > " + seen + "\necho \"pid=$AMBER_EARLY_RESTORE_PID\"\n");
 
-        ProcessBuilder builder = new ProcessBuilder(launcher.toString(), "run", "--config", config.toString(), "--", "app")
+        ProcessBuilder builder = new ProcessBuilder(
+                        launcher.toString(), "run", "--config", config.toString(), "--", "app")
                 .redirectErrorStream(true);
         names.forEach(name -> builder.environment().put(name, "from-the-environment"));
         Process p = builder.start();
         assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).matches("pid=[0-9]+\\s*");
-        assertThat(Files.readAllLines(seen)).containsAll(names.stream().map(n -> n + "=from-the-environment").toList());
+        assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                .matches("pid=[0-9]+\\s*");
+        assertThat(Files.readAllLines(seen))
+                .containsAll(
+                        names.stream().map(n -> n + "=from-the-environment").toList());
     }
 
     @Test
     void theLauncherNamesWhatTheWrapperWrites() throws IOException {
-        assertThat(Files.readString(TestLauncher.TEMPLATE)).contains(EarlyRestore.PLAN_FILE, EarlyRestore.CONFIG_FILE,
-                EarlyRestore.PLAN_HEADER, EarlyRestore.PID_VARIABLE, CheckpointMarker.FILE_NAME, "$dir/" + CheckpointStore.CURRENT,
-                EarlyRestore.COPY_ADDITIONAL_PATHS, EarlyRestore.NO_ADDITIONAL_PATHS, EarlyRestore.PATHS_FILE,
-                "/" + AppFiles.ADDITIONAL_DIR + "$path",
-                "/etc/amber/config.yaml", "/etc/crik/config.yaml");
+        assertThat(Files.readString(TestLauncher.TEMPLATE))
+                .contains(
+                        EarlyRestore.PLAN_FILE,
+                        EarlyRestore.CONFIG_FILE,
+                        EarlyRestore.PLAN_HEADER,
+                        EarlyRestore.PID_VARIABLE,
+                        CheckpointMarker.FILE_NAME,
+                        "$dir/" + CheckpointStore.CURRENT,
+                        EarlyRestore.COPY_ADDITIONAL_PATHS,
+                        EarlyRestore.NO_ADDITIONAL_PATHS,
+                        EarlyRestore.PATHS_FILE,
+                        "/" + AppFiles.ADDITIONAL_DIR + "$path",
+                        "/etc/amber/config.yaml",
+                        "/etc/crik/config.yaml");
     }
 }

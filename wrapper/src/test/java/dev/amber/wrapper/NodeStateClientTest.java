@@ -26,8 +26,10 @@ class NodeStateClientTest {
             String name = exchange.getRequestURI().getPath().substring("/nodes/".length());
             boolean known = name.startsWith("node-");
             byte[] body = (known
-                    ? "{\"name\":\"" + name + "\",\"state\":\"shutting-down\",\"reason\":\"Karpenter disruption taint\"}"
-                    : "{\"name\":\"" + name + "\",\"state\":\"unknown\",\"reason\":\"no such node\"}").getBytes(StandardCharsets.UTF_8);
+                            ? "{\"name\":\"" + name
+                                    + "\",\"state\":\"shutting-down\",\"reason\":\"Karpenter disruption taint\"}"
+                            : "{\"name\":\"" + name + "\",\"state\":\"unknown\",\"reason\":\"no such node\"}")
+                    .getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(known ? 200 : 404, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();

@@ -17,8 +17,11 @@ class OwnSessionTest {
         assertThat(setsid).as("setsid(1) on PATH (util-linux)").isPresent();
         // stat fields after the command name: state ppid pgrp session ...
         Process app = new ProcessBuilder(OwnSession.command(
-                List.of("sh", "-c", "read -r stat < /proc/self/stat; echo \"${stat##*) }\""), setsid)).start();
-        String[] fields = new String(app.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim().split(" ");
+                        List.of("sh", "-c", "read -r stat < /proc/self/stat; echo \"${stat##*) }\""), setsid))
+                .start();
+        String[] fields = new String(app.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)
+                .trim()
+                .split(" ");
         assertThat(app.waitFor()).isZero();
         long session = Long.parseLong(fields[3]);
         long group = Long.parseLong(fields[2]);

@@ -20,9 +20,13 @@ class PidChurnTest {
         long before = idOfANewThread();
         assertThat(before).as("thread id from /proc/thread-self").isPositive();
         long floor = before + 200;
-        long pidMax = Long.parseLong(Files.readAllLines(Path.of("/proc/sys/kernel/pid_max")).getFirst().strip());
-        assumeTrue(floor + 1_000 < pidMax, "the pid counter (" + before + ") is too close to pid_max (" + pidMax
-                + ") for other processes not to wrap it during the test");
+        long pidMax = Long.parseLong(Files.readAllLines(Path.of("/proc/sys/kernel/pid_max"))
+                .getFirst()
+                .strip());
+        assumeTrue(
+                floor + 1_000 < pidMax,
+                "the pid counter (" + before + ") is too close to pid_max (" + pidMax
+                        + ") for other processes not to wrap it during the test");
 
         int threads = PidChurn.advanceTo(floor);
 

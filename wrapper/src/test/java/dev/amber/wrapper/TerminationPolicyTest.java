@@ -25,7 +25,9 @@ class TerminationPolicyTest {
 
     @Test
     void nodeShutdownFollowsTheServer() {
-        var down = decide(SERVER, () -> new NodeStateAnswer(NodeStateAnswer.SHUTTING_DOWN, "taint ToBeDeletedByClusterAutoscaler", true));
+        var down = decide(
+                SERVER,
+                () -> new NodeStateAnswer(NodeStateAnswer.SHUTTING_DOWN, "taint ToBeDeletedByClusterAutoscaler", true));
         var up = decide(SERVER, () -> new NodeStateAnswer(NodeStateAnswer.RUNNING, "Ready", true));
 
         assertThat(down.action()).isEqualTo(Action.CHECKPOINT);
@@ -48,7 +50,9 @@ class TerminationPolicyTest {
 
     @Test
     void anUnknownStateIsTreatedLikeNoAnswer() {
-        var d = decide(SERVER + "ifNodeStateUnknown: terminate", () -> new NodeStateAnswer(NodeStateAnswer.UNKNOWN, "node not found", true));
+        var d = decide(
+                SERVER + "ifNodeStateUnknown: terminate",
+                () -> new NodeStateAnswer(NodeStateAnswer.UNKNOWN, "node not found", true));
 
         assertThat(d.action()).isEqualTo(Action.FORWARD);
         assertThat(d.why()).contains("does not know", "node not found");

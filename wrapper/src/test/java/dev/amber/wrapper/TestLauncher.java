@@ -18,7 +18,8 @@ final class TestLauncher {
 
     /** Launches this test's JVM and class path. */
     static Path render(Path dir) {
-        return render(dir, Path.of(System.getProperty("java.home"), "bin", "java"), System.getProperty("java.class.path"));
+        return render(
+                dir, Path.of(System.getProperty("java.home"), "bin", "java"), System.getProperty("java.class.path"));
     }
 
     static Path render(Path dir, Path java, String classPath) {

@@ -27,7 +27,8 @@ class WrapperConfigLoaderTest {
         assertThat(config.imageDir()).isEqualTo(Path.of("/etc/checkpoint"));
         assertThat(config.additionalPaths()).containsExactly(Path.of("/tmp/state"));
         assertThat(config.inotifyIncompatiblePaths()).containsExactly(Path.of("/root/.cache/watched"));
-        assertThat(config.nodeStateServerURL()).isEqualTo(URI.create("http://crik-node-state-server.crik.svc.cluster.local:9376"));
+        assertThat(config.nodeStateServerURL())
+                .isEqualTo(URI.create("http://crik-node-state-server.crik.svc.cluster.local:9376"));
         // With a server configured, crik only checkpoints when the node goes away.
         assertThat(config.checkpointOn()).isEqualTo(CheckpointOn.NODE_SHUTDOWN);
     }
@@ -62,7 +63,8 @@ class WrapperConfigLoaderTest {
         assertThat(config.checkpointOn()).isEqualTo(CheckpointOn.NEVER);
         assertThat(config.ifNodeStateUnknown()).isEqualTo(IfNodeStateUnknown.TERMINATE);
         assertThat(config.freshStartOnRestoreFailure()).isTrue();
-        assertThat(List.of(config.tcpEstablished(), config.fileLocks(), config.extUnixSockets())).containsOnly(true);
+        assertThat(List.of(config.tcpEstablished(), config.fileLocks(), config.extUnixSockets()))
+                .containsOnly(true);
         assertThat(config.manageCgroups()).isEqualTo("soft");
         assertThat(config.ghostLimit()).isEqualTo("64M");
         assertThat(config.externalMounts()).containsExactly(Path.of("/mnt/shared"));
@@ -70,14 +72,18 @@ class WrapperConfigLoaderTest {
 
     @Test
     void aNumericGhostLimitIsBytes() {
-        assertThat(WrapperConfigLoader.parse("imageDir: /d\nghostLimit: 1048576\n", "c").ghostLimit()).isEqualTo("1048576");
+        assertThat(WrapperConfigLoader.parse("imageDir: /d\nghostLimit: 1048576\n", "c")
+                        .ghostLimit())
+                .isEqualTo("1048576");
     }
 
     @Test
     void rejectsAnUnknownKeyNamingItTheLineAndTheKnownKeys() {
-        assertThatThrownBy(() -> WrapperConfigLoader.parse("imageDir: /d\ntcpEstablised: true\n", "/etc/amber/config.yaml"))
+        assertThatThrownBy(() ->
+                        WrapperConfigLoader.parse("imageDir: /d\ntcpEstablised: true\n", "/etc/amber/config.yaml"))
                 .isInstanceOf(WrapperException.class)
-                .hasMessageStartingWith("config /etc/amber/config.yaml: unknown key 'tcpEstablised' (line 2); known keys: ")
+                .hasMessageStartingWith(
+                        "config /etc/amber/config.yaml: unknown key 'tcpEstablised' (line 2); known keys: ")
                 .hasMessageContaining("tcpEstablished")
                 .hasMessageNotContaining("\n");
     }
@@ -85,7 +91,8 @@ class WrapperConfigLoaderTest {
     @Test
     void rejectsAnUnknownCheckpointOnValueListingTheChoices() {
         assertThatThrownBy(() -> WrapperConfigLoader.parse("imageDir: /d\ncheckpointOn: sometimes\n", "c.yaml"))
-                .hasMessage("config c.yaml: checkpointOn (line 2): 'sometimes' is not one of always, node-shutdown, never");
+                .hasMessage(
+                        "config c.yaml: checkpointOn (line 2): 'sometimes' is not one of always, node-shutdown, never");
     }
 
     @Test
@@ -106,7 +113,8 @@ class WrapperConfigLoaderTest {
 
     @Test
     void rejectsKeepingAndClosingConnectionsAtOnce() {
-        assertThatThrownBy(() -> WrapperConfigLoader.parse("imageDir: /d\ntcpEstablished: true\ntcpClose: true\n", "c.yaml"))
+        assertThatThrownBy(() ->
+                        WrapperConfigLoader.parse("imageDir: /d\ntcpEstablished: true\ntcpClose: true\n", "c.yaml"))
                 .hasMessageStartingWith("config c.yaml: tcpEstablished and tcpClose exclude each other");
     }
 
@@ -117,7 +125,8 @@ class WrapperConfigLoaderTest {
         assertThatThrownBy(() -> WrapperConfigLoader.parse("imageDir: /d\nmanageCgroups: maybe\n", "c.yaml"))
                 .hasMessageStartingWith("config c.yaml: manageCgroups 'maybe' is not one of full, ignore, none");
         assertThatThrownBy(() -> WrapperConfigLoader.parse("imageDir: /d\nghostLimit: lots\n", "c.yaml"))
-                .hasMessage("config c.yaml: ghostLimit (line 2): 'lots' is not a size in bytes, optionally with K, M or G (e.g. 64M)");
+                .hasMessage(
+                        "config c.yaml: ghostLimit (line 2): 'lots' is not a size in bytes, optionally with K, M or G (e.g. 64M)");
         assertThatThrownBy(() -> WrapperConfigLoader.parse("imageDir: /d\nnodeStateServerURL: nss:8080\n", "c.yaml"))
                 .hasMessageContaining("nodeStateServerURL must be an http:// or https:// URL");
     }
@@ -133,7 +142,8 @@ class WrapperConfigLoaderTest {
         Path file = dir.resolve("config.yaml");
         Files.writeString(file, "imageDir: /d\n");
 
-        assertThat(WrapperConfigLoader.load(Optional.of(file)).config().imageDir()).isEqualTo(Path.of("/d"));
+        assertThat(WrapperConfigLoader.load(Optional.of(file)).config().imageDir())
+                .isEqualTo(Path.of("/d"));
         assertThatThrownBy(() -> WrapperConfigLoader.load(Optional.of(dir.resolve("nope.yaml"))))
                 .hasMessage("config " + dir.resolve("nope.yaml") + ": no such file");
     }

@@ -48,11 +48,19 @@ class WrapperCriuTest {
     }
 
     private static int lastCount(List<String> lines) {
-        return lines.stream().filter(l -> l.startsWith("count ")).mapToInt(l -> Integer.parseInt(l.substring(6))).max().orElse(0);
+        return lines.stream()
+                .filter(l -> l.startsWith("count "))
+                .mapToInt(l -> Integer.parseInt(l.substring(6)))
+                .max()
+                .orElse(0);
     }
 
     private static int firstCount(List<String> lines) {
-        return lines.stream().filter(l -> l.startsWith("count ")).mapToInt(l -> Integer.parseInt(l.substring(6))).findFirst().orElse(0);
+        return lines.stream()
+                .filter(l -> l.startsWith("count "))
+                .mapToInt(l -> Integer.parseInt(l.substring(6)))
+                .findFirst()
+                .orElse(0);
     }
 
     @Test
@@ -66,7 +74,9 @@ class WrapperCriuTest {
             assertThat(sessionOf(pid)).as("the app leads a session of its own").isEqualTo(pid);
             w.sigterm();
             assertThat(w.awaitExit()).isZero();
-            assertThat(WrapperProcess.alive(pid)).as("app is gone after the dump").isFalse();
+            assertThat(WrapperProcess.alive(pid))
+                    .as("app is gone after the dump")
+                    .isFalse();
             firstCheckpoint = images().resolve("current").toRealPath();
             assertThat(firstCheckpoint.resolve("pstree.img")).exists();
             assertThat(firstCheckpoint.resolve(CheckpointMarker.FILE_NAME)).exists();
@@ -78,8 +88,12 @@ class WrapperCriuTest {
         try (WrapperProcess w = WrapperProcess.start(config, "sh", "-c", COUNTER)) {
             w.awaitOut(l -> l.startsWith("count ") && Integer.parseInt(l.substring(6)) > last + 5);
             assertThat(w.err).anyMatch(l -> l.contains("restored sh -c"));
-            assertThat(firstCount(w.out)).as("restored output continues the count").isEqualTo(last + 1);
-            assertThat(sessionOf(w.appPid())).as("restored as its own session's leader").isEqualTo(w.appPid());
+            assertThat(firstCount(w.out))
+                    .as("restored output continues the count")
+                    .isEqualTo(last + 1);
+            assertThat(sessionOf(w.appPid()))
+                    .as("restored as its own session's leader")
+                    .isEqualTo(w.appPid());
             w.sigterm();
             assertThat(w.awaitExit()).as("second checkpoint, of a restored app").isZero();
             lastAfterRestore = lastCount(w.out);
@@ -105,13 +119,23 @@ class WrapperCriuTest {
         int lastAfterRestore;
         try (WrapperProcess w = WrapperProcess.startThroughLauncher(launcher, config, "sh", "-c", COUNTER)) {
             w.awaitOut(l -> l.startsWith("count ") && Integer.parseInt(l.substring(6)) > last + 5);
-            assertThat(w.err).anyMatch(l -> l.contains("restored sh -c") && l.contains("started by the launcher before the JVM"));
-            assertThat(firstCount(w.out)).as("restored output continues the count").isEqualTo(last + 1);
-            assertThat(parentOf(w.appPid())).as("the restored app is the wrapper's child")
-                    .isEqualTo(ProcessHandle.of(w.appPid()).flatMap(ProcessHandle::parent).map(ProcessHandle::pid).orElseThrow())
+            assertThat(w.err)
+                    .anyMatch(
+                            l -> l.contains("restored sh -c") && l.contains("started by the launcher before the JVM"));
+            assertThat(firstCount(w.out))
+                    .as("restored output continues the count")
+                    .isEqualTo(last + 1);
+            assertThat(parentOf(w.appPid()))
+                    .as("the restored app is the wrapper's child")
+                    .isEqualTo(ProcessHandle.of(w.appPid())
+                            .flatMap(ProcessHandle::parent)
+                            .map(ProcessHandle::pid)
+                            .orElseThrow())
                     .isEqualTo(w.pid());
             w.sigterm();
-            assertThat(w.awaitExit()).as("a checkpoint of the app the launcher restored").isZero();
+            assertThat(w.awaitExit())
+                    .as("a checkpoint of the app the launcher restored")
+                    .isZero();
             lastAfterRestore = lastCount(w.out);
         }
 
@@ -144,14 +168,18 @@ class WrapperCriuTest {
 
         try (WrapperProcess w = WrapperProcess.startThroughLauncher(launcher, config, "sh", "-c", COUNTER)) {
             w.awaitOut(l -> l.equals("count 1"));
-            assertThat(w.err).anyMatch(l -> l.contains("the restore the launcher started failed") && l.contains("restoring again"));
+            assertThat(w.err)
+                    .anyMatch(l ->
+                            l.contains("the restore the launcher started failed") && l.contains("restoring again"));
             assertThat(w.err).anyMatch(l -> l.contains("starting afresh"));
         }
     }
 
     @Test
     void aLauncherRestoreWhoseExitStatusAShellTookIsToldByItsPidFile() throws Exception {
-        Path launcher = TestLauncher.render(Files.createDirectories(dir.resolve("runtime/bin")), javaBehindAReapingShell(),
+        Path launcher = TestLauncher.render(
+                Files.createDirectories(dir.resolve("runtime/bin")),
+                javaBehindAReapingShell(),
                 System.getProperty("java.class.path"));
         Path config = config("freshStartOnRestoreFailure: true\n");
         int last = checkpointCounterThroughLauncher(launcher, config);
@@ -175,7 +203,9 @@ class WrapperCriuTest {
         Files.createFile(dir.resolve("forget-success"));
         try (WrapperProcess w = WrapperProcess.startThroughLauncher(launcher, config, "sh", "-c", COUNTER)) {
             String stopped = w.awaitErr(l -> l.contains("the launcher restored, because the wrapper did not take it"));
-            assertThat(w.err).anyMatch(l -> l.contains("never logged that it resumed the tasks") && l.contains("restoring again"));
+            assertThat(w.err)
+                    .anyMatch(
+                            l -> l.contains("never logged that it resumed the tasks") && l.contains("restoring again"));
             long stoppedPid = Long.parseLong(stopped.replaceFirst(".*\\(pid ([0-9]+)\\).*", "$1"));
             await().atMost(Duration.ofSeconds(10)).until(() -> !runningOrSleeping(stoppedPid));
             w.awaitOut(l -> l.equals("count 3"));
@@ -186,7 +216,8 @@ class WrapperCriuTest {
         Files.delete(dir.resolve("forget-success"));
 
         // A restore that failed: no pid file, so the wrapper restores again, which fails the same way.
-        Files.write(images().resolve("current").toRealPath().resolve("inventory.img"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+        Files.write(
+                images().resolve("current").toRealPath().resolve("inventory.img"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
         try (WrapperProcess w = WrapperProcess.startThroughLauncher(launcher, config, "sh", "-c", COUNTER)) {
             w.awaitOut(l -> l.equals("count 1"));
             assertThat(w.err).anyMatch(l -> l.contains("reaped by another process") && l.contains("restoring again"));
@@ -198,8 +229,10 @@ class WrapperCriuTest {
     private static void awaitPidsFree(Path checkpoint) throws IOException {
         List<Path> pids;
         try (var files = Files.list(checkpoint.toRealPath())) {
-            pids = files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("core-") && n.endsWith(".img"))
-                    .map(n -> Path.of("/proc", n.substring(5, n.length() - 4))).toList();
+            pids = files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.startsWith("core-") && n.endsWith(".img"))
+                    .map(n -> Path.of("/proc", n.substring(5, n.length() - 4)))
+                    .toList();
         }
         assertThat(pids).isNotEmpty();
         await().atMost(Duration.ofSeconds(30)).until(() -> pids.stream().noneMatch(Files::exists));
@@ -223,8 +256,10 @@ class WrapperCriuTest {
                   sed -i '/Tasks resumed/d' '%3$s'
                 fi
                 exec '%1$s' "$@"
-                """.formatted(Path.of(System.getProperty("java.home"), "bin", "java"), dir.resolve("forget-success"),
-                images().resolve("current").resolve(CriuArguments.RESTORE_LOG)));
+                """.formatted(
+                        Path.of(System.getProperty("java.home"), "bin", "java"),
+                        dir.resolve("forget-success"),
+                        images().resolve("current").resolve(CriuArguments.RESTORE_LOG)));
         Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         return script;
     }
@@ -318,12 +353,17 @@ class WrapperCriuTest {
             try (WrapperProcess w = WrapperProcess.start(config, python, "-c", server)) {
                 w.awaitErr(l -> l.contains("restored"));
                 out.println("after");
-                assertThat(in.readLine()).as("the same connection, the same counter").isEqualTo("2 after");
+                assertThat(in.readLine())
+                        .as("the same connection, the same counter")
+                        .isEqualTo("2 after");
                 client.close();
                 try (Socket second = new Socket("127.0.0.1", port)) {
                     second.getOutputStream().write("new\n".getBytes(StandardCharsets.UTF_8));
-                    var reply = new BufferedReader(new InputStreamReader(second.getInputStream(), StandardCharsets.UTF_8));
-                    assertThat(reply.readLine()).as("the restored listening socket accepts").isEqualTo("3 new");
+                    var reply =
+                            new BufferedReader(new InputStreamReader(second.getInputStream(), StandardCharsets.UTF_8));
+                    assertThat(reply.readLine())
+                            .as("the restored listening socket accepts")
+                            .isEqualTo("3 new");
                 }
             }
         }
@@ -357,8 +397,11 @@ class WrapperCriuTest {
                 w.awaitErr(l -> l.contains("restored"));
                 try (Socket second = new Socket("127.0.0.1", port)) {
                     second.getOutputStream().write("new\n".getBytes(StandardCharsets.UTF_8));
-                    var reply = new BufferedReader(new InputStreamReader(second.getInputStream(), StandardCharsets.UTF_8));
-                    assertThat(reply.readLine()).as("the restored counter, on a new connection").isEqualTo("2 new");
+                    var reply =
+                            new BufferedReader(new InputStreamReader(second.getInputStream(), StandardCharsets.UTF_8));
+                    assertThat(reply.readLine())
+                            .as("the restored counter, on a new connection")
+                            .isEqualTo("2 new");
                 }
             }
         }
@@ -453,22 +496,28 @@ class WrapperCriuTest {
         server.createContext("/nodes/", exchange -> {
             String name = exchange.getRequestURI().getPath().substring("/nodes/".length());
             String state = name.equals("leaving") ? "shutting-down" : "running";
-            byte[] body = ("{\"name\":\"" + name + "\",\"state\":\"" + state + "\",\"reason\":\"test\"}").getBytes(StandardCharsets.UTF_8);
+            byte[] body = ("{\"name\":\"" + name + "\",\"state\":\"" + state + "\",\"reason\":\"test\"}")
+                    .getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
         });
         server.start();
         try {
-            Path config = config("nodeStateServerURL: http://127.0.0.1:" + server.getAddress().getPort() + "\n");
-            try (WrapperProcess w = WrapperProcess.start(config, Map.of("KUBERNETES_NODE_NAME", "staying"), "sh", "-c", COUNTER)) {
+            Path config = config("nodeStateServerURL: http://127.0.0.1:"
+                    + server.getAddress().getPort() + "\n");
+            try (WrapperProcess w =
+                    WrapperProcess.start(config, Map.of("KUBERNETES_NODE_NAME", "staying"), "sh", "-c", COUNTER)) {
                 w.awaitOut(l -> l.equals("count 2"));
                 w.sigterm();
-                assertThat(w.awaitExit()).as("sh killed by the forwarded SIGTERM").isEqualTo(143);
+                assertThat(w.awaitExit())
+                        .as("sh killed by the forwarded SIGTERM")
+                        .isEqualTo(143);
                 assertThat(w.err).anyMatch(l -> l.contains("passing it to the app, because the node is staying"));
             }
             assertThat(images().resolve("current")).doesNotExist();
-            try (WrapperProcess w = WrapperProcess.start(config, Map.of("KUBERNETES_NODE_NAME", "leaving"), "sh", "-c", COUNTER)) {
+            try (WrapperProcess w =
+                    WrapperProcess.start(config, Map.of("KUBERNETES_NODE_NAME", "leaving"), "sh", "-c", COUNTER)) {
                 w.awaitOut(l -> l.equals("count 2"));
                 w.sigterm();
                 assertThat(w.awaitExit()).isZero();
@@ -487,11 +536,14 @@ class WrapperCriuTest {
             closedPort = s.getLocalPort();
         }
         Path config = config("nodeStateServerURL: http://127.0.0.1:" + closedPort + "\n");
-        try (WrapperProcess w = WrapperProcess.start(config, Map.of("KUBERNETES_NODE_NAME", "n1"), "sh", "-c", COUNTER)) {
+        try (WrapperProcess w =
+                WrapperProcess.start(config, Map.of("KUBERNETES_NODE_NAME", "n1"), "sh", "-c", COUNTER)) {
             w.awaitOut(l -> l.equals("count 2"));
             w.sigterm();
             assertThat(w.awaitExit()).isZero();
-            assertThat(w.err).anyMatch(l -> l.contains("node-state server is unreachable") && l.contains("ifNodeStateUnknown: checkpoint"));
+            assertThat(w.err)
+                    .anyMatch(l -> l.contains("node-state server is unreachable")
+                            && l.contains("ifNodeStateUnknown: checkpoint"));
         }
         assertThat(images().resolve("current")).exists();
     }
@@ -500,7 +552,9 @@ class WrapperCriuTest {
     void badConfigIsOneClearLineAndExitOne() throws Exception {
         Path unknownKey = Files.writeString(dir.resolve("unknown.yaml"), "imageDir: /tmp/x\ntcpEstablised: true\n");
         Path unwritable = Files.writeString(dir.resolve("unwritable.yaml"), "imageDir: /proc/amber-images\n");
-        for (var c : List.of(Map.entry(unknownKey, "unknown key 'tcpEstablised'"), Map.entry(unwritable, "imageDir /proc/amber-images cannot be created"))) {
+        for (var c : List.of(
+                Map.entry(unknownKey, "unknown key 'tcpEstablised'"),
+                Map.entry(unwritable, "imageDir /proc/amber-images cannot be created"))) {
             try (WrapperProcess w = WrapperProcess.start(c.getKey(), "sh", "-c", "echo should-not-run")) {
                 assertThat(w.awaitExit()).isEqualTo(1);
                 assertThat(w.err).hasSize(1);
@@ -537,7 +591,8 @@ class WrapperCriuTest {
         Path cp = Files.createDirectories(images().resolve("checkpoint-corrupt"));
         Files.write(cp.resolve("inventory.img"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
         Files.write(cp.resolve("pstree.img"), new byte[] {9, 9, 9, 9});
-        Files.writeString(cp.resolve(CheckpointMarker.FILE_NAME),
+        Files.writeString(
+                cp.resolve(CheckpointMarker.FILE_NAME),
                 "{\"format\":1,\"createdAt\":\"2026-01-01T00:00:00Z\",\"pid\":1,\"command\":[],\"stdio\":{}}");
         Files.createSymbolicLink(images().resolve("current"), Path.of("checkpoint-corrupt"));
     }
@@ -550,7 +605,8 @@ class WrapperCriuTest {
             assertThat(String.join("\n", w.err)).contains("criu restore failed", "freshStartOnRestoreFailure: true");
             assertThat(w.out).isEmpty();
         }
-        try (WrapperProcess w = WrapperProcess.start(config("freshStartOnRestoreFailure: true\n"), "sh", "-c", COUNTER)) {
+        try (WrapperProcess w =
+                WrapperProcess.start(config("freshStartOnRestoreFailure: true\n"), "sh", "-c", COUNTER)) {
             w.awaitOut(l -> l.equals("count 1"));
             assertThat(w.err).anyMatch(l -> l.contains("starting afresh") && l.contains("failed-"));
         }

@@ -17,15 +17,18 @@ class WrapperMainTest {
     void parsesConfigAndCommand() {
         assertThat(Invocation.parse(List.of("run", "--config", "/c.yaml", "--", "app", "--flag")))
                 .isEqualTo(new Invocation(Optional.of(Path.of("/c.yaml")), List.of("app", "--flag")));
-        assertThat(Invocation.parse(List.of("run", "--config=/c.yaml", "app")).command()).containsExactly("app");
-        assertThat(Invocation.parse(List.of("run", "app", "--config", "x")).command()).containsExactly("app", "--config", "x");
+        assertThat(Invocation.parse(List.of("run", "--config=/c.yaml", "app")).command())
+                .containsExactly("app");
+        assertThat(Invocation.parse(List.of("run", "app", "--config", "x")).command())
+                .containsExactly("app", "--config", "x");
         assertThat(Invocation.parse(List.of("run", "--help"))).isNull();
     }
 
     @Test
     void rejectsWhatItDoesNotKnow() {
         assertThatThrownBy(() -> Invocation.parse(List.of("start", "app"))).hasMessageStartingWith("usage:");
-        assertThatThrownBy(() -> Invocation.parse(List.of("run", "--verbose", "app"))).hasMessageStartingWith("unknown option --verbose");
+        assertThatThrownBy(() -> Invocation.parse(List.of("run", "--verbose", "app")))
+                .hasMessageStartingWith("unknown option --verbose");
         assertThatThrownBy(() -> Invocation.parse(List.of("run", "--"))).hasMessageStartingWith("no command given");
     }
 
@@ -38,10 +41,12 @@ class WrapperMainTest {
     @Test
     void aSigtermWhileTheConfigIsReadReachesTheAppOnceItRuns(@TempDir Path dir) throws Exception {
         Path config = dir.resolve("config.yaml");
-        assertThat(new ProcessBuilder("mkfifo", config.toString()).start().waitFor()).isZero();
+        assertThat(new ProcessBuilder("mkfifo", config.toString()).start().waitFor())
+                .isZero();
         String app = "trap 'echo app-got-term; exit 7' TERM; echo app-up; while :; do sleep 0.05; done";
         // checkpointOn: never, so no CRIU is needed: the SIGTERM goes on to the app.
-        try (WrapperProcess w = WrapperProcess.start(config, java.util.Map.of("AMBER_CRIU", "/bin/true"), "sh", "-c", app)) {
+        try (WrapperProcess w =
+                WrapperProcess.start(config, java.util.Map.of("AMBER_CRIU", "/bin/true"), "sh", "-c", app)) {
             try (var writer = Files.newOutputStream(config)) { // returns once the wrapper has opened it
                 w.sigterm();
                 Thread.sleep(300); // the JVM's default would have exited by now

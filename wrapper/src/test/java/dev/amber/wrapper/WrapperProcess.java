@@ -55,26 +55,34 @@ final class WrapperProcess implements AutoCloseable {
         return start(args, java.util.Map.of());
     }
 
-    private static final List<String> AS_INIT =
-            List.of("unshare", "--pid", "--fork", "--mount-proc", "setsid", "sh", "-c", "exec \"$0\" \"$@\" < /dev/null");
+    private static final List<String> AS_INIT = List.of(
+            "unshare", "--pid", "--fork", "--mount-proc", "setsid", "sh", "-c", "exec \"$0\" \"$@\" < /dev/null");
 
     /** Through the runtime's launcher (see {@link TestLauncher}), which may start a restore early. */
     static WrapperProcess startThroughLauncher(Path launcher, Path config, String... command) {
         return startThroughLauncher(launcher, config, java.util.Map.of(), command);
     }
 
-    static WrapperProcess startThroughLauncher(Path launcher, Path config, java.util.Map<String, String> env, String... command) {
+    static WrapperProcess startThroughLauncher(
+            Path launcher, Path config, java.util.Map<String, String> env, String... command) {
         List<String> args = new ArrayList<>(List.of(launcher.toString(), "run", "--config", config.toString(), "--"));
         args.addAll(List.of(command));
         return start(args, env);
     }
 
-    private static WrapperProcess start(List<String> prefix, Path config, java.util.Map<String, String> env, String... command) {
+    private static WrapperProcess start(
+            List<String> prefix, Path config, java.util.Map<String, String> env, String... command) {
         List<String> args = new ArrayList<>(prefix);
         args.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                WrapperMain.class.getName(), "run", "--config", config.toString(), "--"));
+                "-XX:+UseSerialGC",
+                "-cp",
+                System.getProperty("java.class.path"),
+                WrapperMain.class.getName(),
+                "run",
+                "--config",
+                config.toString(),
+                "--"));
         args.addAll(List.of(command));
         return start(args, env);
     }
@@ -123,9 +131,11 @@ final class WrapperProcess implements AutoCloseable {
      * through a handle: {@link Process#destroy()} would also close our ends of the pipes.
      */
     void sigterm() {
-        ProcessHandle wrapper = process.toHandle().descendants()
+        ProcessHandle wrapper = process.toHandle()
+                .descendants()
                 .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false))
-                .findFirst().orElse(process.toHandle());
+                .findFirst()
+                .orElse(process.toHandle());
         wrapper.destroy();
     }
 

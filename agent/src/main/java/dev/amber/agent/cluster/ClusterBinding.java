@@ -1,12 +1,12 @@
 package dev.amber.agent.cluster;
 
-import dev.amber.retention.ArchiveRecord;
 import dev.amber.agent.node.NodeAgent;
+import dev.amber.agent.retention.LivePodsFiles;
+import dev.amber.api.v1alpha1.CheckpointPolicy;
+import dev.amber.kube.policy.PolicyValidator;
+import dev.amber.retention.ArchiveRecord;
 import dev.amber.retention.InvalidPolicyException;
 import dev.amber.retention.LivePods;
-import dev.amber.agent.retention.LivePodsFiles;
-import dev.amber.kube.policy.PolicyValidator;
-import dev.amber.api.v1alpha1.CheckpointPolicy;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -41,7 +41,10 @@ public final class ClusterBinding implements AutoCloseable {
 
     /** Starts the pod and namespace informers; call before the agent starts so labels are known early. */
     public void startPodInformers(Runnable onSynced) {
-        pods = client.pods().inAnyNamespace().withField("spec.nodeName", nodeName).runnableInformer(0);
+        pods = client.pods()
+                .inAnyNamespace()
+                .withField("spec.nodeName", nodeName)
+                .runnableInformer(0);
         namespaces = client.namespaces().runnableInformer(0);
         pods.start().thenCombine(namespaces.start(), (a, b) -> null).thenRun(onSynced);
     }
@@ -68,7 +71,9 @@ public final class ClusterBinding implements AutoCloseable {
 
             @Override
             public void onUpdate(CheckpointPolicy oldPolicy, CheckpointPolicy newPolicy) {
-                if (!Objects.equals(oldPolicy.getMetadata().getGeneration(), newPolicy.getMetadata().getGeneration())) {
+                if (!Objects.equals(
+                        oldPolicy.getMetadata().getGeneration(),
+                        newPolicy.getMetadata().getGeneration())) {
                     apply(newPolicy);
                 }
             }
@@ -83,7 +88,10 @@ public final class ClusterBinding implements AutoCloseable {
                 try {
                     agent.setPolicy(PolicyValidator.validate(policy.getSpec()));
                     status.policyAccepted();
-                    LOG.info("applying CheckpointPolicy {} generation {}", policyName, policy.getMetadata().getGeneration());
+                    LOG.info(
+                            "applying CheckpointPolicy {} generation {}",
+                            policyName,
+                            policy.getMetadata().getGeneration());
                 } catch (InvalidPolicyException e) {
                     agent.policyRejected(e);
                 }

@@ -1,14 +1,13 @@
 package dev.amber.agent.cluster;
 
-import dev.amber.kube.Conditions;
-import dev.amber.kube.StatusWriter;
-
 import dev.amber.agent.node.NodeReport;
 import dev.amber.agent.node.StatusSink;
-import dev.amber.retention.InvalidPolicyException;
 import dev.amber.api.v1alpha1.CheckpointPolicy;
 import dev.amber.api.v1alpha1.CheckpointPolicyStatus;
 import dev.amber.api.v1alpha1.NodeRetentionStatus;
+import dev.amber.kube.Conditions;
+import dev.amber.kube.StatusWriter;
+import dev.amber.retention.InvalidPolicyException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
@@ -39,9 +38,11 @@ public final class PolicyStatusWriter implements StatusSink, AutoCloseable {
     private final AtomicReference<NodeReport> pendingReport = new AtomicReference<>();
     private final AtomicReference<InvalidPolicyException> pendingRejection = new AtomicReference<>();
     private volatile boolean validSeen;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "amber-status"));
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "amber-status"));
 
-    public PolicyStatusWriter(KubernetesClient client, String policyName, String nodeName, Duration interval, Clock clock) {
+    public PolicyStatusWriter(
+            KubernetesClient client, String policyName, String nodeName, Duration interval, Clock clock) {
         this.writer = new StatusWriter(client);
         this.policyName = policyName;
         this.nodeName = nodeName;
@@ -88,7 +89,9 @@ public final class PolicyStatusWriter implements StatusSink, AutoCloseable {
             if (valid) {
                 validSeen = true;
             }
-            LOG.warn("cannot write status of CheckpointPolicy {} (trying again in the next interval): {}", policyName,
+            LOG.warn(
+                    "cannot write status of CheckpointPolicy {} (trying again in the next interval): {}",
+                    policyName,
                     e.getMessage());
         }
     }
@@ -98,21 +101,33 @@ public final class PolicyStatusWriter implements StatusSink, AutoCloseable {
         policy.setStatus(status);
         Long generation = policy.getMetadata().getGeneration();
         if (rejection != null) {
-            Conditions.set(status.conditions, "Valid", false, "InvalidSpec", rejection.getMessage(), generation, clock.instant());
+            Conditions.set(
+                    status.conditions,
+                    "Valid",
+                    false,
+                    "InvalidSpec",
+                    rejection.getMessage(),
+                    generation,
+                    clock.instant());
         } else {
-            Conditions.set(status.conditions, "Valid", true, "Accepted", "the policy is applied", generation, clock.instant());
+            Conditions.set(
+                    status.conditions, "Valid", true, "Accepted", "the policy is applied", generation, clock.instant());
         }
         if (report == null) {
             return;
         }
-        NodeRetentionStatus mine = status.nodes.stream().filter(n -> nodeName.equals(n.nodeName)).findFirst().orElse(null);
+        NodeRetentionStatus mine = status.nodes.stream()
+                .filter(n -> nodeName.equals(n.nodeName))
+                .findFirst()
+                .orElse(null);
         if (mine == null) {
             mine = new NodeRetentionStatus();
             mine.nodeName = nodeName;
             status.nodes.add(mine);
         }
         mine.observedGeneration = generation;
-        mine.lastApplied = report.lastApplied() == null ? null : report.lastApplied().toString();
+        mine.lastApplied =
+                report.lastApplied() == null ? null : report.lastApplied().toString();
         mine.dryRun = report.dryRun() ? true : null;
         mine.archives = report.archives();
         mine.bytes = report.bytes();
@@ -123,7 +138,8 @@ public final class PolicyStatusWriter implements StatusSink, AutoCloseable {
         mine.recentDeletions = new ArrayList<>();
         int published = Math.min(RECENT_IN_STATUS, report.recentDeletions().size());
         for (NodeReport.Deletion d : report.recentDeletions().subList(0, published)) {
-            mine.recentDeletions.add(new NodeRetentionStatus.Deletion(d.archive(), d.reason(), d.time().toString()));
+            mine.recentDeletions.add(new NodeRetentionStatus.Deletion(
+                    d.archive(), d.reason(), d.time().toString()));
         }
         status.nodes.sort(Comparator.comparing(n -> n.nodeName));
     }

@@ -1,13 +1,13 @@
 package dev.amber.agent.export;
 
-import dev.amber.retention.ArchiveRecord;
-import dev.amber.retention.RetentionPolicy;
 import dev.amber.image.CheckpointImageInfo;
 import dev.amber.image.CheckpointImages;
 import dev.amber.image.ImageReference;
 import dev.amber.image.PushOptions;
 import dev.amber.image.PushResult;
 import dev.amber.image.registry.RegistryOptions;
+import dev.amber.retention.ArchiveRecord;
+import dev.amber.retention.RetentionPolicy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -35,13 +35,15 @@ public final class ImageExporter implements CheckpointExporter {
 
     @Override
     public String export(Path archive, ArchiveRecord record, RetentionPolicy.Export rule) throws IOException {
-        CheckpointImages library = images.computeIfAbsent(rule.plainHttp(),
-                plain -> CheckpointImages.standard(options.withInsecure(plain)));
+        CheckpointImages library = images.computeIfAbsent(
+                rule.plainHttp(), plain -> CheckpointImages.standard(options.withInsecure(plain)));
         ImageReference ref = ImageReference.parse(rule.repository() + ":" + tagFor(record.fileName()));
         PushResult pushed = library.push(archive, ref, PushOptions.defaults());
         CheckpointImageInfo stored = library.inspect(pushed.reference());
-        if (!pushed.manifestDigest().equals(stored.manifestDigest()) || stored.layer() == null
-                || !pushed.layer().digest().equals(stored.layer().digest()) || stored.layer().size() != record.size()) {
+        if (!pushed.manifestDigest().equals(stored.manifestDigest())
+                || stored.layer() == null
+                || !pushed.layer().digest().equals(stored.layer().digest())
+                || stored.layer().size() != record.size()) {
             throw new IOException("the registry's image " + pushed.reference() + " is not the archive that was pushed");
         }
         return rule.repository() + "@" + pushed.manifestDigest();
@@ -67,7 +69,8 @@ public final class ImageExporter implements CheckpointExporter {
 
     private static String sha256(String s) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -7,9 +7,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import dev.amber.retention.ArchiveRecord;
 import dev.amber.agent.metrics.AgentMetrics;
 import dev.amber.agent.node.NodeAgent;
+import dev.amber.retention.ArchiveRecord;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -44,8 +44,9 @@ public final class AgentHttpServer implements AutoCloseable {
     /**
      * @param tls null serves plain HTTP (tests, or behind a TLS-terminating proxy on the same host)
      */
-    public AgentHttpServer(InetSocketAddress address, SSLContext tls, NodeAgent agent, AccessReviewer reviewer,
-            AgentMetrics metrics) throws IOException {
+    public AgentHttpServer(
+            InetSocketAddress address, SSLContext tls, NodeAgent agent, AccessReviewer reviewer, AgentMetrics metrics)
+            throws IOException {
         if (tls != null) {
             HttpsServer https = HttpsServer.create(address, 0);
             https.setHttpsConfigurator(new HttpsConfigurator(tls));
@@ -95,9 +96,16 @@ public final class AgentHttpServer implements AutoCloseable {
             ArchiveRecord r = agent.index().get(name);
             // Unknown names and forbidden ones look alike, so nobody learns which archives exist elsewhere.
             String verb = method.equals("DELETE") ? "delete" : "get";
-            if (r == null || !reviewer.allowed(user, new AccessReviewer.Access(verb, r.namespace(), content ? "content" : "", name))) {
-                error(ex, r == null ? 404 : 403, r == null ? "no archive " + name
-                        : user.name() + " may not " + verb + (content ? " the content of " : " ") + "archives in namespace '" + r.namespace() + "'");
+            if (r == null
+                    || !reviewer.allowed(
+                            user, new AccessReviewer.Access(verb, r.namespace(), content ? "content" : "", name))) {
+                error(
+                        ex,
+                        r == null ? 404 : 403,
+                        r == null
+                                ? "no archive " + name
+                                : user.name() + " may not " + verb + (content ? " the content of " : " ")
+                                        + "archives in namespace '" + r.namespace() + "'");
                 return;
             }
             switch (method) {
@@ -115,7 +123,10 @@ public final class AgentHttpServer implements AutoCloseable {
                     }
                     boolean deleted = agent.deleteArchive(name);
                     LOG.info("{} deleted {} through the API", user.name(), name);
-                    sendJson(ex, deleted ? 200 : 404, JSON.createObjectNode().put("deleted", deleted).put("name", name));
+                    sendJson(
+                            ex,
+                            deleted ? 200 : 404,
+                            JSON.createObjectNode().put("deleted", deleted).put("name", name));
                 }
                 default -> error(ex, 405, "use GET or DELETE");
             }
@@ -148,10 +159,15 @@ public final class AgentHttpServer implements AutoCloseable {
         // namespace "" asks for every namespace, which needs a cluster-wide grant.
         String ns = namespace == null ? "" : namespace;
         if (!reviewer.allowed(user, new AccessReviewer.Access("list", ns, "", ""))) {
-            error(ex, 403, user.name() + " may not list archives " + (ns.isEmpty() ? "in all namespaces (add ?namespace=NS)" : "in namespace '" + ns + "'"));
+            error(
+                    ex,
+                    403,
+                    user.name() + " may not list archives "
+                            + (ns.isEmpty() ? "in all namespaces (add ?namespace=NS)" : "in namespace '" + ns + "'"));
             return;
         }
-        List<ArchiveRecord> records = ns.isEmpty() ? agent.index().all() : agent.index().inNamespace(ns);
+        List<ArchiveRecord> records =
+                ns.isEmpty() ? agent.index().all() : agent.index().inNamespace(ns);
         records.sort(Comparator.comparing(ArchiveRecord::time).thenComparing(ArchiveRecord::fileName));
         ArrayNode items = JSON.createArrayNode();
         records.forEach(r -> items.add(json(r)));
@@ -218,7 +234,11 @@ public final class AgentHttpServer implements AutoCloseable {
     }
 
     private static void sendJson(HttpExchange ex, int status, Object body) throws IOException {
-        send(ex, status, "application/json", JSON.writerWithDefaultPrettyPrinter().writeValueAsString(body) + "\n");
+        send(
+                ex,
+                status,
+                "application/json",
+                JSON.writerWithDefaultPrettyPrinter().writeValueAsString(body) + "\n");
     }
 
     private static void error(HttpExchange ex, int status, String message) throws IOException {

@@ -37,12 +37,20 @@ public final class KubernetesAccessReviewer implements AccessReviewer {
             return hit.value();
         }
         try {
-            TokenReview review = client.authentication().v1().tokenReviews()
-                    .create(new TokenReviewBuilder().withNewSpec().withToken(token).endSpec().build());
+            TokenReview review = client.authentication()
+                    .v1()
+                    .tokenReviews()
+                    .create(new TokenReviewBuilder()
+                            .withNewSpec()
+                            .withToken(token)
+                            .endSpec()
+                            .build());
             User user = null;
-            if (review.getStatus() != null && Boolean.TRUE.equals(review.getStatus().getAuthenticated())) {
+            if (review.getStatus() != null
+                    && Boolean.TRUE.equals(review.getStatus().getAuthenticated())) {
                 var u = review.getStatus().getUser();
-                user = new User(u.getUsername(), u.getUid(), u.getGroups() == null ? List.of() : List.copyOf(u.getGroups()));
+                user = new User(
+                        u.getUsername(), u.getUid(), u.getGroups() == null ? List.of() : List.copyOf(u.getGroups()));
             }
             put(users, token, user);
             return user;
@@ -59,12 +67,26 @@ public final class KubernetesAccessReviewer implements AccessReviewer {
             return hit.value();
         }
         try {
-            SubjectAccessReview review = client.authorization().v1().subjectAccessReview().create(new SubjectAccessReviewBuilder()
-                    .withNewSpec().withUser(user.name()).withUid(user.uid()).withGroups(user.groups())
-                    .withNewResourceAttributes().withGroup(GROUP).withResource(RESOURCE).withVerb(access.verb())
-                    .withNamespace(access.namespace()).withSubresource(access.subresource()).withName(access.name())
-                    .endResourceAttributes().endSpec().build());
-            boolean allowed = review.getStatus() != null && Boolean.TRUE.equals(review.getStatus().getAllowed());
+            SubjectAccessReview review = client.authorization()
+                    .v1()
+                    .subjectAccessReview()
+                    .create(new SubjectAccessReviewBuilder()
+                            .withNewSpec()
+                            .withUser(user.name())
+                            .withUid(user.uid())
+                            .withGroups(user.groups())
+                            .withNewResourceAttributes()
+                            .withGroup(GROUP)
+                            .withResource(RESOURCE)
+                            .withVerb(access.verb())
+                            .withNamespace(access.namespace())
+                            .withSubresource(access.subresource())
+                            .withName(access.name())
+                            .endResourceAttributes()
+                            .endSpec()
+                            .build());
+            boolean allowed = review.getStatus() != null
+                    && Boolean.TRUE.equals(review.getStatus().getAllowed());
             put(decisions, key, allowed);
             return allowed;
         } catch (KubernetesClientException e) {

@@ -22,7 +22,8 @@ public final class NoReverseDnsResolverProvider extends InetAddressResolverProvi
         InetAddressResolver builtin = configuration.builtinResolver();
         return new InetAddressResolver() {
             @Override
-            public Stream<InetAddress> lookupByName(String host, LookupPolicy lookupPolicy) throws UnknownHostException {
+            public Stream<InetAddress> lookupByName(String host, LookupPolicy lookupPolicy)
+                    throws UnknownHostException {
                 return builtin.lookupByName(host, lookupPolicy);
             }
 

@@ -21,7 +21,9 @@ public final class PemTls {
 
     public static SSLContext serverContext(Path certFile, Path keyFile) throws IOException {
         try (InputStream in = Files.newInputStream(certFile)) {
-            Certificate[] chain = CertificateFactory.getInstance("X.509").generateCertificates(in).toArray(new Certificate[0]);
+            Certificate[] chain = CertificateFactory.getInstance("X.509")
+                    .generateCertificates(in)
+                    .toArray(new Certificate[0]);
             if (chain.length == 0) {
                 throw new IOException(certFile + " holds no certificate");
             }
@@ -43,7 +45,8 @@ public final class PemTls {
     private static PrivateKey privateKey(Path keyFile) throws IOException, GeneralSecurityException {
         String pem = Files.readString(keyFile);
         if (!pem.contains("-----BEGIN PRIVATE KEY-----")) {
-            throw new IOException(keyFile + " is not a PKCS#8 key (BEGIN PRIVATE KEY); convert it with openssl pkcs8 -topk8 -nocrypt");
+            throw new IOException(keyFile
+                    + " is not a PKCS#8 key (BEGIN PRIVATE KEY); convert it with openssl pkcs8 -topk8 -nocrypt");
         }
         String base64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
         PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64));

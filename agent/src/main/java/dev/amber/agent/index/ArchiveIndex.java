@@ -1,7 +1,6 @@
 package dev.amber.agent.index;
 
 import dev.amber.retention.ArchiveRecord;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -103,7 +102,9 @@ public final class ArchiveIndex implements AutoCloseable {
         if (old != null && !old.namespace().equals(record.namespace())) {
             byNamespace.get(old.namespace()).remove(old.fileName());
         }
-        byNamespace.computeIfAbsent(record.namespace(), k -> new LinkedHashMap<>()).put(record.fileName(), record);
+        byNamespace
+                .computeIfAbsent(record.namespace(), k -> new LinkedHashMap<>())
+                .put(record.fileName(), record);
     }
 
     @Override

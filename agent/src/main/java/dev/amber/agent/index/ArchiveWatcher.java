@@ -58,7 +58,10 @@ public final class ArchiveWatcher implements AutoCloseable {
         this.debounce = debounce;
         this.listener = listener;
         this.watchService = dir.getFileSystem().newWatchService();
-        dir.register(watchService, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+        dir.register(
+                watchService,
+                StandardWatchEventKinds.ENTRY_CREATE,
+                StandardWatchEventKinds.ENTRY_MODIFY,
                 StandardWatchEventKinds.ENTRY_DELETE);
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "amber-debounce"));
         this.thread = Thread.ofPlatform().daemon().name("amber-watch").unstarted(this::loop);
@@ -158,7 +161,9 @@ public final class ArchiveWatcher implements AutoCloseable {
     private Observation stat(String name) {
         try {
             BasicFileAttributes a = Files.readAttributes(dir.resolve(name), BasicFileAttributes.class);
-            return a.isRegularFile() ? new Observation(a.size(), a.lastModifiedTime().toMillis(), System.nanoTime()) : null;
+            return a.isRegularFile()
+                    ? new Observation(a.size(), a.lastModifiedTime().toMillis(), System.nanoTime())
+                    : null;
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {

@@ -1,8 +1,7 @@
 package dev.amber.agent.index;
 
-import dev.amber.retention.ArchiveRecord;
-
 import dev.amber.agent.store.ArchiveFiles;
+import dev.amber.retention.ArchiveRecord;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -20,7 +19,13 @@ import java.util.function.UnaryOperator;
  */
 public final class DirectoryScanner {
     /** What a scan did. */
-    public record Result(int archives, int read, int unchanged, int removed, int unreadable, int narrowedModes,
+    public record Result(
+            int archives,
+            int read,
+            int unchanged,
+            int removed,
+            int unreadable,
+            int narrowedModes,
             int finishedDeletions) {}
 
     private final ArchiveFiles files;
@@ -37,7 +42,10 @@ public final class DirectoryScanner {
      * @param enrich adds what the cluster knows (pod labels) to a freshly read record
      * @param finishInterruptedDeletions unlink {@code *.deleting} files met in the listing (false in a dry run)
      */
-    public DirectoryScanner(ArchiveFiles files, ArchiveIndex index, UnaryOperator<ArchiveRecord> enrich,
+    public DirectoryScanner(
+            ArchiveFiles files,
+            ArchiveIndex index,
+            UnaryOperator<ArchiveRecord> enrich,
             boolean finishInterruptedDeletions) {
         this.files = files;
         this.index = index;
@@ -72,7 +80,10 @@ public final class DirectoryScanner {
             ArchiveFiles.syncDirectory(dir);
         }
         // Stats are independent system calls: spread them over the cores, then reconcile in order.
-        List<Stat> stats = names.parallelStream().map(name -> stat(dir, name)).filter(java.util.Objects::nonNull).toList();
+        List<Stat> stats = names.parallelStream()
+                .map(name -> stat(dir, name))
+                .filter(java.util.Objects::nonNull)
+                .toList();
         Set<String> present = new HashSet<>(stats.size() * 2);
         stats.forEach(st -> present.add(st.name()));
         int read = 0;
@@ -122,7 +133,9 @@ public final class DirectoryScanner {
     private static Stat stat(Path dir, String name) {
         try {
             BasicFileAttributes attrs = Files.readAttributes(dir.resolve(name), BasicFileAttributes.class);
-            return attrs.isRegularFile() ? new Stat(name, attrs.size(), attrs.lastModifiedTime().toMillis()) : null;
+            return attrs.isRegularFile()
+                    ? new Stat(name, attrs.size(), attrs.lastModifiedTime().toMillis())
+                    : null;
         } catch (IOException e) {
             return null; // vanished (or unreadable) meanwhile: treated as gone
         }

@@ -1,12 +1,11 @@
 package dev.amber.agent.index;
 
-import dev.amber.retention.ArchiveRecord;
-
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.amber.agent.store.ArchiveFiles;
+import dev.amber.retention.ArchiveRecord;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -51,8 +50,10 @@ public final class IndexStore implements AutoCloseable {
     public Map<String, ArchiveRecord> load() throws IOException {
         if (!Files.isDirectory(stateDir)) {
             // Archive names and pod labels say what ran where: owner only, like the archives.
-            Files.createDirectories(stateDir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectories(
+                    stateDir,
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
         }
         Map<String, ArchiveRecord> records = new LinkedHashMap<>();
         Path snapshot = stateDir.resolve(SNAPSHOT);
@@ -74,7 +75,10 @@ public final class IndexStore implements AutoCloseable {
             }
         } catch (IOException e) {
             // The index is a cache of the directory: set a damaged one aside and rebuild from the archives.
-            LOGGER.warn("index in {} is damaged ({}); moving it aside and reading the directory again", stateDir, e.getMessage());
+            LOGGER.warn(
+                    "index in {} is damaged ({}); moving it aside and reading the directory again",
+                    stateDir,
+                    e.getMessage());
             for (Path p : new Path[] {snapshot, logFile}) {
                 if (Files.exists(p)) {
                     Files.move(p, p.resolveSibling(p.getFileName() + ".damaged"), StandardCopyOption.REPLACE_EXISTING);
@@ -111,8 +115,11 @@ public final class IndexStore implements AutoCloseable {
     /** Writes {@code records} as the new snapshot and starts an empty log. */
     public void compact(Iterable<ArchiveRecord> records) throws IOException {
         Path tmp = stateDir.resolve(SNAPSHOT + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING);
+        try (FileChannel ch = FileChannel.open(
+                        tmp,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING);
                 OutputStream out = new java.io.BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
             out.write(("{\"format\":" + FORMAT + "}\n").getBytes(StandardCharsets.UTF_8));
             for (ArchiveRecord r : records) {
@@ -164,7 +171,8 @@ public final class IndexStore implements AutoCloseable {
                     if (in.readLine() == null) {
                         break;
                     }
-                    throw new IOException("index " + file + " is corrupt at record " + (count + 1) + ": " + e.getMessage(), e);
+                    throw new IOException(
+                            "index " + file + " is corrupt at record " + (count + 1) + ": " + e.getMessage(), e);
                 }
             }
         }
@@ -255,8 +263,22 @@ public final class IndexStore implements AutoCloseable {
             if (removed != null) {
                 records.remove(removed);
             } else if (file != null) {
-                records.put(file, new ArchiveRecord(file, size, mtime, ns, pod, uid, container, engine, checkpointed,
-                        labels, error, exported, pinned));
+                records.put(
+                        file,
+                        new ArchiveRecord(
+                                file,
+                                size,
+                                mtime,
+                                ns,
+                                pod,
+                                uid,
+                                container,
+                                engine,
+                                checkpointed,
+                                labels,
+                                error,
+                                exported,
+                                pinned));
             } else {
                 throw new IOException("record names no file");
             }
@@ -305,5 +327,4 @@ public final class IndexStore implements AutoCloseable {
             g.writeStringField(field, value);
         }
     }
-
 }

@@ -1,12 +1,11 @@
 package dev.amber.agent.index;
 
-import dev.amber.retention.ArchiveRecord;
-
 import dev.amber.archive.ArchiveException;
 import dev.amber.archive.Checkpoint;
 import dev.amber.archive.CheckpointReader;
 import dev.amber.archive.ReadPart;
 import dev.amber.archive.model.ContainerInfo;
+import dev.amber.retention.ArchiveRecord;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -26,8 +25,19 @@ public final class MetadataReader {
         Checkpoint checkpoint = CheckpointReader.read(file, ReadPart.of());
         ContainerInfo c = checkpoint.container();
         Map<String, String> labels = new LinkedHashMap<>(c.labels() == null ? Map.of() : c.labels());
-        return new ArchiveRecord(file.getFileName().toString(), size, modifiedMillis,
-                c.namespace(), c.pod(), c.podUid(), c.name(), c.engine() == null ? null : c.engine().name(),
-                c.checkpointed(), labels, null, null, false);
+        return new ArchiveRecord(
+                file.getFileName().toString(),
+                size,
+                modifiedMillis,
+                c.namespace(),
+                c.pod(),
+                c.podUid(),
+                c.name(),
+                c.engine() == null ? null : c.engine().name(),
+                c.checkpointed(),
+                labels,
+                null,
+                null,
+                false);
     }
 }

@@ -19,18 +19,25 @@ public final class AgentMetrics {
 
     public AgentMetrics(ArchiveIndex index) {
         Gauge.builder("amber_checkpoint_archives", index, ArchiveIndex::size)
-                .description("Checkpoint archives in the node's checkpoint directory").register(registry);
-        Gauge.builder("amber_checkpoint_archive_bytes", index, ArchiveIndex::totalBytes)
-                .description("Bytes of checkpoint archives in the node's checkpoint directory").baseUnit("bytes").register(registry);
-        exports = Timer.builder("amber_checkpoint_export").description("Time to push and verify one archive")
+                .description("Checkpoint archives in the node's checkpoint directory")
                 .register(registry);
-        exportFailures = Counter.builder("amber_checkpoint_export_failures").description("Exports that failed")
+        Gauge.builder("amber_checkpoint_archive_bytes", index, ArchiveIndex::totalBytes)
+                .description("Bytes of checkpoint archives in the node's checkpoint directory")
+                .baseUnit("bytes")
+                .register(registry);
+        exports = Timer.builder("amber_checkpoint_export")
+                .description("Time to push and verify one archive")
+                .register(registry);
+        exportFailures = Counter.builder("amber_checkpoint_export_failures")
+                .description("Exports that failed")
                 .register(registry);
         archivesRead = Counter.builder("amber_checkpoint_archives_read")
-                .description("Archives whose metadata was read (new or changed files)").register(registry);
+                .description("Archives whose metadata was read (new or changed files)")
+                .register(registry);
         indexLatency = Timer.builder("amber_checkpoint_index_latency")
                 .description("From an archive being complete (size stable) to policies applied to it")
-                .publishPercentiles(0.5, 0.99).register(registry);
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
     }
 
     public void indexed(Duration afterComplete) {
@@ -38,8 +45,11 @@ public final class AgentMetrics {
     }
 
     public void deleted(Decision.Reason reason) {
-        Counter.builder("amber_checkpoint_deletions").description("Archives deleted by retention, by reason")
-                .tag("reason", reason.label()).register(registry).increment();
+        Counter.builder("amber_checkpoint_deletions")
+                .description("Archives deleted by retention, by reason")
+                .tag("reason", reason.label())
+                .register(registry)
+                .increment();
     }
 
     public void exported(Duration took) {

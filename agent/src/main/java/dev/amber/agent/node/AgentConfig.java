@@ -12,4 +12,5 @@ import java.time.Duration;
  * @param resync how often every archive is judged again (for maxAge, and as a safety net for lost events)
  * @param dryRun decide and report, delete nothing
  */
-public record AgentConfig(Path checkpointDirectory, Path stateDirectory, Duration debounce, Duration resync, boolean dryRun) {}
+public record AgentConfig(
+        Path checkpointDirectory, Path stateDirectory, Duration debounce, Duration resync, boolean dryRun) {}

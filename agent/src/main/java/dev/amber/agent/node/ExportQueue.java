@@ -44,7 +44,11 @@ final class ExportQueue implements AutoCloseable {
     private final ExecutorService exports = Executors.newSingleThreadExecutor(r -> new Thread(r, "amber-export"));
     private final Set<String> inFlight = new HashSet<>();
 
-    ExportQueue(CheckpointExporter exporter, ArchiveFiles files, AgentMetrics metrics, Executor agentThread,
+    ExportQueue(
+            CheckpointExporter exporter,
+            ArchiveFiles files,
+            AgentMetrics metrics,
+            Executor agentThread,
             Recorder recorder) {
         this.exporter = exporter;
         this.files = files;
@@ -85,7 +89,8 @@ final class ExportQueue implements AutoCloseable {
             });
         } catch (IOException | RuntimeException e) {
             metrics.exportFailed();
-            LOG.warn("export of {} to {} failed, keeping it: {}", archive.fileName(), rule.repository(), e.getMessage());
+            LOG.warn(
+                    "export of {} to {} failed, keeping it: {}", archive.fileName(), rule.repository(), e.getMessage());
             finished(archive);
         }
     }

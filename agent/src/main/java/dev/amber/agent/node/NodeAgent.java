@@ -2,17 +2,17 @@ package dev.amber.agent.node;
 
 import dev.amber.agent.export.CheckpointExporter;
 import dev.amber.agent.index.ArchiveIndex;
-import dev.amber.retention.ArchiveRecord;
 import dev.amber.agent.index.ArchiveWatcher;
 import dev.amber.agent.index.DirectoryScanner;
 import dev.amber.agent.metrics.AgentMetrics;
+import dev.amber.agent.retention.RetentionExecutor;
+import dev.amber.agent.store.ArchiveFiles;
+import dev.amber.retention.ArchiveRecord;
 import dev.amber.retention.InvalidPolicyException;
 import dev.amber.retention.LivePods;
 import dev.amber.retention.RetentionEngine;
-import dev.amber.agent.retention.RetentionExecutor;
 import dev.amber.retention.RetentionPlan;
 import dev.amber.retention.RetentionPolicy;
-import dev.amber.agent.store.ArchiveFiles;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -65,8 +65,15 @@ public final class NodeAgent implements ArchiveWatcher.Listener, AutoCloseable {
      * @param livePods the pods that exist, or null while that is unknown (then nothing is an orphan)
      * @param enrich adds what the cluster knows (pod labels) to a freshly read record
      */
-    public NodeAgent(AgentConfig config, ArchiveIndex index, Supplier<LivePods> livePods, UnaryOperator<ArchiveRecord> enrich,
-            CheckpointExporter exporter, AgentMetrics metrics, StatusSink status, Clock clock) {
+    public NodeAgent(
+            AgentConfig config,
+            ArchiveIndex index,
+            Supplier<LivePods> livePods,
+            UnaryOperator<ArchiveRecord> enrich,
+            CheckpointExporter exporter,
+            AgentMetrics metrics,
+            StatusSink status,
+            Clock clock) {
         this.config = config;
         this.files = new ArchiveFiles(config.checkpointDirectory());
         this.index = index;
@@ -114,18 +121,25 @@ public final class NodeAgent implements ArchiveWatcher.Listener, AutoCloseable {
         return worker.submit(() -> {
             boolean first = policy == null;
             policy = next;
-            if (next != null && next.checkpointDirectory() != null
+            if (next != null
+                    && next.checkpointDirectory() != null
                     && !Path.of(next.checkpointDirectory()).equals(config.checkpointDirectory())) {
-                LOG.warn("policy names checkpoint directory {} but this agent watches {}; the agent's directory is used",
-                        next.checkpointDirectory(), config.checkpointDirectory());
+                LOG.warn(
+                        "policy names checkpoint directory {} but this agent watches {}; the agent's directory is used",
+                        next.checkpointDirectory(),
+                        config.checkpointDirectory());
             }
             if (next != null && (first || next.applyPoliciesImmediately())) {
                 try {
                     long start = System.nanoTime();
                     RetentionPlan plan = applyAll();
-                    LOG.info("policy applied to {} archives in {} ms: {} {}, {} kept", index.size(),
-                            (System.nanoTime() - start) / 1_000_000, config.dryRun() ? "would delete" : "deleted",
-                            plan.deletions().size(), plan.kept().size());
+                    LOG.info(
+                            "policy applied to {} archives in {} ms: {} {}, {} kept",
+                            index.size(),
+                            (System.nanoTime() - start) / 1_000_000,
+                            config.dryRun() ? "would delete" : "deleted",
+                            plan.deletions().size(),
+                            plan.kept().size());
                     return plan;
                 } catch (IOException e) {
                     LOG.warn("cannot apply the new policy: {}", e.getMessage());
@@ -162,13 +176,18 @@ public final class NodeAgent implements ArchiveWatcher.Listener, AutoCloseable {
                 index.put(fresh);
                 index.commit();
                 RetentionPlan plan = applyNamespace(fresh.namespace());
-                long afterComplete = System.nanoTime() - stableSinceNanos - config.debounce().toNanos();
+                long afterComplete =
+                        System.nanoTime() - stableSinceNanos - config.debounce().toNanos();
                 long afterWrite = clock.millis() - modifiedMillis;
                 metrics.indexed(Duration.ofNanos(Math.max(0, afterComplete)));
-                LOG.info("indexed {} ({}): policies applied {} ms after it was complete, {} ms after its last write{}",
-                        fileName, fresh.readable() ? fresh.namespace() + "/" + fresh.pod() + "/" + fresh.container()
+                LOG.info(
+                        "indexed {} ({}): policies applied {} ms after it was complete, {} ms after its last write{}",
+                        fileName,
+                        fresh.readable()
+                                ? fresh.namespace() + "/" + fresh.pod() + "/" + fresh.container()
                                 : "unreadable: " + fresh.error(),
-                        TimeUnit.NANOSECONDS.toMillis(Math.max(0, afterComplete)), afterWrite,
+                        TimeUnit.NANOSECONDS.toMillis(Math.max(0, afterComplete)),
+                        afterWrite,
                         plan == null ? " (no policy)" : "");
             } catch (NoSuchFileException e) {
                 removeQuietly(fileName);
@@ -281,7 +300,9 @@ public final class NodeAgent implements ArchiveWatcher.Listener, AutoCloseable {
             }
         }
         if (dryRunLines > DRY_RUN_LINES_PER_PASS) {
-            LOG.info("would delete {} more archives (dry run; see the policy status)", dryRunLines - DRY_RUN_LINES_PER_PASS);
+            LOG.info(
+                    "would delete {} more archives (dry run; see the policy status)",
+                    dryRunLines - DRY_RUN_LINES_PER_PASS);
         }
         if (!config.dryRun()) { // a dry run changes nothing outside the agent, registries included
             for (ArchiveRecord a : plan.exports()) {
@@ -295,8 +316,15 @@ public final class NodeAgent implements ArchiveWatcher.Listener, AutoCloseable {
 
     public NodeReport report() {
         DeletionLog.Snapshot deleted = deletions.snapshot();
-        return new NodeReport(lastApplied, config.dryRun(), index.size(), index.totalBytes(), exports.pending(),
-                deleted.deletedTotal(), deleted.wouldDeleteTotal(), deleted.recent());
+        return new NodeReport(
+                lastApplied,
+                config.dryRun(),
+                index.size(),
+                index.totalBytes(),
+                exports.pending(),
+                deleted.deletedTotal(),
+                deleted.wouldDeleteTotal(),
+                deleted.recent());
     }
 
     /** On the agent's thread: the archive is recorded as exported only if the file is still the one pushed. */

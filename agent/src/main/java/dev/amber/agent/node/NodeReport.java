@@ -11,8 +11,15 @@ import java.util.List;
  *     counted once however many passes judged it; always 0 otherwise
  * @param recentDeletions newest first, bounded; in a dry run, deletions that would have happened
  */
-public record NodeReport(Instant lastApplied, boolean dryRun, long archives, long bytes, long pendingExports,
-        long deletedTotal, long wouldDeleteTotal, List<Deletion> recentDeletions) {
+public record NodeReport(
+        Instant lastApplied,
+        boolean dryRun,
+        long archives,
+        long bytes,
+        long pendingExports,
+        long deletedTotal,
+        long wouldDeleteTotal,
+        List<Deletion> recentDeletions) {
 
     /** One deletion (or, in a dry run, one deletion that would have happened). */
     public record Deletion(String archive, String reason, Instant time) {}

@@ -1,7 +1,7 @@
 package dev.amber.agent.node;
 
-import dev.amber.retention.InvalidPolicyException;
 import dev.amber.kube.policy.PolicyFiles;
+import dev.amber.retention.InvalidPolicyException;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Path;
@@ -29,7 +29,9 @@ public final class PolicyFileWatcher implements AutoCloseable {
         this.file = file.toAbsolutePath().normalize();
         this.agent = agent;
         this.watchService = this.file.getFileSystem().newWatchService();
-        this.file.getParent().register(watchService, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+        this.file
+                .getParent()
+                .register(watchService, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
         this.thread = Thread.ofPlatform().daemon().name("amber-policy-file").start(this::loop);
     }
 

@@ -1,7 +1,6 @@
 package dev.amber.agent.retention;
 
 import dev.amber.retention.LivePods;
-
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesList;
@@ -46,8 +45,14 @@ public final class LivePodsFiles {
         } catch (RuntimeException e) {
             throw new IOException(file + " is not a Kubernetes list: " + e.getMessage(), e);
         }
-        List<Pod> pods = items.stream().filter(Pod.class::isInstance).map(Pod.class::cast).toList();
-        List<Namespace> namespaces = items.stream().filter(Namespace.class::isInstance).map(Namespace.class::cast).toList();
+        List<Pod> pods = items.stream()
+                .filter(Pod.class::isInstance)
+                .map(Pod.class::cast)
+                .toList();
+        List<Namespace> namespaces = items.stream()
+                .filter(Namespace.class::isInstance)
+                .map(Namespace.class::cast)
+                .toList();
         return of(pods, namespaces.isEmpty() ? null : namespaces);
     }
 
@@ -64,9 +69,16 @@ public final class LivePodsFiles {
                 p.getSpec().getContainers().stream().map(Container::getName).forEach(containers::add);
                 p.getSpec().getInitContainers().stream().map(Container::getName).forEach(containers::add);
             }
-            byName.put(ns + "/" + p.getMetadata().getName(), new LivePods.Pod(ns, p.getMetadata().getName(),
-                    p.getMetadata().getUid(), containers,
-                    p.getMetadata().getLabels() == null ? Map.of() : p.getMetadata().getLabels()));
+            byName.put(
+                    ns + "/" + p.getMetadata().getName(),
+                    new LivePods.Pod(
+                            ns,
+                            p.getMetadata().getName(),
+                            p.getMetadata().getUid(),
+                            containers,
+                            p.getMetadata().getLabels() == null
+                                    ? Map.of()
+                                    : p.getMetadata().getLabels()));
             live.add(ns);
         }
         if (namespaces != null) {

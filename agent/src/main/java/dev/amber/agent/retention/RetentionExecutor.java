@@ -1,12 +1,11 @@
 package dev.amber.agent.retention;
 
-import dev.amber.retention.Decision;
-import dev.amber.retention.RetentionPlan;
-
 import dev.amber.agent.index.ArchiveIndex;
-import dev.amber.retention.ArchiveRecord;
 import dev.amber.agent.metrics.AgentMetrics;
 import dev.amber.agent.store.ArchiveFiles;
+import dev.amber.retention.ArchiveRecord;
+import dev.amber.retention.Decision;
+import dev.amber.retention.RetentionPlan;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -42,7 +41,8 @@ public final class RetentionExecutor {
             }
             ArchiveRecord r = d.archive();
             try {
-                BasicFileAttributes attrs = Files.readAttributes(files.resolve(r.fileName()), BasicFileAttributes.class);
+                BasicFileAttributes attrs =
+                        Files.readAttributes(files.resolve(r.fileName()), BasicFileAttributes.class);
                 if (!r.sameFileAs(attrs.size(), attrs.lastModifiedTime().toMillis())) {
                     out.add(new Outcome(d, false, "changed since it was indexed; decided again on the next pass"));
                     continue;

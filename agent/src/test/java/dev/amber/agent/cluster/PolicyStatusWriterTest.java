@@ -32,18 +32,28 @@ class PolicyStatusWriterTest {
     @Test
     void aReportWhoseWriteFailedIsWrittenByTheNextFlush() throws Exception {
         server.expect().get().withPath(RESOURCE).andReturn(200, policy()).always();
-        server.expect().put().withPath(RESOURCE + "/status").andReturn(403, "forbidden for a moment").once();
-        server.expect().put().withPath(RESOURCE + "/status").andReturn(200, policy()).once();
+        server.expect()
+                .put()
+                .withPath(RESOURCE + "/status")
+                .andReturn(403, "forbidden for a moment")
+                .once();
+        server.expect()
+                .put()
+                .withPath(RESOURCE + "/status")
+                .andReturn(200, policy())
+                .once();
         // An hour: only the test's own flushes write.
-        try (PolicyStatusWriter writer = new PolicyStatusWriter(client, "keep", "node-a", Duration.ofHours(1),
-                Clock.systemUTC())) {
+        try (PolicyStatusWriter writer =
+                new PolicyStatusWriter(client, "keep", "node-a", Duration.ofHours(1), Clock.systemUTC())) {
             writer.report(new NodeReport(Instant.parse("2026-12-04T10:00:00Z"), false, 7, 4096, 0, 2, 0, List.of()));
             writer.flush();
             writer.flush();
 
             server.takeRequest(); // read
             server.takeRequest(); // the refused write
-            assertThat(server.takeRequest(10, TimeUnit.SECONDS)).as("the second flush reads again").isNotNull();
+            assertThat(server.takeRequest(10, TimeUnit.SECONDS))
+                    .as("the second flush reads again")
+                    .isNotNull();
             var second = server.takeRequest(10, TimeUnit.SECONDS);
             assertThat(second).as("a second write").isNotNull();
             CheckpointPolicy written = Serialization.unmarshal(second.getBody().readUtf8(), CheckpointPolicy.class);
@@ -60,9 +70,13 @@ class PolicyStatusWriterTest {
     @Test
     void aDryRunPublishesWhatItWouldDeleteApartFromWhatWasDeleted() throws Exception {
         server.expect().get().withPath(RESOURCE).andReturn(200, policy()).always();
-        server.expect().put().withPath(RESOURCE + "/status").andReturn(200, policy()).once();
-        try (PolicyStatusWriter writer = new PolicyStatusWriter(client, "keep", "node-a", Duration.ofHours(1),
-                Clock.systemUTC())) {
+        server.expect()
+                .put()
+                .withPath(RESOURCE + "/status")
+                .andReturn(200, policy())
+                .once();
+        try (PolicyStatusWriter writer =
+                new PolicyStatusWriter(client, "keep", "node-a", Duration.ofHours(1), Clock.systemUTC())) {
             writer.report(new NodeReport(Instant.parse("2026-12-04T10:00:00Z"), true, 7, 4096, 0, 0, 3, List.of()));
             writer.flush();
 
@@ -80,7 +94,11 @@ class PolicyStatusWriterTest {
 
     private static CheckpointPolicy policy() {
         CheckpointPolicy policy = new CheckpointPolicy();
-        policy.setMetadata(new ObjectMetaBuilder().withName("keep").withResourceVersion("1").withGeneration(1L).build());
+        policy.setMetadata(new ObjectMetaBuilder()
+                .withName("keep")
+                .withResourceVersion("1")
+                .withGeneration(1L)
+                .build());
         policy.setStatus(new CheckpointPolicyStatus());
         return policy;
     }

@@ -39,14 +39,18 @@ import org.junit.jupiter.api.io.TempDir;
  * and {@link KubernetesAccessReviewerTest} checks the real reviewer's requests.
  */
 class AgentHttpServerTest {
-    @TempDir Path dir;
-    @TempDir Path state;
+    @TempDir
+    Path dir;
+
+    @TempDir
+    Path state;
 
     private static final Instant T = Instant.parse("2026-11-20T10:00:00Z");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** token -> user; user -> allowed "verb namespace subresource" triples ("*" namespace = all). */
     private static final Map<String, String> TOKENS = Map.of("alice-token", "alice", "bob-token", "bob");
+
     private static final Map<String, Set<String>> GRANTS = Map.of(
             "alice", Set.of("list shop ", "get shop ", "get shop content", "delete shop "),
             "bob", Set.of("list * ", "get * "));
@@ -77,8 +81,15 @@ class AgentHttpServerTest {
         KubeletArchives.write(dir, Layout.CONTAINERD, "bank", "ledger", "db", T.plusSeconds(1), 1000);
         ArchiveIndex index = ArchiveIndex.open(new IndexStore(state));
         AgentMetrics metrics = new AgentMetrics(index);
-        agent = new NodeAgent(new AgentConfig(dir, state, Duration.ofMillis(50), Duration.ofMinutes(10), false), index,
-                () -> null, UnaryOperator.identity(), CheckpointExporter.NONE, metrics, StatusSink.NONE, Clock.systemUTC());
+        agent = new NodeAgent(
+                new AgentConfig(dir, state, Duration.ofMillis(50), Duration.ofMinutes(10), false),
+                index,
+                () -> null,
+                UnaryOperator.identity(),
+                CheckpointExporter.NONE,
+                metrics,
+                StatusSink.NONE,
+                Clock.systemUTC());
         agent.start();
         server = new AgentHttpServer(new InetSocketAddress("127.0.0.1", 0), null, agent, fake, metrics);
         server.start();
@@ -105,8 +116,10 @@ class AgentHttpServerTest {
 
     @Test
     void requiresAValidToken() throws Exception {
-        assertThat(call("GET", "/v1/archives?namespace=shop", null).statusCode()).isEqualTo(401);
-        assertThat(call("GET", "/v1/archives?namespace=shop", "forged").statusCode()).isEqualTo(401);
+        assertThat(call("GET", "/v1/archives?namespace=shop", null).statusCode())
+                .isEqualTo(401);
+        assertThat(call("GET", "/v1/archives?namespace=shop", "forged").statusCode())
+                .isEqualTo(401);
         assertThat(call("GET", "/healthz", null).statusCode()).isEqualTo(200);
     }
 
@@ -116,7 +129,8 @@ class AgentHttpServerTest {
         assertThat(mine.statusCode()).isEqualTo(200);
         assertThat(json(mine).path("items").findValuesAsText("namespace")).containsExactly("shop");
         assertThat(call("GET", "/v1/archives", "alice-token").statusCode()).isEqualTo(403);
-        assertThat(call("GET", "/v1/archives?namespace=bank", "alice-token").statusCode()).isEqualTo(403);
+        assertThat(call("GET", "/v1/archives?namespace=bank", "alice-token").statusCode())
+                .isEqualTo(403);
         assertThat(json(call("GET", "/v1/archives", "bob-token")).path("items")).hasSize(2);
     }
 
@@ -131,18 +145,25 @@ class AgentHttpServerTest {
         assertThat(content.statusCode()).isEqualTo(200);
         assertThat(content.body()).isEqualTo(Files.readAllBytes(shopArchive));
         // bob may read metadata everywhere but no archive's content: memory dumps hold secrets.
-        assertThat(call("GET", "/v1/archives/" + name, "bob-token").statusCode()).isEqualTo(200);
-        assertThat(call("GET", "/v1/archives/" + name + "/content", "bob-token").statusCode()).isEqualTo(403);
-        assertThat(call("GET", "/v1/archives/nope.tar", "alice-token").statusCode()).isEqualTo(404);
-        assertThat(call("GET", "/v1/archives/..%2Fetc%2Fpasswd/content", "alice-token").statusCode()).isEqualTo(404);
+        assertThat(call("GET", "/v1/archives/" + name, "bob-token").statusCode())
+                .isEqualTo(200);
+        assertThat(call("GET", "/v1/archives/" + name + "/content", "bob-token").statusCode())
+                .isEqualTo(403);
+        assertThat(call("GET", "/v1/archives/nope.tar", "alice-token").statusCode())
+                .isEqualTo(404);
+        assertThat(call("GET", "/v1/archives/..%2Fetc%2Fpasswd/content", "alice-token")
+                        .statusCode())
+                .isEqualTo(404);
     }
 
     @Test
     void deletes() throws Exception {
         String name = shopArchive.getFileName().toString();
-        assertThat(call("DELETE", "/v1/archives/" + name, "bob-token").statusCode()).isEqualTo(403);
+        assertThat(call("DELETE", "/v1/archives/" + name, "bob-token").statusCode())
+                .isEqualTo(403);
         assertThat(Files.exists(shopArchive)).isTrue();
-        assertThat(call("DELETE", "/v1/archives/" + name, "alice-token").statusCode()).isEqualTo(200);
+        assertThat(call("DELETE", "/v1/archives/" + name, "alice-token").statusCode())
+                .isEqualTo(200);
         assertThat(Files.exists(shopArchive)).isFalse();
         assertThat(agent.index().get(name)).isNull();
     }

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -24,24 +24,48 @@ class KubernetesAccessReviewerTest {
 
     @Test
     void asksTheApiServerAndReadsItsAnswers() throws Exception {
-        server.expect().post().withPath("/apis/authentication.k8s.io/v1/tokenreviews")
-                .andReturn(201, new TokenReviewBuilder().withNewStatus().withAuthenticated(true)
-                        .withNewUser().withUsername("system:serviceaccount:shop:ci").withUid("u1")
-                        .withGroups("system:serviceaccounts").endUser().endStatus().build())
+        server.expect()
+                .post()
+                .withPath("/apis/authentication.k8s.io/v1/tokenreviews")
+                .andReturn(
+                        201,
+                        new TokenReviewBuilder()
+                                .withNewStatus()
+                                .withAuthenticated(true)
+                                .withNewUser()
+                                .withUsername("system:serviceaccount:shop:ci")
+                                .withUid("u1")
+                                .withGroups("system:serviceaccounts")
+                                .endUser()
+                                .endStatus()
+                                .build())
                 .once();
-        server.expect().post().withPath("/apis/authorization.k8s.io/v1/subjectaccessreviews")
-                .andReturn(201, new SubjectAccessReviewBuilder().withNewStatus().withAllowed(true).endStatus().build())
+        server.expect()
+                .post()
+                .withPath("/apis/authorization.k8s.io/v1/subjectaccessreviews")
+                .andReturn(
+                        201,
+                        new SubjectAccessReviewBuilder()
+                                .withNewStatus()
+                                .withAllowed(true)
+                                .endStatus()
+                                .build())
                 .once();
 
         KubernetesAccessReviewer reviewer = new KubernetesAccessReviewer(client);
         AccessReviewer.User user = reviewer.authenticate("tok");
-        assertThat(user).isEqualTo(new AccessReviewer.User("system:serviceaccount:shop:ci", "u1", List.of("system:serviceaccounts")));
-        assertThat(reviewer.allowed(user, new AccessReviewer.Access("get", "shop", "content", "a.tar"))).isTrue();
+        assertThat(user)
+                .isEqualTo(new AccessReviewer.User(
+                        "system:serviceaccount:shop:ci", "u1", List.of("system:serviceaccounts")));
+        assertThat(reviewer.allowed(user, new AccessReviewer.Access("get", "shop", "content", "a.tar")))
+                .isTrue();
         // Cached: a second identical question does not reach the API server (which would answer 404 now).
-        assertThat(reviewer.allowed(user, new AccessReviewer.Access("get", "shop", "content", "a.tar"))).isTrue();
+        assertThat(reviewer.allowed(user, new AccessReviewer.Access("get", "shop", "content", "a.tar")))
+                .isTrue();
 
         server.takeRequest(); // the TokenReview
-        SubjectAccessReview sent = Serialization.unmarshal(server.takeRequest().getBody().readUtf8(), SubjectAccessReview.class);
+        SubjectAccessReview sent =
+                Serialization.unmarshal(server.takeRequest().getBody().readUtf8(), SubjectAccessReview.class);
         var attrs = sent.getSpec().getResourceAttributes();
         assertThat(sent.getSpec().getUser()).isEqualTo("system:serviceaccount:shop:ci");
         assertThat(attrs.getGroup()).isEqualTo("amber.dev");
@@ -53,8 +77,16 @@ class KubernetesAccessReviewerTest {
 
     @Test
     void anUnauthenticatedTokenIsNoUser() throws Exception {
-        server.expect().post().withPath("/apis/authentication.k8s.io/v1/tokenreviews")
-                .andReturn(201, new TokenReviewBuilder().withNewStatus().withAuthenticated(false).endStatus().build())
+        server.expect()
+                .post()
+                .withPath("/apis/authentication.k8s.io/v1/tokenreviews")
+                .andReturn(
+                        201,
+                        new TokenReviewBuilder()
+                                .withNewStatus()
+                                .withAuthenticated(false)
+                                .endStatus()
+                                .build())
                 .once();
         assertThat(new KubernetesAccessReviewer(client).authenticate("bad")).isNull();
     }

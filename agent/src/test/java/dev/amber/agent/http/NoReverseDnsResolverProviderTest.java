@@ -9,7 +9,8 @@ class NoReverseDnsResolverProviderTest {
     @Test
     void anAddressStandsForItselfWhileNamesStillResolve() throws Exception {
         // The JDK's own resolver names 127.0.0.1 "localhost" from /etc/hosts; this JVM must not look.
-        assertThat(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}).getHostName()).isEqualTo("127.0.0.1");
+        assertThat(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}).getHostName())
+                .isEqualTo("127.0.0.1");
         assertThat(InetAddress.getByName("localhost").isLoopbackAddress()).isTrue();
     }
 }

@@ -1,12 +1,11 @@
 package dev.amber.agent.index;
 
-import dev.amber.retention.ArchiveRecord;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.amber.agent.store.ArchiveFiles;
 import dev.amber.agent.testing.KubeletArchives;
 import dev.amber.agent.testing.KubeletArchives.Layout;
+import dev.amber.retention.ArchiveRecord;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The index over real tar files in both kubelet layouts, persisted and reloaded as after a restart. */
 class IndexOnRealFilesTest {
-    @TempDir Path dir;
-    @TempDir Path state;
+    @TempDir
+    Path dir;
+
+    @TempDir
+    Path state;
 
     private static final Instant T = Instant.parse("2026-11-20T10:00:00Z");
 
@@ -39,7 +41,8 @@ class IndexOnRealFilesTest {
             assertThat(crio.podUid()).isEqualTo("uid-web-7d9f");
             assertThat(crio.engine()).isEqualTo("CRIO");
             assertThat(crio.checkpointed()).isEqualTo(T);
-            ArchiveRecord containerd = index.get(KubeletArchives.fileName("data-team", "db-0", "postgres-main", T.plusSeconds(5)));
+            ArchiveRecord containerd =
+                    index.get(KubeletArchives.fileName("data-team", "db-0", "postgres-main", T.plusSeconds(5)));
             assertThat(containerd.namespace()).isEqualTo("data-team");
             assertThat(containerd.container()).isEqualTo("postgres-main");
             assertThat(containerd.engine()).isEqualTo("CONTAINERD");
@@ -92,25 +95,36 @@ class IndexOnRealFilesTest {
         store.appendRemove(KubeletArchives.fileName("ns", "p0", "app", T));
         store.close();
         // A crash in the middle of the next append leaves half a line behind.
-        Files.writeString(state.resolve("index.log"), "{\"file\":\"checkpoint-half", StandardCharsets.UTF_8,
+        Files.writeString(
+                state.resolve("index.log"),
+                "{\"file\":\"checkpoint-half",
+                StandardCharsets.UTF_8,
                 StandardOpenOption.APPEND);
 
         IndexStore reopened = new IndexStore(state);
         var reloaded = reopened.load();
         assertThat(reloaded).hasSize(2).doesNotContainKey(KubeletArchives.fileName("ns", "p0", "app", T));
-        assertThat(reloaded.get(KubeletArchives.fileName("ns", "p1", "app", T.plusSeconds(1))).pod()).isEqualTo("p1");
+        assertThat(reloaded.get(KubeletArchives.fileName("ns", "p1", "app", T.plusSeconds(1)))
+                        .pod())
+                .isEqualTo("p1");
         // The torn line was cut off, so what is appended now is read back whole.
         reopened.appendRemove(KubeletArchives.fileName("ns", "p1", "app", T.plusSeconds(1)));
         reopened.close();
         assertThat(new IndexStore(state).load()).hasSize(1);
 
         // Damage in the middle of the log is no torn tail: the index is set aside and rebuilt from the directory.
-        Files.writeString(state.resolve("index.log"), "garbage\n{\"remove\":\"x\"}\n", StandardCharsets.UTF_8,
+        Files.writeString(
+                state.resolve("index.log"),
+                "garbage\n{\"remove\":\"x\"}\n",
+                StandardCharsets.UTF_8,
                 StandardOpenOption.APPEND);
         assertThat(new IndexStore(state).load()).isEmpty();
         assertThat(state.resolve("index.log.damaged")).exists();
         try (ArchiveIndex index = ArchiveIndex.open(new IndexStore(state))) {
-            assertThat(new DirectoryScanner(new ArchiveFiles(dir), index, UnaryOperator.identity()).scan().read()).isEqualTo(3);
+            assertThat(new DirectoryScanner(new ArchiveFiles(dir), index, UnaryOperator.identity())
+                            .scan()
+                            .read())
+                    .isEqualTo(3);
         }
     }
 
@@ -125,7 +139,9 @@ class IndexOnRealFilesTest {
         var result = new DirectoryScanner(new ArchiveFiles(dir), index, UnaryOperator.identity()).scan();
         assertThat(result.archives()).isEqualTo(2);
         assertThat(result.unreadable()).isEqualTo(1);
-        assertThat(result.narrowedModes()).as("an unreadable archive may be a partial one: narrowed too").isEqualTo(2);
+        assertThat(result.narrowedModes())
+                .as("an unreadable archive may be a partial one: narrowed too")
+                .isEqualTo(2);
         assertThat(index.get(junk.getFileName().toString()).error()).isNotBlank();
         assertThat(Files.getPosixFilePermissions(open)).isEqualTo(ArchiveFiles.OWNER_ONLY);
     }
@@ -142,12 +158,19 @@ class IndexOnRealFilesTest {
         // The scanner's listing finishes them too (how the agent recovers at start), unless in a dry run.
         Files.writeString(dir.resolve("x.tar" + ArchiveFiles.DELETING_SUFFIX), "half deleted");
         ArchiveIndex index = ArchiveIndex.inMemory();
-        assertThat(new DirectoryScanner(files, index, UnaryOperator.identity(), false).scan().finishedDeletions()).isZero();
-        assertThat(new DirectoryScanner(files, index, UnaryOperator.identity()).scan().finishedDeletions()).isEqualTo(1);
+        assertThat(new DirectoryScanner(files, index, UnaryOperator.identity(), false)
+                        .scan()
+                        .finishedDeletions())
+                .isZero();
+        assertThat(new DirectoryScanner(files, index, UnaryOperator.identity())
+                        .scan()
+                        .finishedDeletions())
+                .isEqualTo(1);
         assertThat(Files.list(dir)).containsExactly(b);
 
         Files.writeString(dir.resolve(b.getFileName() + ArchiveFiles.PIN_SUFFIX), "");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> files.delete(b.getFileName().toString()))
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> files.delete(b.getFileName().toString()))
                 .hasMessageContaining("pinned");
         Files.delete(dir.resolve(b.getFileName() + ArchiveFiles.PIN_SUFFIX));
         assertThat(files.delete(b.getFileName().toString())).isTrue();

@@ -13,7 +13,9 @@ class DeletionLogTest {
     void wouldBeDeletionsAreNotDeletionsAndCountOncePerArchive() {
         DeletionLog log = new DeletionLog();
         assertThat(log.wouldDelete("a.tar", "max-checkpoints", T)).isTrue();
-        assertThat(log.wouldDelete("a.tar", "max-checkpoints", T.plusSeconds(60))).as("judged again by the next pass").isFalse();
+        assertThat(log.wouldDelete("a.tar", "max-checkpoints", T.plusSeconds(60)))
+                .as("judged again by the next pass")
+                .isFalse();
         assertThat(log.wouldDelete("b.tar", "orphan", T.plusSeconds(60))).isTrue();
 
         DeletionLog.Snapshot snapshot = log.snapshot();

@@ -29,8 +29,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** An archive is exported once at a time, and stays pending until its result is recorded on the agent's thread. */
 class ExportQueueTest {
-    @TempDir Path dir;
-    @TempDir Path state;
+    @TempDir
+    Path dir;
+
+    @TempDir
+    Path state;
 
     private final ExecutorService agentThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-agent"));
     private ArchiveIndex index;
@@ -39,7 +42,8 @@ class ExportQueueTest {
     @BeforeEach
     void open() throws Exception {
         index = ArchiveIndex.open(new IndexStore(state));
-        rule = PolicyValidator.validate(PolicyFiles.parseSpec("export: {repository: localhost:5000/cp}", "test")).export();
+        rule = PolicyValidator.validate(PolicyFiles.parseSpec("export: {repository: localhost:5000/cp}", "test"))
+                .export();
     }
 
     @AfterEach
@@ -60,8 +64,8 @@ class ExportQueueTest {
             return exportRule.repository() + "@sha256:1";
         };
         ArchiveRecord archive = ArchiveRecord.unreadable("a.tar", 512, 1000, "test");
-        try (ExportQueue queue = new ExportQueue(exporter, new ArchiveFiles(dir), new AgentMetrics(index), agentThread,
-                (exported, reference) -> {
+        try (ExportQueue queue = new ExportQueue(
+                exporter, new ArchiveFiles(dir), new AgentMetrics(index), agentThread, (exported, reference) -> {
                     recordedOn.add(Thread.currentThread().getName() + " " + reference);
                     waitFor(recording);
                 })) {
@@ -82,8 +86,12 @@ class ExportQueueTest {
 
     @Test
     void aFailedExportIsNoLongerPending() throws Exception {
-        try (ExportQueue queue = new ExportQueue(CheckpointExporter.NONE, new ArchiveFiles(dir), new AgentMetrics(index),
-                agentThread, (exported, reference) -> {})) {
+        try (ExportQueue queue = new ExportQueue(
+                CheckpointExporter.NONE,
+                new ArchiveFiles(dir),
+                new AgentMetrics(index),
+                agentThread,
+                (exported, reference) -> {})) {
             queue.submit(ArchiveRecord.unreadable("a.tar", 512, 1000, "test"), rule);
             await().atMost(Duration.ofSeconds(10)).until(() -> queue.pending() == 0);
         }

@@ -5,15 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import dev.amber.agent.export.CheckpointExporter;
 import dev.amber.agent.index.ArchiveIndex;
-import dev.amber.retention.ArchiveRecord;
 import dev.amber.agent.index.IndexStore;
 import dev.amber.agent.metrics.AgentMetrics;
-import dev.amber.retention.LivePods;
-import dev.amber.kube.policy.PolicyFiles;
-import dev.amber.kube.policy.PolicyValidator;
-import dev.amber.retention.RetentionPolicy;
 import dev.amber.agent.testing.KubeletArchives;
 import dev.amber.agent.testing.KubeletArchives.Layout;
+import dev.amber.kube.policy.PolicyFiles;
+import dev.amber.kube.policy.PolicyValidator;
+import dev.amber.retention.ArchiveRecord;
+import dev.amber.retention.LivePods;
+import dev.amber.retention.RetentionPolicy;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -38,8 +38,12 @@ import org.junit.jupiter.api.io.TempDir;
 class NodeAgentTest {
     private static final Instant T = Instant.parse("2026-11-20T10:00:00Z");
 
-    @TempDir Path dir;
-    @TempDir Path state;
+    @TempDir
+    Path dir;
+
+    @TempDir
+    Path state;
+
     private NodeAgent agent;
 
     @AfterEach
@@ -49,16 +53,25 @@ class NodeAgentTest {
         }
     }
 
-    private NodeAgent start(String policyYaml, CheckpointExporter exporter, AtomicReference<LivePods> live) throws Exception {
+    private NodeAgent start(String policyYaml, CheckpointExporter exporter, AtomicReference<LivePods> live)
+            throws Exception {
         return start(policyYaml, exporter, live, false);
     }
 
-    private NodeAgent start(String policyYaml, CheckpointExporter exporter, AtomicReference<LivePods> live, boolean dryRun)
+    private NodeAgent start(
+            String policyYaml, CheckpointExporter exporter, AtomicReference<LivePods> live, boolean dryRun)
             throws Exception {
         AgentConfig config = new AgentConfig(dir, state, Duration.ofMillis(50), Duration.ofMinutes(10), dryRun);
         ArchiveIndex index = ArchiveIndex.open(new IndexStore(state));
-        agent = new NodeAgent(config, index, live::get, UnaryOperator.identity(), exporter, new AgentMetrics(index),
-                StatusSink.NONE, Clock.systemUTC());
+        agent = new NodeAgent(
+                config,
+                index,
+                live::get,
+                UnaryOperator.identity(),
+                exporter,
+                new AgentMetrics(index),
+                StatusSink.NONE,
+                Clock.systemUTC());
         agent.start();
         agent.setPolicy(policy(policyYaml));
         agent.applyAllNow(); // runs after the policy change on the agent's thread: a barrier
@@ -100,7 +113,8 @@ class NodeAgentTest {
         assertThat(Files.getPosixFilePermissions(third))
                 .isEqualTo(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
         assertThat(agent.index().get(second.getFileName().toString()).size()).isEqualTo(bytes.length);
-        assertThat(agent.report().recentDeletions()).singleElement()
+        assertThat(agent.report().recentDeletions())
+                .singleElement()
                 .satisfies(d -> assertThat(d.reason()).startsWith("max-checkpoints"));
     }
 
@@ -115,9 +129,13 @@ class NodeAgentTest {
         assertThat(older).exists();
         assertThat(report.dryRun()).isTrue();
         assertThat(report.deletedTotal()).as("a dry run deletes nothing").isZero();
-        assertThat(report.wouldDeleteTotal()).as("one archive, however many passes").isEqualTo(1);
-        assertThat(report.recentDeletions()).singleElement()
-                .satisfies(d -> assertThat(d.archive()).isEqualTo(older.getFileName().toString()));
+        assertThat(report.wouldDeleteTotal())
+                .as("one archive, however many passes")
+                .isEqualTo(1);
+        assertThat(report.recentDeletions())
+                .singleElement()
+                .satisfies(d ->
+                        assertThat(d.archive()).isEqualTo(older.getFileName().toString()));
     }
 
     @Test
@@ -187,7 +205,8 @@ class NodeAgentTest {
         start("globalPolicy: {retainOrphan: false}", CheckpointExporter.NONE, live);
         assertThat(Files.exists(orphan)).isTrue();
 
-        live.set(new LivePods(Map.of("ns/web", new LivePods.Pod("ns", "web", "u1", Set.of("app"), Map.of())), Set.of("ns")));
+        live.set(new LivePods(
+                Map.of("ns/web", new LivePods.Pod("ns", "web", "u1", Set.of("app"), Map.of())), Set.of("ns")));
         agent.podDeleted("ns");
         await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(orphan));
         assertThat(Files.exists(alive)).isTrue();
@@ -198,7 +217,8 @@ class NodeAgentTest {
         KubeletArchives.write(dir, Layout.CRIO, "ns", "web", "app", T, 512);
         start("{}", (archive, record, rule) -> rule.repository() + "@sha256:1", new AtomicReference<>());
         agent.setPolicy(policy("export: {repository: localhost:5000/cp}\napplyPoliciesImmediately: true"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> agent.index().all().stream().allMatch(r -> r.exportedTo() != null));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> agent.index().all().stream().allMatch(r -> r.exportedTo() != null));
         agent.close();
         agent = null;
 

@@ -3,15 +3,15 @@ package dev.amber.agent.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.amber.agent.index.ArchiveIndex;
-import dev.amber.retention.ArchiveRecord;
 import dev.amber.agent.index.DirectoryScanner;
-import dev.amber.kube.policy.PolicyFiles;
-import dev.amber.kube.policy.PolicyValidator;
-import dev.amber.retention.RetentionEngine;
 import dev.amber.agent.retention.RetentionExecutor;
-import dev.amber.retention.RetentionPlan;
 import dev.amber.agent.store.ArchiveFiles;
 import dev.amber.agent.testing.KubeletArchives;
+import dev.amber.kube.policy.PolicyFiles;
+import dev.amber.kube.policy.PolicyValidator;
+import dev.amber.retention.ArchiveRecord;
+import dev.amber.retention.RetentionEngine;
+import dev.amber.retention.RetentionPlan;
 import dev.amber.testkit.podman.PodmanCheckpoints;
 import dev.amber.testkit.podman.PodmanCheckpoints.Compression;
 import java.nio.file.Files;
@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("podman")
 class PodmanArchivesTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void indexesRealPodmanArchivesBesideKubeletOnesAndAppliesRetention() throws Exception {
@@ -37,8 +38,10 @@ class PodmanArchivesTest {
         int i = 0;
         for (Compression c : Compression.values()) {
             Path source = PodmanCheckpoints.counterArchive(c);
-            Path copy = dir.resolve("counter-" + c.name().toLowerCase() + source.getFileName().toString()
-                    .substring(source.getFileName().toString().indexOf(".tar")));
+            Path copy = dir.resolve("counter-" + c.name().toLowerCase()
+                    + source.getFileName()
+                            .toString()
+                            .substring(source.getFileName().toString().indexOf(".tar")));
             Files.copy(source, copy);
             Files.setLastModifiedTime(copy, FileTime.from(base.plusSeconds(i++)));
         }
@@ -47,12 +50,15 @@ class PodmanArchivesTest {
         KubeletArchives.write(dir, KubeletArchives.Layout.CONTAINERD, "ns", "web", "app", base, 512);
 
         ArchiveIndex index = ArchiveIndex.inMemory();
-        DirectoryScanner.Result scan = new DirectoryScanner(new ArchiveFiles(dir), index, UnaryOperator.identity()).scan();
+        DirectoryScanner.Result scan =
+                new DirectoryScanner(new ArchiveFiles(dir), index, UnaryOperator.identity()).scan();
         assertThat(scan.archives()).isEqualTo(5);
         assertThat(scan.unreadable()).isZero();
         for (Compression c : Compression.values()) {
-            ArchiveRecord r = index.all().stream().filter(a -> a.fileName().startsWith("counter-" + c.name().toLowerCase()))
-                    .findFirst().orElseThrow();
+            ArchiveRecord r = index.all().stream()
+                    .filter(a -> a.fileName().startsWith("counter-" + c.name().toLowerCase()))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(r.engine()).isEqualTo("PODMAN");
             assertThat(r.namespace()).isEmpty();
             assertThat(r.container()).as("the Podman container's name").isNotBlank();
@@ -62,15 +68,20 @@ class PodmanArchivesTest {
         }
 
         // Each Podman container is counted on its own: only the pair of copies is over the limit.
-        RetentionPlan plan = RetentionEngine.plan(index.all(),
-                PolicyValidator.validate(PolicyFiles.parseSpec("globalPolicy: {maxCheckpointsPerContainer: 1}", "test")),
-                null, Instant.now());
+        RetentionPlan plan = RetentionEngine.plan(
+                index.all(),
+                PolicyValidator.validate(
+                        PolicyFiles.parseSpec("globalPolicy: {maxCheckpointsPerContainer: 1}", "test")),
+                null,
+                Instant.now());
         new RetentionExecutor(new ArchiveFiles(dir), index, null).execute(plan, false);
         try (var files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString()).sorted().toList())
-                    .hasSize(4).contains("counter-gzip.tar.gz", "counter-none.tar")
+                    .hasSize(4)
+                    .contains("counter-gzip.tar.gz", "counter-none.tar")
                     .anyMatch(n -> n.startsWith("checkpoint-web_ns-app-"))
-                    .filteredOn(n -> n.startsWith("counter-zstd")).hasSize(1);
+                    .filteredOn(n -> n.startsWith("counter-zstd"))
+                    .hasSize(1);
         }
     }
 }

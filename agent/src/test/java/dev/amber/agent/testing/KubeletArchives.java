@@ -18,7 +18,10 @@ import java.util.Map;
  * indexing reads metadata only.
  */
 public final class KubeletArchives {
-    public enum Layout { CRIO, CONTAINERD }
+    public enum Layout {
+        CRIO,
+        CONTAINERD
+    }
 
     private KubeletArchives() {}
 
@@ -27,8 +30,9 @@ public final class KubeletArchives {
     }
 
     /** Writes the archive (mode 0600, modification time = {@code time}) and returns its path. */
-    public static Path write(Path dir, Layout layout, String namespace, String pod, String container, Instant time,
-            int paddingBytes) throws IOException {
+    public static Path write(
+            Path dir, Layout layout, String namespace, String pod, String container, Instant time, int paddingBytes)
+            throws IOException {
         Path file = dir.resolve(fileName(namespace, pod, container, time));
         Files.write(file, bytes(layout, namespace, pod, container, time, paddingBytes));
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
@@ -36,8 +40,9 @@ public final class KubeletArchives {
         return file;
     }
 
-    public static byte[] bytes(Layout layout, String namespace, String pod, String container, Instant time,
-            int paddingBytes) throws IOException {
+    public static byte[] bytes(
+            Layout layout, String namespace, String pod, String container, Instant time, int paddingBytes)
+            throws IOException {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         String uid = "uid-" + pod;
         switch (layout) {
@@ -49,8 +54,10 @@ public final class KubeletArchives {
                 entries.put("config.dump", json("""
                         {"id":"c0ffee","name":"k8s_%s_%s_%s_%s_0","rootfsImageName":"registry.example/app:1",
                          "runtime":"runc","createdTime":"%s","checkpointedTime":"%s"}
-                        """.formatted(container, pod, namespace, uid, time.minusSeconds(60), time)));
-                entries.put("spec.dump", json("""
+                        """.formatted(
+                                container, pod, namespace, uid, time.minusSeconds(60), time)));
+                entries.put(
+                        "spec.dump", json("""
                         {"ociVersion":"1.0.2","annotations":{
                           "io.container.manager":"cri-o",
                           "io.kubernetes.cri-o.Metadata":"{\\"name\\":\\"%s\\"}",

@@ -14,7 +14,8 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ExportRule {
     @Required
-    @JsonPropertyDescription("Repository to push to, e.g. registry.example:5000/checkpoints; the tag is derived from the archive.")
+    @JsonPropertyDescription(
+            "Repository to push to, e.g. registry.example:5000/checkpoints; the tag is derived from the archive.")
     public String repository;
 
     @JsonPropertyDescription("Only archives of these namespaces; empty means all.")

@@ -19,7 +19,8 @@ public abstract class LevelPolicy {
     @JsonPropertyDescription("Namespace the policy applies to.")
     public String namespace;
 
-    @JsonPropertyDescription("Labels the archive's pod must carry (pod labels from the cluster, else those recorded in the archive).")
+    @JsonPropertyDescription(
+            "Labels the archive's pod must carry (pod labels from the cluster, else those recorded in the archive).")
     public LabelSelector selector;
 
     @JsonPropertyDescription("Keep archives whose pod (or container) no longer exists; default true.")

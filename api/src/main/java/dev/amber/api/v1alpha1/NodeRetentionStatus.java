@@ -11,6 +11,7 @@ public class NodeRetentionStatus {
     public Long observedGeneration;
     /** RFC 3339 time of the last pass of the retention engine. */
     public String lastApplied;
+
     public Boolean dryRun;
     public Long archives;
     public Long bytes;

@@ -96,7 +96,8 @@ public final class CriuImage {
         if (data.length - pos < 4) {
             throw corrupt(name, "truncated entry header at offset " + pos);
         }
-        long size = Integer.toUnsignedLong(ByteBuffer.wrap(data, pos, 4).order(ByteOrder.LITTLE_ENDIAN).getInt());
+        long size = Integer.toUnsignedLong(
+                ByteBuffer.wrap(data, pos, 4).order(ByteOrder.LITTLE_ENDIAN).getInt());
         if (size > data.length - pos - 4) {
             throw corrupt(name, "entry at offset " + pos + " claims " + size + " bytes, beyond the end of the file");
         }

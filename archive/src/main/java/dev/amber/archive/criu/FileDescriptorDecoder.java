@@ -17,8 +17,27 @@ import java.util.Map;
 /** Turns a process's descriptor table (fdinfo + files.img) into open files and sockets. */
 public final class FileDescriptorDecoder {
     private static final String[] FD_TYPES = {
-        "UND", "REG", "PIPE", "FIFO", "INETSK", "UNIXSK", "EVENTFD", "EVENTPOLL", "INOTIFY", "SIGNALFD",
-        "PACKETSK", "TTY", "FANOTIFY", "NETLINKSK", "NS", "TUNF", "EXT", "TIMERFD", "MEMFD", "BPFMAP", "PIDFD"
+        "UND",
+        "REG",
+        "PIPE",
+        "FIFO",
+        "INETSK",
+        "UNIXSK",
+        "EVENTFD",
+        "EVENTPOLL",
+        "INOTIFY",
+        "SIGNALFD",
+        "PACKETSK",
+        "TTY",
+        "FANOTIFY",
+        "NETLINKSK",
+        "NS",
+        "TUNF",
+        "EXT",
+        "TIMERFD",
+        "MEMFD",
+        "BPFMAP",
+        "PIDFD"
     };
     static final int REG = 1;
     static final int PIPE = 2;
@@ -49,18 +68,36 @@ public final class FileDescriptorDecoder {
                     deleted = ghosts.contains(fd.getId());
                     pos = f != null && f.hasReg() ? f.getReg().getPos() : 0;
                 }
-                case PIPE -> path = "pipe[" + (f != null && f.hasPipe() ? Integer.toUnsignedString(f.getPipe().getPipeId()) : "?") + "]";
-                case FIFO -> path = "fifo[" + (f != null && f.hasFifo() ? Integer.toUnsignedString(f.getFifo().getPipeId()) : "?") + "]";
-                case INETSK -> path = "socket[" + (f != null && f.hasIsk() ? Integer.toUnsignedString(f.getIsk().getIno()) : "?") + "]";
-                case UNIXSK -> path = "socket[" + (f != null && f.hasUsk() ? Integer.toUnsignedString(f.getUsk().getIno()) : "?") + "]";
+                case PIPE ->
+                    path = "pipe["
+                            + (f != null && f.hasPipe()
+                                    ? Integer.toUnsignedString(f.getPipe().getPipeId())
+                                    : "?") + "]";
+                case FIFO ->
+                    path = "fifo["
+                            + (f != null && f.hasFifo()
+                                    ? Integer.toUnsignedString(f.getFifo().getPipeId())
+                                    : "?") + "]";
+                case INETSK ->
+                    path = "socket["
+                            + (f != null && f.hasIsk()
+                                    ? Integer.toUnsignedString(f.getIsk().getIno())
+                                    : "?") + "]";
+                case UNIXSK ->
+                    path = "socket["
+                            + (f != null && f.hasUsk()
+                                    ? Integer.toUnsignedString(f.getUsk().getIno())
+                                    : "?") + "]";
                 default -> path = type.toLowerCase(java.util.Locale.ROOT);
             }
             out.add(new OpenFile(Integer.toString(fd.getFd()), type, path, deleted, pos));
         }
         FsEntry fs = images.fs(pid);
         if (fs != null) {
-            out.add(new OpenFile("cwd", "REG", regularPath(files.get(fs.getCwdId())), ghosts.contains(fs.getCwdId()), 0));
-            out.add(new OpenFile("root", "REG", regularPath(files.get(fs.getRootId())), ghosts.contains(fs.getRootId()), 0));
+            out.add(new OpenFile(
+                    "cwd", "REG", regularPath(files.get(fs.getCwdId())), ghosts.contains(fs.getCwdId()), 0));
+            out.add(new OpenFile(
+                    "root", "REG", regularPath(files.get(fs.getRootId())), ghosts.contains(fs.getRootId()), 0));
         }
         return out;
     }
@@ -102,9 +139,17 @@ public final class FileDescriptorDecoder {
                 recvQueue = Integer.toUnsignedLong(tcp.getInqLen());
             }
         }
-        return new SocketInfo(fd, family, protocol, SocketStates.name(sk.getState()),
-                Addresses.format(sk.getSrcAddrList()), sk.getSrcPort(),
-                Addresses.format(sk.getDstAddrList()), sk.getDstPort(), sendQueue, recvQueue);
+        return new SocketInfo(
+                fd,
+                family,
+                protocol,
+                SocketStates.name(sk.getState()),
+                Addresses.format(sk.getSrcAddrList()),
+                sk.getSrcPort(),
+                Addresses.format(sk.getDstAddrList()),
+                sk.getDstPort(),
+                sendQueue,
+                recvQueue);
     }
 
     private static SocketInfo unix(String fd, UnixSkEntry sk) {

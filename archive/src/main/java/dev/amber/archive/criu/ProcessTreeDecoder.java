@@ -46,15 +46,22 @@ public final class ProcessTreeDecoder {
         return build(root, byPid, children, images, memoryStrings, 0);
     }
 
-    private static ProcessNode build(int pid, Map<Integer, PstreeEntry> byPid, Map<Integer, List<Integer>> children,
-            CriuImages images, Map<Integer, MemoryStrings> strings, int depth) throws ArchiveException {
+    private static ProcessNode build(
+            int pid,
+            Map<Integer, PstreeEntry> byPid,
+            Map<Integer, List<Integer>> children,
+            CriuImages images,
+            Map<Integer, MemoryStrings> strings,
+            int depth)
+            throws ArchiveException {
         if (depth > byPid.size()) {
             throw new ArchiveException("corrupt CRIU image pstree.img: the process tree has a cycle");
         }
         PstreeEntry e = byPid.get(pid);
         CoreEntry core = images.has("core-" + pid + ".img") ? images.core(pid) : null;
         String comm = core != null && core.hasTc() ? core.getTc().getComm() : "";
-        TaskState state = core != null && core.hasTc() ? TaskState.of(core.getTc().getTaskState()) : TaskState.UNKNOWN;
+        TaskState state =
+                core != null && core.hasTc() ? TaskState.of(core.getTc().getTaskState()) : TaskState.UNKNOWN;
 
         ProcessNode.Credentials creds = null;
         String cwd = null;
@@ -81,7 +88,20 @@ public final class ProcessTreeDecoder {
         for (int child : children.getOrDefault(pid, List.of())) {
             kids.add(build(child, byPid, children, images, strings, depth + 1));
         }
-        return new ProcessNode(pid, e.getPpid(), e.getPgid(), e.getSid(), List.copyOf(e.getThreadsList()), comm, state,
-                creds, s == null ? null : s.commandLine(), s == null ? null : s.environment(), cwd, rootDir, exe, kids);
+        return new ProcessNode(
+                pid,
+                e.getPpid(),
+                e.getPgid(),
+                e.getSid(),
+                List.copyOf(e.getThreadsList()),
+                comm,
+                state,
+                creds,
+                s == null ? null : s.commandLine(),
+                s == null ? null : s.environment(),
+                cwd,
+                rootDir,
+                exe,
+                kids);
     }
 }

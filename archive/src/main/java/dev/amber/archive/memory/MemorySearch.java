@@ -120,7 +120,9 @@ public final class MemorySearch implements PageConsumer {
             }
             int beforeStart = Math.max(0, start - context);
             int afterEnd = Math.min(windowLength, end + context);
-            matches.add(new Match(currentPid, windowAddress + start,
+            matches.add(new Match(
+                    currentPid,
+                    windowAddress + start,
                     java.util.Arrays.copyOfRange(window, start, end),
                     java.util.Arrays.copyOfRange(window, beforeStart, start),
                     java.util.Arrays.copyOfRange(window, end, afterEnd)));

@@ -22,7 +22,11 @@ public final class PageMap {
     static final int PE_PRESENT = 4;
 
     /** Where a run's bytes live. */
-    public enum Residence { PRESENT, PARENT, LAZY }
+    public enum Residence {
+        PRESENT,
+        PARENT,
+        LAZY
+    }
 
     /** A run of pages starting at {@code address}; {@code fileOffset} is -1 unless present. */
     public record Run(long address, long pages, Residence residence, long fileOffset) {
@@ -43,7 +47,10 @@ public final class PageMap {
     private PageMap(int pagesId, List<Run> runs) {
         this.pagesId = pagesId;
         this.runs = List.copyOf(runs);
-        this.presentPages = runs.stream().filter(r -> r.residence == Residence.PRESENT).mapToLong(Run::pages).sum();
+        this.presentPages = runs.stream()
+                .filter(r -> r.residence == Residence.PRESENT)
+                .mapToLong(Run::pages)
+                .sum();
         this.totalPages = runs.stream().mapToLong(Run::pages).sum();
     }
 
@@ -93,5 +100,4 @@ public final class PageMap {
     public long totalBytes() {
         return totalPages * PAGE_SIZE;
     }
-
 }

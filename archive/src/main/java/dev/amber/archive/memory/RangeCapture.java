@@ -48,8 +48,9 @@ public final class RangeCapture implements PageConsumer {
             AddressRange part = r.clip(address, end);
             if (part != null) {
                 byte[] dst = captured.get(new AddressRangeKey(pid, r));
-                System.arraycopy(buffer, offset + (int) (part.start() - address), dst, (int) (part.start() - r.start()),
-                        (int) part.length());
+                System.arraycopy(
+                        buffer, offset + (int) (part.start() - address), dst, (int) (part.start() - r.start()), (int)
+                                part.length());
             }
         }
     }

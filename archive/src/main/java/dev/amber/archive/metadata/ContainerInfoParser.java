@@ -80,11 +80,13 @@ public final class ContainerInfoParser {
                 namespace = annotations.get("io.kubernetes.cri.sandbox-namespace");
                 podUid = annotations.get("io.kubernetes.cri.sandbox-uid");
             }
-            default -> { }
+            default -> {}
         }
 
         Instant checkpointed = Json.time(Json.text(config, "checkpointedTime"));
-        KubeletFileName kubelet = archive == null ? null : KubeletFileName.parse(archive.getFileName().toString());
+        KubeletFileName kubelet = archive == null
+                ? null
+                : KubeletFileName.parse(archive.getFileName().toString());
         if (kubelet != null) {
             if (pod == null) {
                 pod = kubelet.pod();
@@ -147,8 +149,12 @@ public final class ContainerInfoParser {
             Map<String, ContainerInfo.NetworkInterface> interfaces = new LinkedHashMap<>();
             net.getValue().path("interfaces").properties().forEach(itf -> {
                 JsonNode subnet = itf.getValue().path("subnets").path(0);
-                interfaces.put(itf.getKey(), new ContainerInfo.NetworkInterface(
-                        Json.text(subnet, "ipnet"), Json.text(itf.getValue(), "mac_address"), Json.text(subnet, "gateway")));
+                interfaces.put(
+                        itf.getKey(),
+                        new ContainerInfo.NetworkInterface(
+                                Json.text(subnet, "ipnet"),
+                                Json.text(itf.getValue(), "mac_address"),
+                                Json.text(subnet, "gateway")));
             });
             out.add(new ContainerInfo.Network(net.getKey(), interfaces));
         });

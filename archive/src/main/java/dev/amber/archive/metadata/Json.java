@@ -86,7 +86,8 @@ public final class Json {
                 name = parser.currentName();
                 token = parser.nextToken();
             }
-            JsonNode value = token == JsonToken.START_OBJECT ? NODES.objectNode()
+            JsonNode value = token == JsonToken.START_OBJECT
+                    ? NODES.objectNode()
                     : token == JsonToken.START_ARRAY ? NODES.arrayNode() : scalar(parser, token);
             if (parent instanceof ObjectNode object) {
                 object.set(name, value);
@@ -103,8 +104,10 @@ public final class Json {
     private static JsonNode scalar(JsonParser parser, JsonToken token) throws java.io.IOException {
         return switch (token) {
             case VALUE_STRING -> NODES.textNode(parser.getText());
-            case VALUE_NUMBER_INT -> parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
-                    ? NODES.numberNode(parser.getBigIntegerValue()) : NODES.numberNode(parser.getLongValue());
+            case VALUE_NUMBER_INT ->
+                parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                        ? NODES.numberNode(parser.getBigIntegerValue())
+                        : NODES.numberNode(parser.getLongValue());
             case VALUE_NUMBER_FLOAT -> NODES.numberNode(parser.getDoubleValue());
             case VALUE_TRUE -> NODES.booleanNode(true);
             case VALUE_FALSE -> NODES.booleanNode(false);
@@ -121,7 +124,12 @@ public final class Json {
     public static Map<String, String> stringMap(JsonNode node) {
         Map<String, String> out = new LinkedHashMap<>();
         if (node.isObject()) {
-            node.properties().forEach(e -> out.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString()));
+            node.properties()
+                    .forEach(e -> out.put(
+                            e.getKey(),
+                            e.getValue().isValueNode()
+                                    ? e.getValue().asText()
+                                    : e.getValue().toString()));
         }
         return out;
     }

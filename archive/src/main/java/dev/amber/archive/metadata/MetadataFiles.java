@@ -17,8 +17,14 @@ public final class MetadataFiles {
 
     /** The small files kept in memory during a pass. */
     public static final Set<String> SMALL = Set.of(
-            CONFIG_DUMP, SPEC_DUMP, NETWORK_STATUS, STATS_DUMP, BIND_MOUNTS, DELETED_FILES,
-            CONTAINERD_STATUS, CONTAINERD_STATUS_DUMP);
+            CONFIG_DUMP,
+            SPEC_DUMP,
+            NETWORK_STATUS,
+            STATS_DUMP,
+            BIND_MOUNTS,
+            DELETED_FILES,
+            CONTAINERD_STATUS,
+            CONTAINERD_STATUS_DUMP);
 
     private MetadataFiles() {}
 }

@@ -7,5 +7,8 @@ package dev.amber.archive.model;
  *     written file was new or modified), DELETED for {@code deleted.files} and whiteouts
  */
 public record RootfsChange(String path, Kind kind, String fileType, long size) {
-    public enum Kind { WRITTEN, DELETED }
+    public enum Kind {
+        WRITTEN,
+        DELETED
+    }
 }

@@ -26,7 +26,8 @@ final class ChannelSlice implements RandomAccessData {
     @Override
     public void read(long position, ByteBuffer dst) throws IOException {
         if (position < 0 || position + dst.remaining() > size) {
-            throw new ArchiveException("read past the end of an entry (offset " + position + ", entry size " + size + ")");
+            throw new ArchiveException(
+                    "read past the end of an entry (offset " + position + ", entry size " + size + ")");
         }
         long at = offset + position;
         while (dst.hasRemaining()) {

@@ -41,7 +41,8 @@ final class DirectorySource implements ArchiveSource {
             String name = root.relativize(file).toString().replace('\\', '/');
             boolean regular = Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS);
             long size = regular ? Files.size(file) : 0;
-            long mtime = Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toMillis() / 1000;
+            long mtime =
+                    Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toMillis() / 1000;
             boolean more = visitor.visit(new ArchiveEntry() {
                 @Override
                 public String name() {
@@ -65,7 +66,9 @@ final class DirectorySource implements ArchiveSource {
 
                 @Override
                 public InputStream open() throws IOException {
-                    return regular ? Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS) : InputStream.nullInputStream();
+                    return regular
+                            ? Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)
+                            : InputStream.nullInputStream();
                 }
 
                 @Override

@@ -38,7 +38,11 @@ import java.util.zip.GZIPOutputStream;
  * launcher's AOT training run. Tests of real behaviour use archives made by Podman and the kubelet.
  */
 public final class SyntheticCheckpoint {
-    public enum Compression { NONE, GZIP, ZSTD }
+    public enum Compression {
+        NONE,
+        GZIP,
+        ZSTD
+    }
 
     /** One process; its memory is laid out as: argv, envp, then {@code memory} after a parent and a lazy run. */
     public record Process(int pid, int ppid, String comm, List<String> argv, List<String> env, byte[] memory) {}
@@ -93,7 +97,12 @@ public final class SyntheticCheckpoint {
     /** The default tree: a shell with one child holding {@code memory}. */
     public static SyntheticCheckpoint standard(byte[] memory) {
         return new SyntheticCheckpoint()
-                .process(new Process(1, 0, "sh", List.of("/bin/sh", "-c", "counter"), List.of("PATH=/bin", "HOME=/root"),
+                .process(new Process(
+                        1,
+                        0,
+                        "sh",
+                        List.of("/bin/sh", "-c", "counter"),
+                        List.of("PATH=/bin", "HOME=/root"),
                         "shell".getBytes(StandardCharsets.UTF_8)))
                 .process(new Process(7, 1, "memhog", List.of("/memhog", "64"), List.of("SECRET=hunter2"), memory));
     }
@@ -104,12 +113,17 @@ public final class SyntheticCheckpoint {
         files.put("config.dump", configDump());
         files.put("spec.dump", specDump());
         if (engine == Engine.CONTAINERD) {
-            files.put("status.dump", ("{\"metadata\":{\"name\":\"" + containerName + "\"}}").getBytes(StandardCharsets.UTF_8));
+            files.put(
+                    "status.dump",
+                    ("{\"metadata\":{\"name\":\"" + containerName + "\"}}").getBytes(StandardCharsets.UTF_8));
         }
         files.putAll(images());
         if (engine == Engine.PODMAN) {
-            files.put("network.status", ("{\"podman\":{\"interfaces\":{\"eth0\":{\"subnets\":[{\"ipnet\":\"10.88.0.5/16\","
-                    + "\"gateway\":\"10.88.0.1\"}],\"mac_address\":\"0a:58:0a:58:00:05\"}}}}").getBytes(StandardCharsets.UTF_8));
+            files.put(
+                    "network.status",
+                    ("{\"podman\":{\"interfaces\":{\"eth0\":{\"subnets\":[{\"ipnet\":\"10.88.0.5/16\","
+                                    + "\"gateway\":\"10.88.0.1\"}],\"mac_address\":\"0a:58:0a:58:00:05\"}}}}")
+                            .getBytes(StandardCharsets.UTF_8));
         }
         files.put("rootfs-diff.tar", rootfsDiff());
         files.put("deleted.files", "[\"/etc/motd\"]".getBytes(StandardCharsets.UTF_8));
@@ -149,23 +163,31 @@ public final class SyntheticCheckpoint {
 
     private byte[] configDump() {
         String json = engine == Engine.PODMAN
-                ? "{\"id\":\"4f2a9c1b8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a\",\"name\":\"" + containerName + "\","
+                ? "{\"id\":\"4f2a9c1b8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a\",\"name\":\""
+                        + containerName + "\","
                         + "\"rootfsImageID\":\"sha256:0123\",\"rootfsImageName\":\"localhost/amber-test/busybox:latest\","
                         + "\"runtime\":\"runc\",\"createdTime\":\"2026-11-20T10:00:00.123456789Z\"}"
-                : "{\"id\":\"4f2a9c1b8d7e\",\"name\":\"k8s_" + containerName + "\",\"rootfsImage\":\"localhost/amber-test/busybox:latest\","
+                : "{\"id\":\"4f2a9c1b8d7e\",\"name\":\"k8s_" + containerName
+                        + "\",\"rootfsImage\":\"localhost/amber-test/busybox:latest\","
                         + "\"rootfsImageRef\":\"sha256:0123\",\"rootfsImageName\":\"localhost/amber-test/busybox:latest\","
-                        + "\"runtime\":\"runc\",\"createdTime\":\"2026-11-20T10:00:00Z\",\"checkpointedTime\":\"" + checkpointedTime + "\"}";
+                        + "\"runtime\":\"runc\",\"createdTime\":\"2026-11-20T10:00:00Z\",\"checkpointedTime\":\""
+                        + checkpointedTime + "\"}";
         return json.getBytes(StandardCharsets.UTF_8);
     }
 
     private byte[] specDump() {
         String annotations = switch (engine) {
             case PODMAN -> "\"io.container.manager\":\"libpod\"";
-            case CRIO -> "\"io.container.manager\":\"cri-o\",\"io.kubernetes.cri-o.Metadata\":\"{\\\"name\\\":\\\"" + containerName + "\\\"}\","
-                    + "\"io.kubernetes.pod.name\":\"" + pod + "\",\"io.kubernetes.pod.namespace\":\"" + namespace + "\","
-                    + "\"io.kubernetes.pod.uid\":\"0c6b5a1e-1111-2222-3333-444455556666\",\"io.kubernetes.cri-o.IP.0\":\"10.244.0.7\"";
-            default -> "\"io.kubernetes.cri.container-name\":\"" + containerName + "\",\"io.kubernetes.cri.sandbox-name\":\"" + pod + "\","
-                    + "\"io.kubernetes.cri.sandbox-namespace\":\"" + namespace + "\",\"io.kubernetes.cri.sandbox-uid\":\"0c6b5a1e-1111-2222-3333-444455556666\"";
+            case CRIO ->
+                "\"io.container.manager\":\"cri-o\",\"io.kubernetes.cri-o.Metadata\":\"{\\\"name\\\":\\\""
+                        + containerName + "\\\"}\","
+                        + "\"io.kubernetes.pod.name\":\"" + pod + "\",\"io.kubernetes.pod.namespace\":\"" + namespace
+                        + "\","
+                        + "\"io.kubernetes.pod.uid\":\"0c6b5a1e-1111-2222-3333-444455556666\",\"io.kubernetes.cri-o.IP.0\":\"10.244.0.7\"";
+            default ->
+                "\"io.kubernetes.cri.container-name\":\"" + containerName + "\",\"io.kubernetes.cri.sandbox-name\":\""
+                        + pod + "\"," + "\"io.kubernetes.cri.sandbox-namespace\":\"" + namespace
+                        + "\",\"io.kubernetes.cri.sandbox-uid\":\"0c6b5a1e-1111-2222-3333-444455556666\"";
         };
         String json = "{\"ociVersion\":\"1.0.2\",\"annotations\":{" + annotations + "},"
                 + "\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},"
@@ -180,22 +202,61 @@ public final class SyntheticCheckpoint {
         files.add(reg(1, "/"));
         files.add(reg(2, "/dev/null"));
         files.add(reg(3, "/tmp/scratch")); // deleted while open: see remap-fpath below
-        files.add(FileEntry.newBuilder().setType(4).setId(4).setIsk(InetSkEntry.newBuilder().setId(4).setIno(0x1234)
-                .setFamily(10).setType(1).setProto(6).setState(1).setSrcPort(8080).setDstPort(54321)
-                .addAllSrcAddr(List.of(0, 0, 0xffff0000, 0x0100007f))   // ::ffff:127.0.0.1
-                .addAllDstAddr(List.of(0, 0, 0xffff0000, 0x0200007f))). // ::ffff:127.0.0.2
+        files.add(FileEntry.newBuilder()
+                .setType(4)
+                .setId(4)
+                .setIsk(InetSkEntry.newBuilder()
+                        .setId(4)
+                        .setIno(0x1234)
+                        .setFamily(10)
+                        .setType(1)
+                        .setProto(6)
+                        .setState(1)
+                        .setSrcPort(8080)
+                        .setDstPort(54321)
+                        .addAllSrcAddr(List.of(0, 0, 0xffff0000, 0x0100007f)) // ::ffff:127.0.0.1
+                        .addAllDstAddr(List.of(0, 0, 0xffff0000, 0x0200007f)))
+                . // ::ffff:127.0.0.2
                 build());
-        files.add(FileEntry.newBuilder().setType(4).setId(5).setIsk(InetSkEntry.newBuilder().setId(5).setIno(0x99)
-                .setFamily(2).setType(1).setProto(6).setState(10).setSrcPort(8080).setDstPort(0)
-                .addSrcAddr(0).addDstAddr(0)).build());
-        files.add(FileEntry.newBuilder().setType(2).setId(6).setPipe(
-                dev.amber.archive.criu.proto.PipeEntry.newBuilder().setId(6).setPipeId(777)).build());
+        files.add(FileEntry.newBuilder()
+                .setType(4)
+                .setId(5)
+                .setIsk(InetSkEntry.newBuilder()
+                        .setId(5)
+                        .setIno(0x99)
+                        .setFamily(2)
+                        .setType(1)
+                        .setProto(6)
+                        .setState(10)
+                        .setSrcPort(8080)
+                        .setDstPort(0)
+                        .addSrcAddr(0)
+                        .addDstAddr(0))
+                .build());
+        files.add(FileEntry.newBuilder()
+                .setType(2)
+                .setId(6)
+                .setPipe(dev.amber.archive.criu.proto.PipeEntry.newBuilder()
+                        .setId(6)
+                        .setPipeId(777))
+                .build());
 
         for (Process p : processes) {
-            img.put("core-" + p.pid() + ".img", image(0x55053847, List.of(CoreEntry.newBuilder().setMtype(1)
-                    .setTc(TaskCoreEntry.newBuilder().setTaskState(1).setComm(p.comm()))
-                    .setIds(TaskKobjIdsEntry.newBuilder().setVmId(p.pid()).setFilesId(p.pid()).setFsId(p.pid()).setSighandId(p.pid()))
-                    .build())));
+            img.put(
+                    "core-" + p.pid() + ".img",
+                    image(
+                            0x55053847,
+                            List.of(CoreEntry.newBuilder()
+                                    .setMtype(1)
+                                    .setTc(TaskCoreEntry.newBuilder()
+                                            .setTaskState(1)
+                                            .setComm(p.comm()))
+                                    .setIds(TaskKobjIdsEntry.newBuilder()
+                                            .setVmId(p.pid())
+                                            .setFilesId(p.pid())
+                                            .setFsId(p.pid())
+                                            .setSighandId(p.pid()))
+                                    .build())));
         }
         img.put("files.img", image(0x56303138, new ArrayList<MessageLite>(files)));
         for (Process p : processes) {
@@ -208,24 +269,54 @@ public final class SyntheticCheckpoint {
                 fds.add(FdinfoEntry.newBuilder().setId(5).setType(4).setFd(5).build());
             }
             img.put("fdinfo-" + p.pid() + ".img", image(0x56213732, fds));
-            img.put("fs-" + p.pid() + ".img", image(0x51403912, List.of(FsEntry.newBuilder().setCwdId(1).setRootId(1).build())));
+            img.put(
+                    "fs-" + p.pid() + ".img",
+                    image(
+                            0x51403912,
+                            List.of(FsEntry.newBuilder()
+                                    .setCwdId(1)
+                                    .setRootId(1)
+                                    .build())));
         }
         img.put("inventory.img", inventory());
         for (Process p : processes) {
             byte[] args = nulJoined(p.argv());
             byte[] env = nulJoined(p.env());
-            img.put("mm-" + p.pid() + ".img", image(0x57492820, List.of(MmEntry.newBuilder()
-                    .setMmArgStart(ARGS_AT).setMmArgEnd(ARGS_AT + args.length)
-                    .setMmEnvStart(ARGS_AT + args.length).setMmEnvEnd(ARGS_AT + args.length + env.length).build())));
+            img.put(
+                    "mm-" + p.pid() + ".img",
+                    image(
+                            0x57492820,
+                            List.of(MmEntry.newBuilder()
+                                    .setMmArgStart(ARGS_AT)
+                                    .setMmArgEnd(ARGS_AT + args.length)
+                                    .setMmEnvStart(ARGS_AT + args.length)
+                                    .setMmEnvEnd(ARGS_AT + args.length + env.length)
+                                    .build())));
         }
         for (Process p : processes) {
             int memPages = Math.max(1, (p.memory().length + PAGE - 1) / PAGE);
             List<MessageLite> pm = new ArrayList<>();
             pm.add(PagemapHead.newBuilder().setPagesId(p.pid()).build());
-            pm.add(PagemapEntry.newBuilder().setVaddr(ARGS_AT).setNrPages(1).setFlags(4).build());
-            pm.add(PagemapEntry.newBuilder().setVaddr(PARENT_AT).setNrPages(3).setFlags(1).build());
-            pm.add(PagemapEntry.newBuilder().setVaddr(LAZY_AT).setNrPages(2).setFlags(2).build());
-            pm.add(PagemapEntry.newBuilder().setVaddr(MEMORY_AT).setNrPages(memPages).setFlags(4).build());
+            pm.add(PagemapEntry.newBuilder()
+                    .setVaddr(ARGS_AT)
+                    .setNrPages(1)
+                    .setFlags(4)
+                    .build());
+            pm.add(PagemapEntry.newBuilder()
+                    .setVaddr(PARENT_AT)
+                    .setNrPages(3)
+                    .setFlags(1)
+                    .build());
+            pm.add(PagemapEntry.newBuilder()
+                    .setVaddr(LAZY_AT)
+                    .setNrPages(2)
+                    .setFlags(2)
+                    .build());
+            pm.add(PagemapEntry.newBuilder()
+                    .setVaddr(MEMORY_AT)
+                    .setNrPages(memPages)
+                    .setFlags(4)
+                    .build());
             img.put("pagemap-" + p.pid() + ".img", image(0x56084025, pm));
         }
         for (Process p : processes) {
@@ -238,13 +329,28 @@ public final class SyntheticCheckpoint {
         }
         List<MessageLite> pstree = new ArrayList<>();
         for (Process p : processes) {
-            pstree.add(PstreeEntry.newBuilder().setPid(p.pid()).setPpid(p.ppid()).setPgid(1).setSid(1).addThreads(p.pid()).build());
+            pstree.add(PstreeEntry.newBuilder()
+                    .setPid(p.pid())
+                    .setPpid(p.ppid())
+                    .setPgid(1)
+                    .setSid(1)
+                    .addThreads(p.pid())
+                    .build());
         }
         img.put("pstree.img", image(0x50273030, pstree));
-        img.put("remap-fpath.img", image(0x52583605 /* any magic: not checked by name */,
-                List.of(RemapFilePathEntry.newBuilder().setOrigId(3).setRemapId(30).setRemapType(1).build())));
+        img.put(
+                "remap-fpath.img",
+                image(
+                        0x52583605 /* any magic: not checked by name */,
+                        List.of(RemapFilePathEntry.newBuilder()
+                                .setOrigId(3)
+                                .setRemapId(30)
+                                .setRemapType(1)
+                                .build())));
         ByteArrayOutputStream tcp = new ByteArrayOutputStream();
-        tcp.write(image(0x51465506, List.of(TcpStreamEntry.newBuilder().setInqLen(5).setOutqLen(3).build())));
+        tcp.write(image(
+                0x51465506,
+                List.of(TcpStreamEntry.newBuilder().setInqLen(5).setOutqLen(3).build())));
         tcp.write("hello".getBytes(StandardCharsets.UTF_8)); // queued data follows the entry
         tcp.write("abc".getBytes(StandardCharsets.UTF_8));
         img.put("tcp-stream-1234.img", tcp.toByteArray());
@@ -254,14 +360,26 @@ public final class SyntheticCheckpoint {
     }
 
     private static FileEntry reg(int id, String name) {
-        return FileEntry.newBuilder().setType(1).setId(id)
-                .setReg(RegFileEntry.newBuilder().setId(id).setName(name).setFlags(0).setPos(0)).build();
+        return FileEntry.newBuilder()
+                .setType(1)
+                .setId(id)
+                .setReg(RegFileEntry.newBuilder()
+                        .setId(id)
+                        .setName(name)
+                        .setFlags(0)
+                        .setPos(0))
+                .build();
     }
 
     private byte[] inventory() throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         b.write(le(0x58313116));
-        frame(b, InventoryEntry.newBuilder().setImgVersion(2).setFdinfoPerId(true).build());
+        frame(
+                b,
+                InventoryEntry.newBuilder()
+                        .setImgVersion(2)
+                        .setFdinfoPerId(true)
+                        .build());
         return b.toByteArray();
     }
 

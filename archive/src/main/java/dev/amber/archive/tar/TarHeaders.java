@@ -41,8 +41,8 @@ public final class TarHeaders {
     /** The entry name of a ustar header: prefix and name joined. */
     public static String name(byte[] block) {
         String name = string(block, 0, 100);
-        boolean ustar = block[257] == 'u' && block[258] == 's' && block[259] == 't'
-                && block[260] == 'a' && block[261] == 'r';
+        boolean ustar =
+                block[257] == 'u' && block[258] == 's' && block[259] == 't' && block[260] == 'a' && block[261] == 'r';
         if (ustar && block[262] == 0) { // POSIX ustar; GNU puts other data in the prefix field
             String prefix = string(block, 345, 155);
             if (!prefix.isEmpty()) {

@@ -21,8 +21,8 @@ public final class TarIndex {
         List<TarEntry> entries = new ArrayList<>();
         for (TarEntry e = walker.next(); e != null; e = walker.next()) {
             if (e.dataOffset() + e.size() > fileSize) {
-                throw new ArchiveException("archive is truncated: " + e.name() + " needs "
-                        + (e.dataOffset() + e.size()) + " bytes, the file has " + fileSize);
+                throw new ArchiveException("archive is truncated: " + e.name() + " needs " + (e.dataOffset() + e.size())
+                        + " bytes, the file has " + fileSize);
             }
             entries.add(e);
             walker.skipRest(e);

@@ -100,7 +100,8 @@ public final class TarInputReader {
                 return false;
             }
             if (n < block.length) {
-                throw new ArchiveException("archive is truncated (partial tar header at offset " + (position - n) + ")");
+                throw new ArchiveException(
+                        "archive is truncated (partial tar header at offset " + (position - n) + ")");
             }
             return true;
         }

@@ -77,8 +77,7 @@ public final class TarWalker {
                         }
                     }
                 }
-                case 'g', 'K' -> skipData(size)
-                ;
+                case 'g', 'K' -> skipData(size);
                 default -> {
                     String raw = longName != null ? longName : TarHeaders.name(block);
                     long dataSize = paxSize != null ? paxSize : size;

@@ -25,10 +25,14 @@ class MemorySearchTest {
         for (int chunk = 1; chunk <= data.length; chunk++) {
             MemorySearch s = MemorySearch.literal("needle", p -> true, 2, 100);
             feed(s, 1, 0x1000, data, chunk);
-            assertThat(s.matches()).as("chunk %d", chunk).extracting(MemorySearch.Match::address)
+            assertThat(s.matches())
+                    .as("chunk %d", chunk)
+                    .extracting(MemorySearch.Match::address)
                     .containsExactly(0x1002L, 0x100cL, 0x1012L);
-            assertThat(new String(s.matches().get(0).before(), StandardCharsets.ISO_8859_1)).isEqualTo("xx");
-            assertThat(new String(s.matches().get(2).after(), StandardCharsets.ISO_8859_1)).isEqualTo("xx");
+            assertThat(new String(s.matches().get(0).before(), StandardCharsets.ISO_8859_1))
+                    .isEqualTo("xx");
+            assertThat(new String(s.matches().get(2).after(), StandardCharsets.ISO_8859_1))
+                    .isEqualTo("xx");
         }
     }
 
@@ -49,7 +53,9 @@ class MemorySearchTest {
         for (int chunk : new int[] {1, 3, 7, 64}) {
             MemorySearch s = MemorySearch.regex("token=[a-z0-9]+", p -> true, 0, 100);
             feed(s, 2, 0, data, chunk);
-            assertThat(s.matches()).as("chunk %d", chunk).extracting(MemorySearch.Match::matchedText)
+            assertThat(s.matches())
+                    .as("chunk %d", chunk)
+                    .extracting(MemorySearch.Match::matchedText)
                     .containsExactly("token=abc123", "token=zz9");
         }
     }

@@ -35,8 +35,7 @@ class CrioMetadataTest {
                  "io.kubernetes.cri-o.IP.0": "10.245.0.3",
                  "io.kubernetes.cri-o.Labels": %s,
                  "io.kubernetes.cri-o.Metadata": "{\\"name\\":\\"counter\\"}",
-                 "io.kubernetes.cri-o.Name": "k8s_counter_counter-pod_amber-test_uid-1_0"%s}}"""
-                .formatted(labels, labels.equals("\"null\"") ? "" : """
+                 "io.kubernetes.cri-o.Name": "k8s_counter_counter-pod_amber-test_uid-1_0"%s}}""".formatted(labels, labels.equals("\"null\"") ? "" : """
                         ,
                          "io.kubernetes.pod.name": "counter-pod",
                          "io.kubernetes.pod.namespace": "amber-test",
@@ -45,14 +44,19 @@ class CrioMetadataTest {
     }
 
     private static ContainerInfo parse(String spec) throws Exception {
-        return ContainerInfoParser.parse(Map.of(
-                MetadataFiles.CONFIG_DUMP, CONFIG.getBytes(StandardCharsets.UTF_8),
-                MetadataFiles.SPEC_DUMP, spec.getBytes(StandardCharsets.UTF_8)), Path.of("checkpoint.tar"), null);
+        return ContainerInfoParser.parse(
+                Map.of(
+                        MetadataFiles.CONFIG_DUMP, CONFIG.getBytes(StandardCharsets.UTF_8),
+                        MetadataFiles.SPEC_DUMP, spec.getBytes(StandardCharsets.UTF_8)),
+                Path.of("checkpoint.tar"),
+                null);
     }
 
     @Test
     void kubeletLabelsBecomeAnnotationsTooAndTheCreationTimeIsTheAnnotations() throws Exception {
-        ContainerInfo c = parse(spec("\"{\\\"io.kubernetes.container.name\\\":\\\"counter\\\",\\\"io.kubernetes.pod.name\\\":\\\"counter-pod\\\"}\""));
+        ContainerInfo c = parse(
+                spec(
+                        "\"{\\\"io.kubernetes.container.name\\\":\\\"counter\\\",\\\"io.kubernetes.pod.name\\\":\\\"counter-pod\\\"}\""));
         assertThat(c.engine()).isEqualTo(Engine.CRIO);
         assertThat(c.name()).isEqualTo("counter");
         assertThat(c.pod()).isEqualTo("counter-pod");

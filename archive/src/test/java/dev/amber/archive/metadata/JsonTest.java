@@ -38,21 +38,26 @@ class JsonTest {
     void aHostileNestingDepthIsAnErrorNotAStackOverflow() {
         String deep = "[".repeat(200_000) + "]".repeat(200_000);
         // jackson-core's own nesting limit (1000) answers first; either way, one ArchiveException.
-        assertThatThrownBy(() -> parse(deep)).isInstanceOf(ArchiveException.class).hasMessageContaining("config.dump");
+        assertThatThrownBy(() -> parse(deep))
+                .isInstanceOf(ArchiveException.class)
+                .hasMessageContaining("config.dump");
     }
 
     @Test
     void emptyTruncatedAndInvalidInputAreOneLineErrors() {
         assertThatThrownBy(() -> parse("")).isInstanceOf(ArchiveException.class).hasMessage("config.dump is empty");
-        assertThatThrownBy(() -> parse("{\"a\": [1, 2")).isInstanceOf(ArchiveException.class)
+        assertThatThrownBy(() -> parse("{\"a\": [1, 2"))
+                .isInstanceOf(ArchiveException.class)
                 .hasMessageStartingWith("config.dump is not valid JSON");
-        assertThatThrownBy(() -> parse("{\"a\" 1}")).isInstanceOf(ArchiveException.class)
+        assertThatThrownBy(() -> parse("{\"a\" 1}"))
+                .isInstanceOf(ArchiveException.class)
                 .hasMessageStartingWith("config.dump is not valid JSON");
     }
 
     @Test
     void embeddedJsonThatDoesNotParseIsAbsent() {
-        assertThat(Json.parseEmbedded("{\"name\":\"main\"}").path("name").asText()).isEqualTo("main");
+        assertThat(Json.parseEmbedded("{\"name\":\"main\"}").path("name").asText())
+                .isEqualTo("main");
         assertThat(Json.parseEmbedded("{broken").isMissingNode()).isTrue();
         assertThat(Json.parseEmbedded(null).isMissingNode()).isTrue();
     }

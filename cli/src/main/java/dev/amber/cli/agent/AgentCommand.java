@@ -17,44 +17,73 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "agent", mixinStandardHelpOptions = true,
-        description = {"Run the node agent: keep this node's checkpoint archives within the CheckpointPolicy.",
+@Command(
+        name = "agent",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the node agent: keep this node's checkpoint archives within the CheckpointPolicy.",
             "",
             "It indexes the archives, deletes and exports what the policy says, and serves them over an "
-                    + "authenticated HTTP API. With --policy-file it runs without a cluster (no orphans, no API access)."})
+                    + "authenticated HTTP API. With --policy-file it runs without a cluster (no orphans, no API access)."
+        })
 public final class AgentCommand implements Callable<Integer> {
 
-    @Option(names = "--dir", defaultValue = RetentionPolicy.DEFAULT_DIRECTORY, paramLabel = "DIR",
+    @Option(
+            names = "--dir",
+            defaultValue = RetentionPolicy.DEFAULT_DIRECTORY,
+            paramLabel = "DIR",
             description = "Checkpoint directory (default: ${DEFAULT-VALUE}).")
     Path dir;
 
-    @Option(names = "--state-dir", defaultValue = "/var/lib/amber/agent", paramLabel = "DIR",
+    @Option(
+            names = "--state-dir",
+            defaultValue = "/var/lib/amber/agent",
+            paramLabel = "DIR",
             description = "Where the index survives restarts (default: ${DEFAULT-VALUE}).")
     Path stateDir;
 
-    @Option(names = "--node-name", defaultValue = "${env:NODE_NAME}", paramLabel = "NODE",
+    @Option(
+            names = "--node-name",
+            defaultValue = "${env:NODE_NAME}",
+            paramLabel = "NODE",
             description = "This node's name (default: $NODE_NAME).")
     String nodeName;
 
-    @Option(names = "--policy", defaultValue = "default", paramLabel = "NAME",
+    @Option(
+            names = "--policy",
+            defaultValue = "default",
+            paramLabel = "NAME",
             description = "The CheckpointPolicy to follow (default: ${DEFAULT-VALUE}).")
     String policyName;
 
-    @Option(names = "--policy-file", paramLabel = "FILE", description = "Follow this policy file instead of the cluster.")
+    @Option(
+            names = "--policy-file",
+            paramLabel = "FILE",
+            description = "Follow this policy file instead of the cluster.")
     Path policyFile;
 
     @Option(names = "--dry-run", description = "Decide and report; delete nothing.")
     boolean dryRun;
 
-    @Option(names = "--debounce", defaultValue = "100ms", converter = DurationConverter.class,
-            description = "How long an archive's size must stay the same to count as complete (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--debounce",
+            defaultValue = "100ms",
+            converter = DurationConverter.class,
+            description =
+                    "How long an archive's size must stay the same to count as complete (default: ${DEFAULT-VALUE}).")
     Duration debounce;
 
-    @Option(names = "--resync", defaultValue = "1m", converter = DurationConverter.class,
+    @Option(
+            names = "--resync",
+            defaultValue = "1m",
+            converter = DurationConverter.class,
             description = "How often every archive is judged again, for maxAge (default: ${DEFAULT-VALUE}).")
     Duration resync;
 
-    @Option(names = "--listen", defaultValue = "0.0.0.0:10443", paramLabel = "HOST:PORT",
+    @Option(
+            names = "--listen",
+            defaultValue = "0.0.0.0:10443",
+            paramLabel = "HOST:PORT",
             description = "HTTP API and /metrics address (default: ${DEFAULT-VALUE}); 'none' serves nothing.")
     String listen;
 
@@ -64,7 +93,8 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM PKCS#8 key for the HTTP API.")
     Path tlsKey;
 
-    @Option(names = "--plain-http",
+    @Option(
+            names = "--plain-http",
             description = "Serve the API without TLS (tokens travel in clear: only behind a local proxy).")
     boolean plainHttp;
 
@@ -93,7 +123,8 @@ public final class AgentCommand implements Callable<Integer> {
         System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSX");
         System.setProperty("org.slf4j.simpleLogger.log.io.fabric8", "warn");
         // v1alpha1 is this API's version by design; the client need not say so at every start.
-        System.setProperty("org.slf4j.simpleLogger.log.io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils", "error");
+        System.setProperty(
+                "org.slf4j.simpleLogger.log.io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils", "error");
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException("checkpoint directory " + dir + " does not exist");
         }
@@ -107,13 +138,15 @@ public final class AgentCommand implements Callable<Integer> {
         }
         boolean standalone = policyFile != null;
         if (!standalone && (nodeName == null || nodeName.isBlank())) {
-            throw new IllegalArgumentException("no node name: set NODE_NAME (the DaemonSet passes spec.nodeName) or --node-name");
+            throw new IllegalArgumentException(
+                    "no node name: set NODE_NAME (the DaemonSet passes spec.nodeName) or --node-name");
         }
         AgentConfig config = new AgentConfig(dir.toAbsolutePath().normalize(), stateDir, debounce, resync, dryRun);
         // The address is read before the agent starts, so a mistyped --listen fails before any archive is deleted.
         AgentRuntime.Settings settings = new AgentRuntime.Settings(config, serve ? endpoint() : null, once);
         PrintWriter out = spec.commandLine().getOut();
-        try (AgentRuntime agent = standalone ? AgentRuntime.standalone(settings, policyFile, out)
+        try (AgentRuntime agent = standalone
+                ? AgentRuntime.standalone(settings, policyFile, out)
                 : AgentRuntime.inCluster(settings, new AgentRuntime.ClusterTarget(nodeName, policyName), out)) {
             if (!once) {
                 awaitShutdown();

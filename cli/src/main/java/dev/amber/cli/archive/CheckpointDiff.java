@@ -24,8 +24,18 @@ record CheckpointDiff(List<Change> changes) {
         List<Change> out = new ArrayList<>();
         field(out, "container", "name", a.container().name(), b.container().name());
         field(out, "container", "image", a.container().image(), b.container().image());
-        field(out, "container", "checkpointed", Times.format(a.container().checkpointed()), Times.format(b.container().checkpointed()));
-        field(out, "container", "checkpoint size", Long.toString(a.sizes().checkpoint()), Long.toString(b.sizes().checkpoint()));
+        field(
+                out,
+                "container",
+                "checkpointed",
+                Times.format(a.container().checkpointed()),
+                Times.format(b.container().checkpointed()));
+        field(
+                out,
+                "container",
+                "checkpoint size",
+                Long.toString(a.sizes().checkpoint()),
+                Long.toString(b.sizes().checkpoint()));
 
         Map<Integer, ProcessNode> pa = processes(a);
         Map<Integer, ProcessNode> pb = processes(b);
@@ -38,20 +48,44 @@ record CheckpointDiff(List<Change> changes) {
                 continue;
             }
             field(out, "processes", subject + " command", x.comm(), y.comm());
-            field(out, "processes", subject + " state", x.state().label(), y.state().label());
+            field(
+                    out,
+                    "processes",
+                    subject + " state",
+                    x.state().label(),
+                    y.state().label());
             field(out, "processes", subject + " cmdline", join(x.commandLine()), join(y.commandLine()));
-            field(out, "processes", subject + " threads", Integer.toString(x.threads().size()), Integer.toString(y.threads().size()));
+            field(
+                    out,
+                    "processes",
+                    subject + " threads",
+                    Integer.toString(x.threads().size()),
+                    Integer.toString(y.threads().size()));
         }
         for (int pid : union(a.files().keySet(), b.files().keySet())) {
-            diffSets(out, "files", "[" + pid + "]", files(a.files().get(pid)), files(b.files().get(pid)));
+            diffSets(
+                    out,
+                    "files",
+                    "[" + pid + "]",
+                    files(a.files().get(pid)),
+                    files(b.files().get(pid)));
         }
         for (int pid : union(a.sockets().keySet(), b.sockets().keySet())) {
-            diffSets(out, "sockets", "[" + pid + "]", sockets(a.sockets().get(pid)), sockets(b.sockets().get(pid)));
+            diffSets(
+                    out,
+                    "sockets",
+                    "[" + pid + "]",
+                    sockets(a.sockets().get(pid)),
+                    sockets(b.sockets().get(pid)));
         }
         for (int pid : union(a.memoryMaps().keySet(), b.memoryMaps().keySet())) {
             PageMap x = a.memoryMaps().get(pid);
             PageMap y = b.memoryMaps().get(pid);
-            field(out, "memory", "[" + pid + "] size", x == null ? null : Long.toString(x.totalBytes()),
+            field(
+                    out,
+                    "memory",
+                    "[" + pid + "] size",
+                    x == null ? null : Long.toString(x.totalBytes()),
                     y == null ? null : Long.toString(y.totalBytes()));
         }
         return new CheckpointDiff(out);
@@ -63,7 +97,8 @@ record CheckpointDiff(List<Change> changes) {
         }
     }
 
-    private static void diffSets(List<Change> out, String section, String subject, Set<String> before, Set<String> after) {
+    private static void diffSets(
+            List<Change> out, String section, String subject, Set<String> before, Set<String> after) {
         for (String s : before) {
             if (!after.contains(s)) {
                 out.add(new Change(section, subject, s, null));
@@ -101,7 +136,8 @@ record CheckpointDiff(List<Change> changes) {
     private static Set<String> files(List<OpenFile> files) {
         Set<String> s = new LinkedHashSet<>();
         if (files != null) {
-            files.forEach(f -> s.add("fd " + f.fd() + " " + f.type() + " " + f.path() + (f.deleted() ? " (deleted)" : "")));
+            files.forEach(
+                    f -> s.add("fd " + f.fd() + " " + f.type() + " " + f.path() + (f.deleted() ? " (deleted)" : "")));
         }
         return s;
     }
@@ -109,8 +145,8 @@ record CheckpointDiff(List<Change> changes) {
     private static Set<String> sockets(List<SocketInfo> sockets) {
         Set<String> s = new LinkedHashSet<>();
         if (sockets != null) {
-            sockets.forEach(k -> s.add("fd " + k.fd() + " " + k.protocol() + " " + k.state() + " " + k.source() + ":" + k.sourcePort()
-                    + " -> " + k.destination() + ":" + k.destinationPort()));
+            sockets.forEach(k -> s.add("fd " + k.fd() + " " + k.protocol() + " " + k.state() + " " + k.source() + ":"
+                    + k.sourcePort() + " -> " + k.destination() + ":" + k.destinationPort()));
         }
         return s;
     }

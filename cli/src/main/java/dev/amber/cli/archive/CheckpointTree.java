@@ -19,10 +19,16 @@ final class CheckpointTree {
     static Tree of(Checkpoint c, InspectSelection s) {
         ContainerInfo i = c.container();
         Tree root = new Tree(i.name() == null ? "(unnamed container)" : i.name());
-        root.field("Image", i.image()).field("ID", i.id()).field("Runtime", i.runtime())
-                .field("Created", Times.format(i.created())).field("Checkpointed", Times.format(i.checkpointed()))
-                .field("Engine", i.engine().displayName()).field("Pod", i.pod()).field("Namespace", i.namespace())
-                .field("IP", i.ip()).field("MAC", i.mac());
+        root.field("Image", i.image())
+                .field("ID", i.id())
+                .field("Runtime", i.runtime())
+                .field("Created", Times.format(i.created()))
+                .field("Checkpointed", Times.format(i.checkpointed()))
+                .field("Engine", i.engine().displayName())
+                .field("Pod", i.pod())
+                .field("Namespace", i.namespace())
+                .field("IP", i.ip())
+                .field("MAC", i.mac());
         Tree size = root.add("Checkpoint size: " + Bytes.human(c.sizes().checkpoint()));
         if (c.sizes().memoryPages() > 0) {
             size.add("Memory pages size: " + Bytes.human(c.sizes().memoryPages()));
@@ -35,7 +41,9 @@ final class CheckpointTree {
         }
         if (s.metadata()) {
             Tree meta = root.add("Metadata");
-            meta.field("Pod name", i.pod()).field("Kubernetes namespace", i.namespace()).field("Pod UID", i.podUid());
+            meta.field("Pod name", i.pod())
+                    .field("Kubernetes namespace", i.namespace())
+                    .field("Pod UID", i.podUid());
             if (!i.annotations().isEmpty()) {
                 Tree a = meta.add("Annotations");
                 i.annotations().forEach((k, v) -> a.add(k + ": " + v));
@@ -48,7 +56,12 @@ final class CheckpointTree {
         }
         if (s.files()) {
             Tree files = root.add("Open files");
-            perProcess(files, c, c.files(), s, (t, f) -> t.add("[" + label(f) + "]  " + f.path() + (f.deleted() ? " (deleted)" : "")));
+            perProcess(
+                    files,
+                    c,
+                    c.files(),
+                    s,
+                    (t, f) -> t.add("[" + label(f) + "]  " + f.path() + (f.deleted() ? " (deleted)" : "")));
         }
         if (s.sockets()) {
             Tree sockets = root.add("Open sockets");
@@ -67,9 +80,10 @@ final class CheckpointTree {
                 changes.add("(none)");
             }
             for (RootfsChange ch : c.rootfsChanges()) {
-                changes.add(ch.kind() == RootfsChange.Kind.DELETED
-                        ? "deleted  " + ch.path()
-                        : "written  " + ch.path() + " (" + ch.fileType() + ", " + Bytes.human(ch.size()) + ")");
+                changes.add(
+                        ch.kind() == RootfsChange.Kind.DELETED
+                                ? "deleted  " + ch.path()
+                                : "written  " + ch.path() + " (" + ch.fileType() + ", " + Bytes.human(ch.size()) + ")");
             }
         }
         return root;
@@ -88,7 +102,8 @@ final class CheckpointTree {
         String line = "[" + sk.protocol() + " (" + sk.state() + ")] fd " + sk.fd() + "  "
                 + hostPort(sk.source(), sk.sourcePort()) + " -> " + hostPort(sk.destination(), sk.destinationPort());
         if (sk.sendQueue() >= 0) {
-            line += " (send queue " + Bytes.human(sk.sendQueue()) + ", receive queue " + Bytes.human(sk.receiveQueue()) + ")";
+            line += " (send queue " + Bytes.human(sk.sendQueue()) + ", receive queue " + Bytes.human(sk.receiveQueue())
+                    + ")";
         }
         return line;
     }
@@ -97,7 +112,11 @@ final class CheckpointTree {
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }
 
-    private static <T> void perProcess(Tree parent, Checkpoint c, Map<Integer, List<T>> byPid, InspectSelection s,
+    private static <T> void perProcess(
+            Tree parent,
+            Checkpoint c,
+            Map<Integer, List<T>> byPid,
+            InspectSelection s,
             java.util.function.BiConsumer<Tree, T> item) {
         byPid.forEach((pid, items) -> {
             if (s.pid() != null && !s.pid().equals(pid)) {
@@ -110,7 +129,8 @@ final class CheckpointTree {
     }
 
     private static void process(Tree parent, ProcessNode p, InspectSelection s) {
-        Tree t = parent.add("[" + p.pid() + "]  " + p.comm() + (p.state().aliveOrStopped() ? "" : " (" + p.state().label() + ")"));
+        Tree t = parent.add("[" + p.pid() + "]  " + p.comm()
+                + (p.state().aliveOrStopped() ? "" : " (" + p.state().label() + ")"));
         if (s.psTreeCmd() && p.commandLine() != null) {
             t.add("Command line: " + String.join(" ", p.commandLine()));
         }

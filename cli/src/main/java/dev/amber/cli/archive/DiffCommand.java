@@ -16,7 +16,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "diff", mixinStandardHelpOptions = true,
+@Command(
+        name = "diff",
+        mixinStandardHelpOptions = true,
         description = "Show what changed between two checkpoints: processes, open files, sockets and memory sizes. "
                 + "Exits 0 whether or not they differ; use --format json to act on the changes.")
 public final class DiffCommand implements Callable<Integer> {
@@ -26,7 +28,10 @@ public final class DiffCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "NEW", description = "The later checkpoint.")
     Path after;
 
-    @Option(names = "--format", defaultValue = "table", description = "Output format: table or json (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--format",
+            defaultValue = "table",
+            description = "Output format: table or json (default: ${DEFAULT-VALUE}).")
     OutputFormat format;
 
     @Spec
@@ -34,8 +39,13 @@ public final class DiffCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var parts = ReadPart.of(ReadPart.SIZES, ReadPart.PROCESSES, ReadPart.COMMAND_LINES, ReadPart.FILES,
-                ReadPart.SOCKETS, ReadPart.MEMORY_MAPS);
+        var parts = ReadPart.of(
+                ReadPart.SIZES,
+                ReadPart.PROCESSES,
+                ReadPart.COMMAND_LINES,
+                ReadPart.FILES,
+                ReadPart.SOCKETS,
+                ReadPart.MEMORY_MAPS);
         Checkpoint a = CheckpointReader.read(before, parts);
         Checkpoint b = CheckpointReader.read(after, parts);
         CheckpointDiff diff = CheckpointDiff.between(a, b);

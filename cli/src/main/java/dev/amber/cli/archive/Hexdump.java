@@ -49,7 +49,10 @@ final class Hexdump implements PageConsumer {
         for (int i = 0; i < length; i += ROW) {
             int n = Math.min(ROW, length - i);
             long rowAddress = address + i;
-            if (compact && n == ROW && havePrevious && Arrays.equals(buffer, offset + i, offset + i + ROW, previous, 0, ROW)) {
+            if (compact
+                    && n == ROW
+                    && havePrevious
+                    && Arrays.equals(buffer, offset + i, offset + i + ROW, previous, 0, ROW)) {
                 if (!inRepeat) {
                     out.write("*\n");
                     inRepeat = true;

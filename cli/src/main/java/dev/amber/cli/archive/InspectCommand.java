@@ -15,7 +15,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "inspect", mixinStandardHelpOptions = true,
+@Command(
+        name = "inspect",
+        mixinStandardHelpOptions = true,
         description = "Show what a checkpoint holds: processes, command lines, environment, open files, sockets, "
                 + "mounts, CRIU statistics and the container's file-system changes.")
 public final class InspectCommand implements Callable<Integer> {
@@ -26,10 +28,14 @@ public final class InspectCommand implements Callable<Integer> {
     @Option(names = "--ps-tree", description = "Show the process tree.")
     boolean psTree;
 
-    @Option(names = "--ps-tree-cmd", description = "Show the process tree with each process's command line (read from its memory).")
+    @Option(
+            names = "--ps-tree-cmd",
+            description = "Show the process tree with each process's command line (read from its memory).")
     boolean psTreeCmd;
 
-    @Option(names = "--ps-tree-env", description = "Show the process tree with each process's environment (read from its memory).")
+    @Option(
+            names = "--ps-tree-env",
+            description = "Show the process tree with each process's environment (read from its memory).")
     boolean psTreeEnv;
 
     @Option(names = "--files", description = "Show open files per process.")
@@ -53,16 +59,25 @@ public final class InspectCommand implements Callable<Integer> {
     @Option(names = "--all", description = "Show everything above.")
     boolean all;
 
-    @Option(names = {"-p", "--pid"}, paramLabel = "PID", description = "Limit the process tree, files and sockets to this process.")
+    @Option(
+            names = {"-p", "--pid"},
+            paramLabel = "PID",
+            description = "Limit the process tree, files and sockets to this process.")
     Integer pid;
 
-    @Option(names = "--format", defaultValue = "tree", description = "Output format: tree or json (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--format",
+            defaultValue = "tree",
+            description = "Output format: tree or json (default: ${DEFAULT-VALUE}).")
     InspectFormat format;
 
     @Spec
     CommandSpec spec;
 
-    enum InspectFormat { tree, json }
+    enum InspectFormat {
+        tree,
+        json
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -93,7 +108,16 @@ public final class InspectCommand implements Callable<Integer> {
 
     InspectSelection selection() {
         boolean tree = all || psTree || psTreeCmd || psTreeEnv || pid != null;
-        return new InspectSelection(tree, all || psTreeCmd, all || psTreeEnv, all || files, all || sockets,
-                all || mounts, all || stats, all || metadata, all || rootfsDiff, pid);
+        return new InspectSelection(
+                tree,
+                all || psTreeCmd,
+                all || psTreeEnv,
+                all || files,
+                all || sockets,
+                all || mounts,
+                all || stats,
+                all || metadata,
+                all || rootfsDiff,
+                pid);
     }
 }

@@ -25,16 +25,26 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "list", mixinStandardHelpOptions = true,
-        description = {"List the checkpoint archives in directories, newest first.",
-            "Unreadable files are reported on stderr and skipped."})
+@Command(
+        name = "list",
+        mixinStandardHelpOptions = true,
+        description = {
+            "List the checkpoint archives in directories, newest first.",
+            "Unreadable files are reported on stderr and skipped."
+        })
 public final class ListCommand implements Callable<Integer> {
     static final Path KUBELET_CHECKPOINTS = Path.of("/var/lib/kubelet/checkpoints");
 
-    @Parameters(arity = "0..*", paramLabel = "DIR", description = "Directories to list (default: " + "/var/lib/kubelet/checkpoints" + ").")
+    @Parameters(
+            arity = "0..*",
+            paramLabel = "DIR",
+            description = "Directories to list (default: " + "/var/lib/kubelet/checkpoints" + ").")
     List<Path> dirs = new ArrayList<>();
 
-    @Option(names = "--format", defaultValue = "table", description = "Output format: table or json (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--format",
+            defaultValue = "table",
+            description = "Output format: table or json (default: ${DEFAULT-VALUE}).")
     OutputFormat format;
 
     @Spec
@@ -55,7 +65,8 @@ public final class ListCommand implements Callable<Integer> {
             try (Stream<Path> files = Files.list(dir)) {
                 candidates = files.filter(Files::isRegularFile)
                         .filter(p -> p.getFileName().toString().matches(".*\\.tar(\\.(zst|zstd|gz))?$"))
-                        .sorted().toList();
+                        .sorted()
+                        .toList();
             }
             for (Path p : candidates) {
                 try {
@@ -65,8 +76,8 @@ public final class ListCommand implements Callable<Integer> {
                 }
             }
         }
-        rows.sort(Comparator.comparing((Row r) -> r.checkpoint.container().checkpointed(),
-                Comparator.nullsLast(Comparator.reverseOrder())));
+        rows.sort(Comparator.comparing(
+                (Row r) -> r.checkpoint.container().checkpointed(), Comparator.nullsLast(Comparator.reverseOrder())));
         PrintWriter out = spec.commandLine().getOut();
         if (format == OutputFormat.json) {
             ArrayNode all = JsonOutput.MAPPER.createArrayNode();
@@ -85,16 +96,22 @@ public final class ListCommand implements Callable<Integer> {
             return 0;
         }
         if (rows.isEmpty()) {
-            out.println("No checkpoints in " + String.join(", ", roots.stream().map(Path::toString).toList()));
+            out.println("No checkpoints in "
+                    + String.join(", ", roots.stream().map(Path::toString).toList()));
             out.flush();
             return 0;
         }
         Table t = new Table("NAMESPACE", "POD", "CONTAINER", "ENGINE", "TIME CHECKPOINTED", "SIZE", "FILE");
         for (Row r : rows) {
             ContainerInfo i = r.checkpoint.container();
-            t.row(ShowCommand.nz(i.namespace()), ShowCommand.nz(i.pod()), ShowCommand.nz(i.name()),
-                    i.engine().displayName(), ShowCommand.nz(Times.format(i.checkpointed())),
-                    Bytes.human(r.checkpoint.sizes().archive()), r.path.getFileName().toString());
+            t.row(
+                    ShowCommand.nz(i.namespace()),
+                    ShowCommand.nz(i.pod()),
+                    ShowCommand.nz(i.name()),
+                    i.engine().displayName(),
+                    ShowCommand.nz(Times.format(i.checkpointed())),
+                    Bytes.human(r.checkpoint.sizes().archive()),
+                    r.path.getFileName().toString());
         }
         t.print(out);
         return 0;

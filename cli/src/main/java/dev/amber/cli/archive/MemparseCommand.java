@@ -27,35 +27,62 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "memparse", mixinStandardHelpOptions = true,
-        description = {"Analyse the memory of a checkpoint's processes.",
+@Command(
+        name = "memparse",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Analyse the memory of a checkpoint's processes.",
             "Without options: a table of processes and their memory sizes.",
             "--pid N: a hexdump of that process's memory.",
-            "--search / --search-regex: find text in memory (all processes, or --pid N), across page boundaries."})
+            "--search / --search-regex: find text in memory (all processes, or --pid N), across page boundaries."
+        })
 public final class MemparseCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "ARCHIVE", description = "Checkpoint archives or extracted directories.")
     List<Path> archives;
 
-    @Option(names = {"-p", "--pid"}, paramLabel = "PID", description = "The process to dump or search.")
+    @Option(
+            names = {"-p", "--pid"},
+            paramLabel = "PID",
+            description = "The process to dump or search.")
     Integer pid;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the full (uncompacted) hexdump of --pid to FILE.")
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FILE",
+            description = "Write the full (uncompacted) hexdump of --pid to FILE.")
     Path output;
 
-    @Option(names = {"-s", "--search"}, paramLabel = "TEXT", description = "Find TEXT in memory.")
+    @Option(
+            names = {"-s", "--search"},
+            paramLabel = "TEXT",
+            description = "Find TEXT in memory.")
     String search;
 
-    @Option(names = {"-r", "--search-regex"}, paramLabel = "REGEX", description = "Find matches of a Java regular expression (bytes read as ISO-8859-1).")
+    @Option(
+            names = {"-r", "--search-regex"},
+            paramLabel = "REGEX",
+            description = "Find matches of a Java regular expression (bytes read as ISO-8859-1).")
     String searchRegex;
 
-    @Option(names = {"-c", "--context"}, paramLabel = "N", defaultValue = "0", description = "Show N bytes before and after each match.")
+    @Option(
+            names = {"-c", "--context"},
+            paramLabel = "N",
+            defaultValue = "0",
+            description = "Show N bytes before and after each match.")
     int context;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "1000", description = "Stop after N matches (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            defaultValue = "1000",
+            description = "Stop after N matches (default: ${DEFAULT-VALUE}).")
     int limit;
 
-    @Option(names = "--format", defaultValue = "table", description = "Output format: table or json (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--format",
+            defaultValue = "table",
+            description = "Output format: table or json (default: ${DEFAULT-VALUE}).")
     OutputFormat format;
 
     @Spec
@@ -64,10 +91,12 @@ public final class MemparseCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (search != null && searchRegex != null) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--search and --search-regex cannot be used together");
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--search and --search-regex cannot be used together");
         }
         if (context < 0 || context > 4096) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--context must be between 0 and 4096");
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--context must be between 0 and 4096");
         }
         if (output != null && pid == null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--output needs --pid");
@@ -110,7 +139,10 @@ public final class MemparseCommand implements Callable<Integer> {
         Table t = new Table("PID", "PROCESS NAME", "MEMORY SIZE", "STORED IN ARCHIVE");
         for (ProcessNode p : processes) {
             PageMap map = c.memoryMaps().get(p.pid());
-            t.row(Integer.toString(p.pid()), p.comm(), Bytes.human(map == null ? 0 : map.totalBytes()),
+            t.row(
+                    Integer.toString(p.pid()),
+                    p.comm(),
+                    Bytes.human(map == null ? 0 : map.totalBytes()),
                     Bytes.human(map == null ? 0 : map.presentBytes()));
         }
         t.print(out);
@@ -124,7 +156,8 @@ public final class MemparseCommand implements Callable<Integer> {
                     ? MemorySearch.literal(search, pids, context, limit)
                     : MemorySearch.regex(searchRegex, pids, context, limit);
         } catch (java.util.regex.PatternSyntaxException e) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(),
                     "invalid regular expression: " + e.getDescription() + " near index " + e.getIndex());
         }
         Checkpoint c;
@@ -160,8 +193,11 @@ public final class MemparseCommand implements Callable<Integer> {
         Table t = new Table("PID", "ADDRESS", "MATCH", "INSTANCE");
         int instance = 1;
         for (MemorySearch.Match m : searcher.matches()) {
-            t.row(Integer.toString(m.pid()), String.format("%016x", m.address()),
-                    printable(m.before()) + printable(m.matched()) + printable(m.after()), Integer.toString(instance++));
+            t.row(
+                    Integer.toString(m.pid()),
+                    String.format("%016x", m.address()),
+                    printable(m.before()) + printable(m.matched()) + printable(m.after()),
+                    Integer.toString(instance++));
         }
         t.print(out);
         if (searcher.full()) {
@@ -185,7 +221,8 @@ public final class MemparseCommand implements Callable<Integer> {
             out.flush();
             Checkpoint c;
             try (Progress progress = new Progress("reading memory")) {
-                c = CheckpointReader.read(archive, ReadPart.of(ReadPart.PROCESSES), new ProgressConsumer(dump, progress));
+                c = CheckpointReader.read(
+                        archive, ReadPart.of(ReadPart.PROCESSES), new ProgressConsumer(dump, progress));
             }
             PidCheck.require(c, archive, pid);
             dump.finish();

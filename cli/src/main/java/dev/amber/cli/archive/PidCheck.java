@@ -10,7 +10,8 @@ final class PidCheck {
 
     static void require(Checkpoint c, Path archive, int pid) throws ArchiveException {
         if (c.processTree() == null || c.processTree().find(pid) == null) {
-            throw new ArchiveException(archive + ": no process with PID " + pid + " (use `inspect --ps-tree` to view all PIDs)");
+            throw new ArchiveException(
+                    archive + ": no process with PID " + pid + " (use `inspect --ps-tree` to view all PIDs)");
         }
     }
 }

@@ -15,20 +15,27 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "show", mixinStandardHelpOptions = true,
-        description = {"Show an overview of checkpoint archives: container, image, engine, times and sizes.",
-            "Reads Podman (zstd, gzip, none), kubelet/CRI-O and kubelet/containerd archives, and extracted directories."})
+@Command(
+        name = "show",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Show an overview of checkpoint archives: container, image, engine, times and sizes.",
+            "Reads Podman (zstd, gzip, none), kubelet/CRI-O and kubelet/containerd archives, and extracted directories."
+        })
 public final class ShowCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "ARCHIVE", description = "Checkpoint archives or extracted directories.")
     List<Path> archives;
 
-    @Option(names = "--format", defaultValue = "table", description = "Output format: table or json (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--format",
+            defaultValue = "table",
+            description = "Output format: table or json (default: ${DEFAULT-VALUE}).")
     OutputFormat format;
 
     @Spec
@@ -61,7 +68,11 @@ public final class ShowCommand implements Callable<Integer> {
         for (Checkpoint c : checkpoints) {
             ContainerInfo i = c.container();
             List<String> row = new ArrayList<>(List.of(
-                    nz(i.name()), nz(i.image()), shortId(i.id()), nz(i.runtime()), nz(Times.format(i.created())),
+                    nz(i.name()),
+                    nz(i.image()),
+                    shortId(i.id()),
+                    nz(i.runtime()),
+                    nz(Times.format(i.created())),
                     i.engine().displayName()));
             if (kube) {
                 row.addAll(List.of(nz(i.pod()), nz(i.namespace())));
@@ -69,7 +80,9 @@ public final class ShowCommand implements Callable<Integer> {
             if (ip) {
                 row.add(nz(i.ip()));
             }
-            row.addAll(List.of(nz(Times.format(i.checkpointed())), Bytes.human(c.sizes().checkpoint()),
+            row.addAll(List.of(
+                    nz(Times.format(i.checkpointed())),
+                    Bytes.human(c.sizes().checkpoint()),
                     Bytes.human(c.sizes().rootfsDiff())));
             table.row(row);
         }

@@ -11,7 +11,9 @@ public final class TrainingArchive {
 
     public static Path write(Path dir) throws IOException {
         byte[] memory = "....AMBER training memory....".getBytes(StandardCharsets.UTF_8);
-        SyntheticCheckpoint.standard(memory).writeTar(dir.resolve("training.tar.zst"), SyntheticCheckpoint.Compression.ZSTD);
-        return SyntheticCheckpoint.standard(memory).writeTar(dir.resolve("training.tar"), SyntheticCheckpoint.Compression.NONE);
+        SyntheticCheckpoint.standard(memory)
+                .writeTar(dir.resolve("training.tar.zst"), SyntheticCheckpoint.Compression.ZSTD);
+        return SyntheticCheckpoint.standard(memory)
+                .writeTar(dir.resolve("training.tar"), SyntheticCheckpoint.Compression.NONE);
     }
 }

@@ -23,19 +23,26 @@ import picocli.CommandLine.Option;
  * checkpointed with CRIU into an archive, read by Amber's own {@code show} and {@code inspect},
  * and restored, where it counts on from the number it had reached.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Checkpoint a running container with Podman and CRIU, inspect the archive with Amber, and restore it.",
-            "Needs root, Podman with runc and CRIU >= 4.2 (./amber demo runs scripts/setup-runtime first)."})
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Checkpoint a running container with Podman and CRIU, inspect the archive with Amber, and restore it.",
+            "Needs root, Podman with runc and CRIU >= 4.2 (./amber demo runs scripts/setup-runtime first)."
+        })
 public final class DemoCommand implements Runnable {
 
     /** The image scripts/setup-runtime imports from a busybox-static rootfs (no registry needed). */
     static final String IMAGE = "localhost/amber-test/busybox:latest";
     /** busybox sh counting five times a second: its log shows where the process was. */
     static final String COUNTER = "i=0; while :; do echo $i; i=$((i+1)); sleep 0.2; done";
+
     private static final Pattern NUMBER_LINE = Pattern.compile("(?m)^(\\d+)$");
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    @Option(names = "--keep-archive", paramLabel = "FILE",
+    @Option(
+            names = "--keep-archive",
+            paramLabel = "FILE",
             description = "Keep the checkpoint archive at FILE instead of deleting it at the end; "
                     + "FILE ending .tar is uncompressed, .tar.gz gzip, anything else zstd.")
     Path keepArchive;
@@ -55,7 +62,8 @@ public final class DemoCommand implements Runnable {
         Runtime.getRuntime().addShutdownHook(cleanupOnInterrupt);
         try {
             String name = "amber-demo-" + ProcessHandle.current().pid();
-            Path archive = keepArchive != null ? keepArchive.toAbsolutePath() : workDirectory.resolve(name + ".tar.zst");
+            Path archive =
+                    keepArchive != null ? keepArchive.toAbsolutePath() : workDirectory.resolve(name + ".tar.zst");
 
             step(out, "1/4", "Starting container " + name + " with Podman: busybox sh counting five times a second");
             containers.add(name);
@@ -64,11 +72,19 @@ public final class DemoCommand implements Runnable {
 
             step(out, "2/4", "Checkpointing it with CRIU: podman container checkpoint --export " + archive);
             long started = System.nanoTime();
-            podman.run("container", "checkpoint", "--export", archive.toString(), "--compress", compressionFor(archive), name);
+            podman.run(
+                    "container",
+                    "checkpoint",
+                    "--export",
+                    archive.toString(),
+                    "--compress",
+                    compressionFor(archive),
+                    name);
             double checkpointSeconds = (System.nanoTime() - started) / 1e9;
             // The checkpoint stopped the container, so its log ends exactly where the archive's does.
             long lastBeforeCheckpoint = counterValues(podman.run("logs", name)).getLast();
-            out.printf("      %s written in %.1f s; the counter had reached %d%n",
+            out.printf(
+                    "      %s written in %.1f s; the counter had reached %d%n",
                     Bytes.human(size(archive)), checkpointSeconds, lastBeforeCheckpoint);
             podman.run("rm", name);
             containers.remove(name);
@@ -84,10 +100,14 @@ public final class DemoCommand implements Runnable {
             started = System.nanoTime();
             podman.run("container", "restore", "--import", archive.toString(), "--name", restored);
             double restoreSeconds = (System.nanoTime() - started) / 1e9;
-            List<Long> after = awaitCounter(restored, values -> valuesAfter(values, lastBeforeCheckpoint).size() >= 5);
+            List<Long> after = awaitCounter(
+                    restored,
+                    values -> valuesAfter(values, lastBeforeCheckpoint).size() >= 5);
             List<Long> firstAfter = valuesAfter(after, lastBeforeCheckpoint).subList(0, 5);
-            out.printf("      restored in %.1f s; last value before the checkpoint: %d; first values after the restore: %s%n",
-                    restoreSeconds, lastBeforeCheckpoint,
+            out.printf(
+                    "      restored in %.1f s; last value before the checkpoint: %d; first values after the restore: %s%n",
+                    restoreSeconds,
+                    lastBeforeCheckpoint,
                     firstAfter.stream().map(String::valueOf).collect(Collectors.joining(" ")));
             if (firstAfter.getFirst() != lastBeforeCheckpoint + 1) {
                 throw new DemoException("the restored counter did not continue from " + lastBeforeCheckpoint);
@@ -112,7 +132,8 @@ public final class DemoCommand implements Runnable {
         if (!isRoot()) {
             throw new DemoException("checkpointing with CRIU needs root; run amber demo as root");
         }
-        if (keepArchive != null && !Files.isDirectory(keepArchive.toAbsolutePath().getParent())) {
+        if (keepArchive != null
+                && !Files.isDirectory(keepArchive.toAbsolutePath().getParent())) {
             throw new DemoException("cannot keep the archive at " + keepArchive + ": "
                     + keepArchive.toAbsolutePath().getParent() + " is not a directory");
         }
@@ -182,7 +203,9 @@ public final class DemoCommand implements Runnable {
                 podman.run("rm", "--force", "--time", "0", "--ignore", container);
                 containers.remove(container);
             } catch (DemoException e) {
-                spec.commandLine().getErr().println("amber demo: could not remove container " + container + ": " + e.getMessage());
+                spec.commandLine()
+                        .getErr()
+                        .println("amber demo: could not remove container " + container + ": " + e.getMessage());
             }
         }
     }
@@ -220,7 +243,8 @@ public final class DemoCommand implements Runnable {
 
     private static void deleteTree(Path directory) {
         try (var paths = Files.walk(directory)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException ignored) {
             // a leftover under the temp directory does no harm
         }

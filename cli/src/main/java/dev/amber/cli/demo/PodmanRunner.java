@@ -49,7 +49,8 @@ final class PodmanRunner {
                 throw new DemoException("podman " + args[0] + " did not finish within " + timeout.toSeconds() + " s");
             }
             if (process.exitValue() != 0) {
-                throw new DemoException("podman " + String.join(" ", args) + " failed: " + lastLine(Files.readString(err)));
+                throw new DemoException(
+                        "podman " + String.join(" ", args) + " failed: " + lastLine(Files.readString(err)));
             }
             return Files.readString(out, StandardCharsets.UTF_8);
         } catch (IOException e) {

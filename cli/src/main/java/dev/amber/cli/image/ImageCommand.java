@@ -4,11 +4,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "image", mixinStandardHelpOptions = true,
-        description = {"Checkpoint images that CRI-O, containerd and Podman restore: push, pull, inspect.",
+@Command(
+        name = "image",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Checkpoint images that CRI-O, containerd and Podman restore: push, pull, inspect.",
             "",
             "References: [docker://]HOST/REPO[:TAG][@DIGEST] for a registry, oci:DIR[:TAG] for an OCI image layout "
-                    + "directory, oci-archive:FILE[:TAG] for one in a tar file (air-gapped moves)."},
+                    + "directory, oci-archive:FILE[:TAG] for one in a tar file (air-gapped moves)."
+        },
         subcommands = {PushCommand.class, PullCommand.class, InspectImageCommand.class})
 public final class ImageCommand implements Runnable {
     @Spec

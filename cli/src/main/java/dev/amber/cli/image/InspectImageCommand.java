@@ -9,20 +9,30 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = {"Show what a checkpoint image holds, without downloading its layer.",
+@Command(
+        name = "inspect",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Show what a checkpoint image holds, without downloading its layer.",
             "",
-            "Reads the manifest and config only: container, pod, namespace, engine, runtime, sizes, annotations."})
+            "Reads the manifest and config only: container, pod, namespace, engine, runtime, sizes, annotations."
+        })
 public final class InspectImageCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "REF", description = "HOST/REPO[:TAG|@DIGEST], oci:DIR[:TAG] or oci-archive:FILE[:TAG].")
+    @Parameters(
+            index = "0",
+            paramLabel = "REF",
+            description = "HOST/REPO[:TAG|@DIGEST], oci:DIR[:TAG] or oci-archive:FILE[:TAG].")
     String reference;
 
-    @Option(names = "--format", defaultValue = "table", description = "Output: table or json (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--format",
+            defaultValue = "table",
+            description = "Output: table or json (default: ${DEFAULT-VALUE}).")
     Format format;
 
     @Mixin
@@ -31,7 +41,10 @@ public final class InspectImageCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    enum Format { table, json }
+    enum Format {
+        table,
+        json
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -64,7 +77,8 @@ public final class InspectImageCommand implements Callable<Integer> {
         out.println();
         Table annotations = new Table("ANNOTATION", "VALUE");
         // Values may span lines (Podman records `runc --version` whole): keep one row per annotation.
-        info.annotations().forEach((key, value) -> annotations.row(key, value.strip().replace("\n", "\\n")));
+        info.annotations()
+                .forEach((key, value) -> annotations.row(key, value.strip().replace("\n", "\\n")));
         annotations.print(out);
         return 0;
     }

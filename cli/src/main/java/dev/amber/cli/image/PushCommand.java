@@ -10,28 +10,41 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "push", mixinStandardHelpOptions = true,
-        description = {"Push a checkpoint archive as a checkpoint image.",
+@Command(
+        name = "push",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Push a checkpoint archive as a checkpoint image.",
             "",
             "One layer, the archive as it is (tar, tar+zstd or tar+gzip), read once to hash and upload it; manifest "
                     + "annotations for CRI-O, containerd and Podman from the archive's metadata. Prints the pushed "
-                    + "reference with its digest."})
+                    + "reference with its digest."
+        })
 public final class PushCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "ARCHIVE", description = "Checkpoint archive (kubelet tar, Podman tar/tar.zst/tar.gz).")
+    @Parameters(
+            index = "0",
+            paramLabel = "ARCHIVE",
+            description = "Checkpoint archive (kubelet tar, Podman tar/tar.zst/tar.gz).")
     Path archive;
 
-    @Parameters(index = "1", paramLabel = "REF", description = "Where to push: HOST/REPO[:TAG], oci:DIR[:TAG] or oci-archive:FILE[:TAG].")
+    @Parameters(
+            index = "1",
+            paramLabel = "REF",
+            description = "Where to push: HOST/REPO[:TAG], oci:DIR[:TAG] or oci-archive:FILE[:TAG].")
     String reference;
 
     @Option(names = "--annotation", paramLabel = "KEY=VALUE", description = "Extra manifest annotation (repeatable).")
     Map<String, String> annotations = Map.of();
 
-    @Option(names = "--format", defaultValue = "text", description = "Output: text or json (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--format",
+            defaultValue = "text",
+            description = "Output: text or json (default: ${DEFAULT-VALUE}).")
     Format format;
 
     @Mixin
@@ -40,7 +53,10 @@ public final class PushCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    enum Format { text, json }
+    enum Format {
+        text,
+        json
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -7,15 +7,21 @@ import picocli.CommandLine.Option;
 
 /** Registry options every image subcommand shares. */
 final class RegistryFlags {
-    @Option(names = "--insecure", description = "Talk plain HTTP to the registry (a local registry). Otherwise TLS, trusting "
-            + "the JVM's CAs and those in certs.d/HOST:PORT/*.crt and offering the client certificate NAME.cert with NAME.key "
-            + "from there (~/.config/containers/certs.d, /etc/containers/certs.d or /etc/docker/certs.d, the first that has HOST:PORT).")
+    @Option(
+            names = "--insecure",
+            description =
+                    "Talk plain HTTP to the registry (a local registry). Otherwise TLS, trusting "
+                            + "the JVM's CAs and those in certs.d/HOST:PORT/*.crt and offering the client certificate NAME.cert with NAME.key "
+                            + "from there (~/.config/containers/certs.d, /etc/containers/certs.d or /etc/docker/certs.d, the first that has HOST:PORT).")
     boolean insecure;
 
-    @Option(names = "--authfile", paramLabel = "FILE",
-            description = "Credentials file (Podman/Docker format). Default: $REGISTRY_AUTH_FILE, "
-                    + "$XDG_RUNTIME_DIR/containers/auth.json, ~/.config/containers/auth.json, ~/.docker/config.json (or $DOCKER_CONFIG/config.json). "
-                    + "Runs the credential helpers they name (credHelpers, credsStore: docker-credential-NAME on PATH).")
+    @Option(
+            names = "--authfile",
+            paramLabel = "FILE",
+            description =
+                    "Credentials file (Podman/Docker format). Default: $REGISTRY_AUTH_FILE, "
+                            + "$XDG_RUNTIME_DIR/containers/auth.json, ~/.config/containers/auth.json, ~/.docker/config.json (or $DOCKER_CONFIG/config.json). "
+                            + "Runs the credential helpers they name (credHelpers, credsStore: docker-credential-NAME on PATH).")
     Path authFile;
 
     CheckpointImages images() {
@@ -24,6 +30,7 @@ final class RegistryFlags {
         if (System.getProperty("jdk.httpclient.bufsize") == null) {
             System.setProperty("jdk.httpclient.bufsize", Integer.toString(1 << 20));
         }
-        return CheckpointImages.standard(RegistryOptions.defaults().withInsecure(insecure).withAuthFile(authFile));
+        return CheckpointImages.standard(
+                RegistryOptions.defaults().withInsecure(insecure).withAuthFile(authFile));
     }
 }

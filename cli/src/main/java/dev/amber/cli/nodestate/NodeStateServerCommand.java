@@ -10,16 +10,23 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "node-state-server", mixinStandardHelpOptions = true,
-        description = {"Watch Nodes and answer GET /nodes/{name} with {\"name\", \"state\", \"reason\"} "
-                + "(running, shutting-down or unknown) for `amber wrap run`; also /healthz and /metrics. "
-                + "Any number of replicas can run behind one Service."})
+@Command(
+        name = "node-state-server",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Watch Nodes and answer GET /nodes/{name} with {\"name\", \"state\", \"reason\"} "
+                    + "(running, shutting-down or unknown) for `amber wrap run`; also /healthz and /metrics. "
+                    + "Any number of replicas can run behind one Service."
+        })
 public final class NodeStateServerCommand implements Callable<Integer> {
 
     /** Long enough for an API server under load; short enough that a wrong config fails the pod visibly. */
     private static final Duration FIRST_LIST_TIMEOUT = Duration.ofSeconds(30);
 
-    @Option(names = "--listen", defaultValue = "0.0.0.0:8080", paramLabel = "HOST:PORT",
+    @Option(
+            names = "--listen",
+            defaultValue = "0.0.0.0:8080",
+            paramLabel = "HOST:PORT",
             description = "Address to serve on (default: ${DEFAULT-VALUE}).")
     String listen;
 
@@ -34,7 +41,8 @@ public final class NodeStateServerCommand implements Callable<Integer> {
         }
         InetSocketAddress address = new InetSocketAddress(colon > 0 ? listen.substring(0, colon) : "0.0.0.0", port);
         // The informer logs a failed first list with a stack trace; this command reports it in one line.
-        System.setProperty("org.slf4j.simpleLogger.log.io.fabric8.kubernetes.client.informers.impl.cache.Reflector", "off");
+        System.setProperty(
+                "org.slf4j.simpleLogger.log.io.fabric8.kubernetes.client.informers.impl.cache.Reflector", "off");
         KubernetesClient client = new KubernetesClientBuilder().build();
         NodeStateServer server = NodeStateServer.start(client, address);
         try {

@@ -40,7 +40,8 @@ public final class Progress implements AutoCloseable {
         double seconds = (now - start) / 1e9;
         String rate = Bytes.human((long) (done / seconds)) + "/s";
         String line = total > 0
-                ? String.format("%s %s / %s (%d%%) %s", what, Bytes.human(done), Bytes.human(total), done * 100 / total, rate)
+                ? String.format(
+                        "%s %s / %s (%d%%) %s", what, Bytes.human(done), Bytes.human(total), done * 100 / total, rate)
                 : String.format("%s %s %s", what, Bytes.human(done), rate);
         err.print("\r\033[K" + line);
         err.flush();

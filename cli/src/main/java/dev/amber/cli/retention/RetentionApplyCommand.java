@@ -5,23 +5,23 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amber.agent.export.CheckpointExporter;
 import dev.amber.agent.export.ImageExporter;
 import dev.amber.agent.index.ArchiveIndex;
-import dev.amber.retention.ArchiveRecord;
-import dev.amber.image.registry.RegistryOptions;
-import java.io.IOException;
 import dev.amber.agent.index.DirectoryScanner;
-import dev.amber.retention.Decision;
-import dev.amber.retention.LivePods;
 import dev.amber.agent.retention.LivePodsFiles;
-import dev.amber.kube.policy.PolicyFiles;
-import dev.amber.retention.RetentionEngine;
 import dev.amber.agent.retention.RetentionExecutor;
-import dev.amber.retention.RetentionPlan;
-import dev.amber.retention.RetentionPolicy;
 import dev.amber.agent.store.ArchiveFiles;
 import dev.amber.cli.output.JsonOutput;
 import dev.amber.cli.output.Table;
+import dev.amber.image.registry.RegistryOptions;
+import dev.amber.kube.policy.PolicyFiles;
+import dev.amber.retention.ArchiveRecord;
+import dev.amber.retention.Decision;
+import dev.amber.retention.LivePods;
+import dev.amber.retention.RetentionEngine;
+import dev.amber.retention.RetentionPlan;
+import dev.amber.retention.RetentionPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,37 +35,54 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "apply", mixinStandardHelpOptions = true,
-        description = {"Apply a CheckpointPolicy once to a checkpoint directory, as the node agent would.",
-            "No archive counts as orphaned unless --live-pods or --orphans-from-cluster says which pods exist."})
+@Command(
+        name = "apply",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Apply a CheckpointPolicy once to a checkpoint directory, as the node agent would.",
+            "No archive counts as orphaned unless --live-pods or --orphans-from-cluster says which pods exist."
+        })
 public final class RetentionApplyCommand implements Callable<Integer> {
 
     @Option(names = "--dir", required = true, paramLabel = "DIR", description = "Checkpoint directory.")
     Path dir;
 
-    @Option(names = "--policy", required = true, paramLabel = "FILE",
+    @Option(
+            names = "--policy",
+            required = true,
+            paramLabel = "FILE",
             description = "CheckpointPolicy YAML: a whole resource or just its spec.")
     Path policyFile;
 
     @Option(names = "--dry-run", description = "Show what would be deleted; delete nothing.")
     boolean dryRun;
 
-    @Option(names = "--format", defaultValue = "table", description = "Output format: table or json (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--format",
+            defaultValue = "table",
+            description = "Output format: table or json (default: ${DEFAULT-VALUE}).")
     Format format;
 
     @ArgGroup(exclusive = true)
     Orphans orphans;
 
     static final class Orphans {
-        @Option(names = "--live-pods", paramLabel = "FILE",
+        @Option(
+                names = "--live-pods",
+                paramLabel = "FILE",
                 description = "Pods (and namespaces) that exist, as written by kubectl get pods,namespaces -A -o json.")
         Path livePods;
 
-        @Option(names = "--orphans-from-cluster", description = "Ask the cluster in the current kube context which pods exist.")
+        @Option(
+                names = "--orphans-from-cluster",
+                description = "Ask the cluster in the current kube context which pods exist.")
         boolean fromCluster;
     }
 
-    enum Format { table, json }
+    enum Format {
+        table,
+        json
+    }
 
     @Spec
     CommandSpec spec;
@@ -97,7 +114,8 @@ public final class RetentionApplyCommand implements Callable<Integer> {
     private final List<String[]> exported = new java.util.ArrayList<>();
     private final List<String[]> exportFailures = new java.util.ArrayList<>();
 
-    private void exportAll(RetentionPlan plan, ArchiveFiles files, ArchiveIndex index, RetentionPolicy policy) throws IOException {
+    private void exportAll(RetentionPlan plan, ArchiveFiles files, ArchiveIndex index, RetentionPolicy policy)
+            throws IOException {
         CheckpointExporter exporter = new ImageExporter(RegistryOptions.defaults());
         for (ArchiveRecord a : plan.exports()) {
             try {
@@ -118,7 +136,8 @@ public final class RetentionApplyCommand implements Callable<Integer> {
             return LivePodsFiles.read(orphans.livePods);
         }
         try (KubernetesClient client = new KubernetesClientBuilder().build()) {
-            return LivePodsFiles.of(client.pods().inAnyNamespace().list().getItems(),
+            return LivePodsFiles.of(
+                    client.pods().inAnyNamespace().list().getItems(),
                     client.namespaces().list().getItems());
         }
     }
@@ -141,13 +160,15 @@ public final class RetentionApplyCommand implements Callable<Integer> {
             }
             ArrayNode kept = root.putArray("kept");
             plan.kept().forEach(d -> kept.add(entry(d)));
-            exportFailures.forEach(f -> failed.add(JsonOutput.object().put("path", f[0]).put("error", "export failed: " + f[1])));
+            exportFailures.forEach(
+                    f -> failed.add(JsonOutput.object().put("path", f[0]).put("error", "export failed: " + f[1])));
             if (!failed.isEmpty()) {
                 root.set("failed", failed);
             }
             if (!exported.isEmpty()) {
                 ArrayNode images = root.putArray("exported");
-                exported.forEach(e -> images.add(JsonOutput.object().put("path", e[0]).put("image", e[1])));
+                exported.forEach(
+                        e -> images.add(JsonOutput.object().put("path", e[0]).put("image", e[1])));
             }
             JsonOutput.print(out, root);
             return;
@@ -161,7 +182,8 @@ public final class RetentionApplyCommand implements Callable<Integer> {
             table.row("keep", d.archive().fileName(), d.describe());
         }
         exported.forEach(e -> table.row("exported", Path.of(e[0]).getFileName().toString(), e[1]));
-        exportFailures.forEach(f -> table.row("export failed", Path.of(f[0]).getFileName().toString(), f[1]));
+        exportFailures.forEach(
+                f -> table.row("export failed", Path.of(f[0]).getFileName().toString(), f[1]));
         if (table.isEmpty()) {
             out.println("no checkpoint archives in " + dir);
             out.flush();

@@ -3,9 +3,13 @@ package dev.amber.cli.wrap;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-@Command(name = "wrap", mixinStandardHelpOptions = true,
-        description = {"Checkpoint from inside the container: run the app under CRIU's care.",
-            "For clusters whose runtime cannot checkpoint; crik's config format works unchanged."},
+@Command(
+        name = "wrap",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Checkpoint from inside the container: run the app under CRIU's care.",
+            "For clusters whose runtime cannot checkpoint; crik's config format works unchanged."
+        },
         subcommands = {WrapRunCommand.class})
 public final class WrapCommand implements Runnable {
     @CommandLine.Spec

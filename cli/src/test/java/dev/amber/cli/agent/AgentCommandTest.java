@@ -12,8 +12,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code amber agent} without a cluster: one pass with --once, the index reused by the next start. */
 class AgentCommandTest {
-    @TempDir Path dir;
-    @TempDir Path work;
+    @TempDir
+    Path dir;
+
+    @TempDir
+    Path work;
 
     private CliRun amber(String... args) {
         return CliRun.of(args);
@@ -29,16 +32,36 @@ class AgentCommandTest {
         Files.writeString(policy, "globalPolicy: {maxCheckpointsPerContainer: 1}\n");
         Path state = work.resolve("state");
 
-        CliRun first = amber("agent", "--once", "--listen", "none", "--dir", dir.toString(), "--state-dir", state.toString(),
-                "--policy-file", policy.toString());
+        CliRun first = amber(
+                "agent",
+                "--once",
+                "--listen",
+                "none",
+                "--dir",
+                dir.toString(),
+                "--state-dir",
+                state.toString(),
+                "--policy-file",
+                policy.toString());
         assertThat(first.exit()).as(first.err()).isZero();
-        assertThat(first.out()).contains("indexed 3 archives (3 read, 0 unchanged").contains("deleted 2, kept 1");
+        assertThat(first.out())
+                .contains("indexed 3 archives (3 read, 0 unchanged")
+                .contains("deleted 2, kept 1");
         assertThat(oldest).doesNotExist();
         assertThat(middle).doesNotExist();
         assertThat(newest).exists();
 
-        CliRun second = amber("agent", "--once", "--listen", "none", "--dir", dir.toString(), "--state-dir", state.toString(),
-                "--policy-file", policy.toString());
+        CliRun second = amber(
+                "agent",
+                "--once",
+                "--listen",
+                "none",
+                "--dir",
+                dir.toString(),
+                "--state-dir",
+                state.toString(),
+                "--policy-file",
+                policy.toString());
         assertThat(second.out()).contains("indexed 1 archives (0 read, 1 unchanged");
     }
 
@@ -46,12 +69,25 @@ class AgentCommandTest {
     void refusesToServeTokensInClearUnlessTold() throws Exception {
         Path policy = work.resolve("policy.yaml");
         Files.writeString(policy, "{}\n");
-        CliRun run = amber("agent", "--dir", dir.toString(), "--state-dir", work.resolve("s").toString(),
-                "--policy-file", policy.toString());
+        CliRun run = amber(
+                "agent",
+                "--dir",
+                dir.toString(),
+                "--state-dir",
+                work.resolve("s").toString(),
+                "--policy-file",
+                policy.toString());
         assertThat(run.exit()).isNotZero();
         assertThat(run.err().strip()).doesNotContain("\n").contains("--tls-cert");
-        CliRun noNode = amber("agent", "--once", "--dir", dir.toString(), "--state-dir", work.resolve("s").toString(),
-                "--node-name", "");
+        CliRun noNode = amber(
+                "agent",
+                "--once",
+                "--dir",
+                dir.toString(),
+                "--state-dir",
+                work.resolve("s").toString(),
+                "--node-name",
+                "");
         assertThat(noNode.exit()).isNotZero();
         assertThat(noNode.err()).contains("NODE_NAME");
     }
@@ -63,8 +99,17 @@ class AgentCommandTest {
         TarArchives.write(dir, work, "shop", "web", "app", t.plusSeconds(60));
         Path policy = work.resolve("policy.yaml");
         Files.writeString(policy, "globalPolicy: {maxCheckpointsPerContainer: 1}\n");
-        CliRun run = amber("agent", "--listen", "10443", "--plain-http", "--dir", dir.toString(),
-                "--state-dir", work.resolve("s").toString(), "--policy-file", policy.toString());
+        CliRun run = amber(
+                "agent",
+                "--listen",
+                "10443",
+                "--plain-http",
+                "--dir",
+                dir.toString(),
+                "--state-dir",
+                work.resolve("s").toString(),
+                "--policy-file",
+                policy.toString());
         assertThat(run.exit()).isNotZero();
         assertThat(run.err()).contains("--listen wants HOST:PORT");
         assertThat(older).exists();

@@ -1,12 +1,12 @@
 package dev.amber.cli.archive;
 
-import dev.amber.cli.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.amber.cli.CliRun;
 import dev.amber.testkit.podman.PodmanCheckpoints;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,8 +27,22 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Tag("criu")
 @Tag("peers")
 class CheckpointctlAgreementTest {
-    static final List<String> SAME_KEYS = List.of("container_name", "image", "id", "runtime", "created", "engine", "ip",
-            "mac", "networks", "checkpoint_size", "statistics", "metadata", "process_tree", "file_descriptors", "mounts");
+    static final List<String> SAME_KEYS = List.of(
+            "container_name",
+            "image",
+            "id",
+            "runtime",
+            "created",
+            "engine",
+            "ip",
+            "mac",
+            "networks",
+            "checkpoint_size",
+            "statistics",
+            "metadata",
+            "process_tree",
+            "file_descriptors",
+            "mounts");
 
     static Stream<Arguments> archives() {
         return Stream.of(
@@ -41,7 +55,9 @@ class CheckpointctlAgreementTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("archives")
     void sameFactsAsCheckpointctl(String label, Path archive) throws Exception {
-        JsonNode theirs = new ObjectMapper().readTree(checkpointctl("inspect", "--all", "--format", "json", archive.toString())).get(0);
+        JsonNode theirs = new ObjectMapper()
+                .readTree(checkpointctl("inspect", "--all", "--format", "json", archive.toString()))
+                .get(0);
         CliRun r = CliRun.of("inspect", "--all", "--format", "json", archive.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode ours = r.json().get(0);
@@ -77,14 +93,21 @@ class CheckpointctlAgreementTest {
     }
 
     static String checkpointctl(String... args) throws Exception {
-        Path binary = Stream.of(System.getenv("AMBER_CHECKPOINTCTL"),
+        Path binary = Stream.of(
+                        System.getenv("AMBER_CHECKPOINTCTL"),
                         System.getProperty("user.home") + "/.cache/amber/bin/checkpointctl",
                         System.getProperty("user.home") + "/go/bin/checkpointctl")
-                .filter(java.util.Objects::nonNull).map(Path::of).filter(Files::isExecutable).findFirst()
-                .orElseThrow(() -> new AssertionError("checkpointctl is not installed (scripts/lib/install-peers installs it)"));
+                .filter(java.util.Objects::nonNull)
+                .map(Path::of)
+                .filter(Files::isExecutable)
+                .findFirst()
+                .orElseThrow(() ->
+                        new AssertionError("checkpointctl is not installed (scripts/lib/install-peers installs it)"));
         List<String> command = new java.util.ArrayList<>(List.of(binary.toString()));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as("checkpointctl %s", String.join(" ", args)).isZero();

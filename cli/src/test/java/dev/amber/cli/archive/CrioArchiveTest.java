@@ -30,13 +30,20 @@ class CrioArchiveTest {
         CrioCheckpoints.Counter counter = CrioCheckpoints.counter();
         CliRun table = CliRun.of("show", counter.archive().toString());
         assertThat(table.exit()).as(table.err()).isZero();
-        assertThat(table.out()).contains("CRI-O", CrioCheckpoints.CONTAINER, counter.pod().name(), Crio.NAMESPACE, "runc");
+        assertThat(table.out())
+                .contains("CRI-O", CrioCheckpoints.CONTAINER, counter.pod().name(), Crio.NAMESPACE, "runc");
     }
 
     @Test
     void inspectDecodesTheProcessTreeMetadataAndRootfsChanges() throws Exception {
         CrioCheckpoints.Counter counter = CrioCheckpoints.counter();
-        CliRun r = CliRun.of("inspect", "--all", "--rootfs-diff", "--format", "json", counter.archive().toString());
+        CliRun r = CliRun.of(
+                "inspect",
+                "--all",
+                "--rootfs-diff",
+                "--format",
+                "json",
+                counter.archive().toString());
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode c = r.json().get(0);
         assertThat(c.path("engine").asText()).isEqualTo("CRI-O");
@@ -54,19 +61,30 @@ class CrioArchiveTest {
         assertThat(root.path("pid").asInt()).isEqualTo(1);
         assertThat(root.path("command").asText()).isEqualTo("sh");
         assertThat(root.path("cmdline").asText()).contains("count $i token $token");
-        assertThat(root.path("environment_variables").path("HOSTNAME").asText()).isEqualTo(counter.pod().name());
+        assertThat(root.path("environment_variables").path("HOSTNAME").asText())
+                .isEqualTo(counter.pod().name());
         assertThat(c.path("checkpoint_size").path("memory_pages_size").asLong()).isPositive();
-        assertThat(c.path("mounts").findValuesAsText("destination")).contains("/etc/hostname", "/etc/resolv.conf", "/proc");
+        assertThat(c.path("mounts").findValuesAsText("destination"))
+                .contains("/etc/hostname", "/etc/resolv.conf", "/proc");
 
         List<String> changes = new ArrayList<>();
-        c.path("rootfs_diff").forEach(ch -> changes.add(ch.path("change").asText() + " " + ch.path("path").asText()));
-        assertThat(changes).contains("written " + CrioCheckpoints.WRITTEN_FILE, "deleted " + CrioCheckpoints.DELETED_FILE);
+        c.path("rootfs_diff")
+                .forEach(ch -> changes.add(
+                        ch.path("change").asText() + " " + ch.path("path").asText()));
+        assertThat(changes)
+                .contains("written " + CrioCheckpoints.WRITTEN_FILE, "deleted " + CrioCheckpoints.DELETED_FILE);
     }
 
     @Test
     void memorySearchFindsTheTokenTheShellDrew() throws Exception {
         CrioCheckpoints.Counter counter = CrioCheckpoints.counter();
-        CliRun r = CliRun.of("memparse", "--search", counter.token(), "--format", "json", counter.archive().toString());
+        CliRun r = CliRun.of(
+                "memparse",
+                "--search",
+                counter.token(),
+                "--format",
+                "json",
+                counter.archive().toString());
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.json()).isNotEmpty();
         assertThat(r.json().get(0).path("match").asText()).isEqualTo(counter.token());
@@ -81,13 +99,28 @@ class CrioArchiveTest {
     @Tag("peers")
     void sameFactsAsCheckpointctl() throws Exception {
         Path archive = CrioCheckpoints.counter().archive();
-        JsonNode theirs = new ObjectMapper().readTree(CheckpointctlAgreementTest.checkpointctl("inspect", "--all", "--format", "json", archive.toString())).get(0);
+        JsonNode theirs = new ObjectMapper()
+                .readTree(CheckpointctlAgreementTest.checkpointctl(
+                        "inspect", "--all", "--format", "json", archive.toString()))
+                .get(0);
         CliRun r = CliRun.of("inspect", "--all", "--format", "json", archive.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode ours = r.json().get(0);
         trimCommandLines(theirs.path("process_tree"));
-        for (String key : List.of("container_name", "image", "id", "runtime", "checkpointed", "engine", "ip", "checkpoint_size",
-                "statistics", "metadata", "process_tree", "file_descriptors", "mounts")) {
+        for (String key : List.of(
+                "container_name",
+                "image",
+                "id",
+                "runtime",
+                "checkpointed",
+                "engine",
+                "ip",
+                "checkpoint_size",
+                "statistics",
+                "metadata",
+                "process_tree",
+                "file_descriptors",
+                "mounts")) {
             JsonNode actual = ours.path(key);
             if (key.equals("checkpoint_size")) {
                 actual = ((ObjectNode) actual.deepCopy()).without("archive_size"); // ours adds the file size
@@ -97,7 +130,8 @@ class CrioArchiveTest {
             }
             if (key.equals("file_descriptors")) {
                 actual = actual.deepCopy();
-                actual.findParents("deleted").forEach(p -> ((ObjectNode) p).remove("deleted")); // ours marks deleted files
+                actual.findParents("deleted")
+                        .forEach(p -> ((ObjectNode) p).remove("deleted")); // ours marks deleted files
             }
             assertThat(actual).as(key).isEqualTo(theirs.path(key));
         }

@@ -1,9 +1,9 @@
 package dev.amber.cli.archive;
 
-import dev.amber.cli.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.amber.cli.CliRun;
 import dev.amber.testkit.podman.PodmanCheckpoints;
 import dev.amber.testkit.podman.PodmanCheckpoints.Compression;
 import java.nio.file.Path;
@@ -32,7 +32,8 @@ class RealArchivesTest {
         JsonNode root = c.path("process_tree");
         assertThat(root.path("command").asText()).isEqualTo("sh");
         assertThat(root.path("cmdline").asText()).contains("while :; do echo $i");
-        assertThat(root.path("environment_variables").path("container").asText()).isEqualTo("podman");
+        assertThat(root.path("environment_variables").path("container").asText())
+                .isEqualTo("podman");
         assertThat(c.path("file_descriptors").get(0).path("open_files")).isNotEmpty();
         assertThat(c.path("checkpoint_size").path("memory_pages_size").asLong()).isPositive();
 
@@ -43,32 +44,48 @@ class RealArchivesTest {
 
     @Test
     void establishedAndListeningTcpSockets() throws Exception {
-        CliRun r = CliRun.of("inspect", "--sockets", "--format", "json", PodmanCheckpoints.tcpArchive().toString());
+        CliRun r = CliRun.of(
+                "inspect",
+                "--sockets",
+                "--format",
+                "json",
+                PodmanCheckpoints.tcpArchive().toString());
         assertThat(r.exit()).as(r.err()).isZero();
         List<String> sockets = new ArrayList<>();
         for (JsonNode p : r.json().get(0).path("sockets")) {
             for (JsonNode s : p.path("open_sockets")) {
                 JsonNode d = s.path("data");
-                sockets.add(s.path("protocol").asText() + " " + d.path("state").asText() + " " + d.path("src").asText()
-                        + ":" + d.path("src_port").asInt() + " " + d.path("dst").asText() + ":" + d.path("dst_port").asInt());
+                sockets.add(s.path("protocol").asText() + " " + d.path("state").asText() + " "
+                        + d.path("src").asText() + ":" + d.path("src_port").asInt() + " "
+                        + d.path("dst").asText() + ":" + d.path("dst_port").asInt());
             }
         }
         assertThat(sockets).anyMatch(s -> s.startsWith("TCP LISTEN") && s.contains(":7000 "));
         assertThat(sockets).anyMatch(s -> s.startsWith("TCP ESTABLISHED") && s.contains("127.0.0.1:7000"));
         // Both ends of the loopback connection are in the container: one each, no duplicates.
-        assertThat(sockets.stream().filter(s -> s.startsWith("TCP ESTABLISHED"))).hasSize(2);
+        assertThat(sockets.stream().filter(s -> s.startsWith("TCP ESTABLISHED")))
+                .hasSize(2);
     }
 
     @Test
     void deletedOpenFileAndRootfsChanges() throws Exception {
-        CliRun r = CliRun.of("inspect", "--files", "--rootfs-diff", "--format", "json", PodmanCheckpoints.filesArchive().toString());
+        CliRun r = CliRun.of(
+                "inspect",
+                "--files",
+                "--rootfs-diff",
+                "--format",
+                "json",
+                PodmanCheckpoints.filesArchive().toString());
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode c = r.json().get(0);
-        assertThat(c.path("file_descriptors").findValues("open_files").stream().flatMap(n -> toList(n).stream())
-                .filter(f -> f.path("deleted").asBoolean()).map(f -> f.path("path").asText()))
+        assertThat(c.path("file_descriptors").findValues("open_files").stream()
+                        .flatMap(n -> toList(n).stream())
+                        .filter(f -> f.path("deleted").asBoolean())
+                        .map(f -> f.path("path").asText()))
                 .anyMatch(p -> p.contains("held-file"));
         List<String> changes = toList(c.path("rootfs_diff")).stream()
-                .map(ch -> ch.path("change").asText() + " " + ch.path("path").asText()).toList();
+                .map(ch -> ch.path("change").asText() + " " + ch.path("path").asText())
+                .toList();
         assertThat(changes).contains("written /data/new-file", "deleted /etc/amber-test/delete-me");
         // Podman exports only files the container added, not image files it modified: the change to
         // change-me is not in the archive, and Amber does not pretend it is.

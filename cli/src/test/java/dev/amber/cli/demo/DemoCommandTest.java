@@ -27,10 +27,14 @@ class DemoCommandTest {
 
     @Test
     void archiveNameChoosesTheCompression() {
-        assertThat(DemoCommand.compressionFor(java.nio.file.Path.of("/tmp/a.tar"))).isEqualTo("none");
-        assertThat(DemoCommand.compressionFor(java.nio.file.Path.of("a.tar.gz"))).isEqualTo("gzip");
-        assertThat(DemoCommand.compressionFor(java.nio.file.Path.of("a.tar.zst"))).isEqualTo("zstd");
-        assertThat(DemoCommand.compressionFor(java.nio.file.Path.of("checkpoint"))).isEqualTo("zstd");
+        assertThat(DemoCommand.compressionFor(java.nio.file.Path.of("/tmp/a.tar")))
+                .isEqualTo("none");
+        assertThat(DemoCommand.compressionFor(java.nio.file.Path.of("a.tar.gz")))
+                .isEqualTo("gzip");
+        assertThat(DemoCommand.compressionFor(java.nio.file.Path.of("a.tar.zst")))
+                .isEqualTo("zstd");
+        assertThat(DemoCommand.compressionFor(java.nio.file.Path.of("checkpoint")))
+                .isEqualTo("zstd");
     }
 
     /** The whole tour against the real Podman and CRIU, exactly as a user runs it. */
@@ -46,14 +50,19 @@ class DemoCommandTest {
                 .execute("demo");
 
         assertThat(exit).as("stderr: %s", err).isZero();
-        Matcher result = Pattern.compile("last value before the checkpoint: (\\d+); first values after the restore: (\\d+)")
+        Matcher result = Pattern.compile(
+                        "last value before the checkpoint: (\\d+); first values after the restore: (\\d+)")
                 .matcher(out.toString());
         assertThat(result.find()).as(out.toString()).isTrue();
         assertThat(Long.parseLong(result.group(2))).isEqualTo(Long.parseLong(result.group(1)) + 1);
         // amber show and inspect ran in-process on the archive: the process tree names the shell.
         assertThat(out.toString()).contains("$ amber show", "$ amber inspect", "sh -c i=0;");
-        String container = Pattern.compile("Starting container (\\S+)").matcher(out.toString()).results()
-                .findFirst().orElseThrow().group(1);
+        String container = Pattern.compile("Starting container (\\S+)")
+                .matcher(out.toString())
+                .results()
+                .findFirst()
+                .orElseThrow()
+                .group(1);
         assertThat(Podman.run("ps", "--all", "--format", "{{.Names}}")).doesNotContain(container);
     }
 }

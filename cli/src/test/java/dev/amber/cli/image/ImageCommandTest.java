@@ -23,7 +23,10 @@ class ImageCommandTest {
     }
 
     private Path archive() throws Exception {
-        return SyntheticCheckpoint.standard(new byte[100_000]).engine(Engine.CRIO).container("web").pod("shop-0", "shop")
+        return SyntheticCheckpoint.standard(new byte[100_000])
+                .engine(Engine.CRIO)
+                .container("web")
+                .pod("shop-0", "shop")
                 .writeTar(dir.resolve("checkpoint.tar"), SyntheticCheckpoint.Compression.NONE);
     }
 
@@ -36,14 +39,23 @@ class ImageCommandTest {
         assertThat(push.exit()).as(push.err()).isZero();
         assertThat(push.out().strip()).startsWith(ref + "@sha256:");
 
-        CliRun again = amber("image", "push", "--format", "json", "--annotation", "team=checkout", archive.toString(),
+        CliRun again = amber(
+                "image",
+                "push",
+                "--format",
+                "json",
+                "--annotation",
+                "team=checkout",
+                archive.toString(),
                 "oci-archive:" + dir.resolve("again.tar"));
         assertThat(again.exit()).as(again.err()).isZero();
         JsonNode pushed = new ObjectMapper().readTree(again.out());
         assertThat(pushed.path("layerMediaType").asText()).isEqualTo("application/vnd.oci.image.layer.v1.tar");
         assertThat(pushed.path("layerSize").asLong()).isEqualTo(Files.size(archive));
-        assertThat(pushed.path("diffId").asText()).isEqualTo(pushed.path("layerDigest").asText());
-        assertThat(amber("image", "inspect", "--format", "json", "oci-archive:" + dir.resolve("again.tar")).out())
+        assertThat(pushed.path("diffId").asText())
+                .isEqualTo(pushed.path("layerDigest").asText());
+        assertThat(amber("image", "inspect", "--format", "json", "oci-archive:" + dir.resolve("again.tar"))
+                        .out())
                 .contains("\"team\" : \"checkout\"");
 
         CliRun inspect = amber("image", "inspect", "--format", "json", ref);
@@ -53,12 +65,16 @@ class ImageCommandTest {
         assertThat(json.path("namespace").asText()).isEqualTo("shop");
         assertThat(json.path("engine").asText()).isEqualTo("CRI-O");
         assertThat(json.path("layer").path("size").asLong()).isEqualTo(Files.size(archive));
-        assertThat(json.path("annotations").path("io.kubernetes.cri-o.annotations.checkpoint.name").asText()).isEqualTo("web");
+        assertThat(json.path("annotations")
+                        .path("io.kubernetes.cri-o.annotations.checkpoint.name")
+                        .asText())
+                .isEqualTo("web");
 
         CliRun table = amber("image", "inspect", ref);
         assertThat(table.out()).contains("Container").contains("web").contains("org.criu.checkpoint.pod.namespace");
 
-        CliRun pull = amber("image", "pull", ref, "--output", dir.resolve("back.tar").toString());
+        CliRun pull =
+                amber("image", "pull", ref, "--output", dir.resolve("back.tar").toString());
         assertThat(pull.exit()).as(pull.err()).isZero();
         assertThat(Files.readAllBytes(dir.resolve("back.tar"))).isEqualTo(Files.readAllBytes(archive));
     }
@@ -77,12 +93,21 @@ class ImageCommandTest {
             {"image", "inspect", "--insecure", "127.0.0.1:" + port + "/ckpt/x"},
             {"image", "pull", "oci:" + dir.resolve("no-layout")},
         };
-        String[] expected = {"no such file or directory", "not a checkpoint archive", "bad image reference",
-            "cannot reach registry 127.0.0.1:" + port, "is not an OCI image layout"};
+        String[] expected = {
+            "no such file or directory",
+            "not a checkpoint archive",
+            "bad image reference",
+            "cannot reach registry 127.0.0.1:" + port,
+            "is not an OCI image layout"
+        };
         for (int i = 0; i < cases.length; i++) {
             CliRun run = amber(cases[i]);
             assertThat(run.exit()).as(String.join(" ", cases[i])).isEqualTo(1);
-            assertThat(run.err().strip()).as(String.join(" ", cases[i])).contains(expected[i]).doesNotContain("\n").doesNotContain("Exception");
+            assertThat(run.err().strip())
+                    .as(String.join(" ", cases[i]))
+                    .contains(expected[i])
+                    .doesNotContain("\n")
+                    .doesNotContain("Exception");
         }
     }
 }

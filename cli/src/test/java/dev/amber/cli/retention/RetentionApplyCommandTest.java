@@ -15,8 +15,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code amber retention apply} on a directory of real tar archives (made with the tar tool) in the CRI-O layout. */
 class RetentionApplyCommandTest {
-    @TempDir Path dir;
-    @TempDir Path work;
+    @TempDir
+    Path dir;
+
+    @TempDir
+    Path work;
 
     private CliRun amber(String... args) {
         return CliRun.of(args);
@@ -42,12 +45,22 @@ class RetentionApplyCommandTest {
         Files.writeString(dir.resolve(middle.getFileName() + ".keep"), "");
         Path policy = policy("globalPolicy: {maxCheckpointsPerContainer: 1}\n");
 
-        CliRun dry = amber("retention", "apply", "--dir", dir.toString(), "--policy", policy.toString(), "--dry-run", "--format", "json");
+        CliRun dry = amber(
+                "retention",
+                "apply",
+                "--dir",
+                dir.toString(),
+                "--policy",
+                policy.toString(),
+                "--dry-run",
+                "--format",
+                "json");
         assertThat(dry.exit()).as(dry.err()).isZero();
         JsonNode json = new ObjectMapper().readTree(dry.out());
         assertThat(json.path("deleted").findValuesAsText("path")).containsExactly(oldest.toString(), newest.toString());
         assertThat(json.path("deleted").get(0).path("reason").asText()).startsWith("max-checkpoints:");
-        assertThat(json.path("kept").findValuesAsText("path")).containsExactlyInAnyOrder(middle.toString(), other.toString());
+        assertThat(json.path("kept").findValuesAsText("path"))
+                .containsExactlyInAnyOrder(middle.toString(), other.toString());
         assertThat(List.of(oldest, middle, newest, other)).allMatch(Files::exists);
 
         CliRun real = amber("retention", "apply", "--dir", dir.toString(), "--policy", policy.toString());
@@ -63,7 +76,9 @@ class RetentionApplyCommandTest {
     void orphansOnlyWithTheLivePodsGiven() throws Exception {
         Path gone = archive("shop", "gone", "app", Instant.parse("2026-11-20T10:00:00Z"));
         Path policy = policy("globalPolicy: {retainOrphan: false}\n");
-        assertThat(amber("retention", "apply", "--dir", dir.toString(), "--policy", policy.toString()).exit()).isZero();
+        assertThat(amber("retention", "apply", "--dir", dir.toString(), "--policy", policy.toString())
+                        .exit())
+                .isZero();
         assertThat(gone).exists();
 
         Path live = work.resolve("live.json");
@@ -71,7 +86,15 @@ class RetentionApplyCommandTest {
                 {"apiVersion":"v1","kind":"List","items":[
                  {"apiVersion":"v1","kind":"Pod","metadata":{"name":"web","namespace":"shop"},"spec":{"containers":[{"name":"app"}]}},
                  {"apiVersion":"v1","kind":"Namespace","metadata":{"name":"shop"}}]}""");
-        CliRun run = amber("retention", "apply", "--dir", dir.toString(), "--policy", policy.toString(), "--live-pods", live.toString());
+        CliRun run = amber(
+                "retention",
+                "apply",
+                "--dir",
+                dir.toString(),
+                "--policy",
+                policy.toString(),
+                "--live-pods",
+                live.toString());
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out()).contains("orphan: pod shop/gone no longer exists");
         assertThat(gone).doesNotExist();
@@ -88,11 +111,14 @@ class RetentionApplyCommandTest {
                     globalPolicy: {maxCheckpointsPerContainer: 1}
                     export: {repository: %s/amber/cp, plainHttp: true}
                     """.formatted(registry.hostPort()));
-            CliRun run = amber("retention", "apply", "--dir", dir.toString(), "--policy", policy.toString(), "--format", "json");
+            CliRun run = amber(
+                    "retention", "apply", "--dir", dir.toString(), "--policy", policy.toString(), "--format", "json");
             assertThat(run.exit()).as(run.err() + run.out()).isZero();
             JsonNode json = new ObjectMapper().readTree(run.out());
-            assertThat(json.path("exported").findValuesAsText("path")).containsExactlyInAnyOrder(oldest.toString(), newest.toString());
-            assertThat(json.path("exported").get(0).path("image").asText()).startsWith(registry.hostPort() + "/amber/cp@sha256:");
+            assertThat(json.path("exported").findValuesAsText("path"))
+                    .containsExactlyInAnyOrder(oldest.toString(), newest.toString());
+            assertThat(json.path("exported").get(0).path("image").asText())
+                    .startsWith(registry.hostPort() + "/amber/cp@sha256:");
             assertThat(json.path("deleted").findValuesAsText("path")).containsExactly(oldest.toString());
             assertThat(oldest).doesNotExist();
             assertThat(newest).exists();
@@ -112,11 +138,22 @@ class RetentionApplyCommandTest {
 
     @Test
     void badInputIsOneLineAndNonZero() throws Exception {
-        CliRun bad = amber("retention", "apply", "--dir", dir.toString(), "--policy",
+        CliRun bad = amber(
+                "retention",
+                "apply",
+                "--dir",
+                dir.toString(),
+                "--policy",
                 policy("globalPolicy: {maxCheckpointsPerContainer: -1}\n").toString());
         assertThat(bad.exit()).isNotZero();
         assertThat(bad.err().strip()).doesNotContain("\n").contains("maxCheckpointsPerContainer must not be negative");
-        CliRun missing = amber("retention", "apply", "--dir", dir.resolve("nope").toString(), "--policy", work.resolve("x").toString());
+        CliRun missing = amber(
+                "retention",
+                "apply",
+                "--dir",
+                dir.resolve("nope").toString(),
+                "--policy",
+                work.resolve("x").toString());
         assertThat(missing.exit()).isNotZero();
         assertThat(missing.err().strip()).doesNotContain("\n");
     }

@@ -10,7 +10,8 @@ import java.time.Instant;
 public final class TarArchives {
     private TarArchives() {}
 
-    public static Path write(Path dir, Path work, String ns, String pod, String container, Instant time) throws Exception {
+    public static Path write(Path dir, Path work, String ns, String pod, String container, Instant time)
+            throws Exception {
         Path src = Files.createTempDirectory(work, "a");
         Files.writeString(src.resolve("config.dump"), """
                 {"id":"c0ffee","name":"%s","checkpointedTime":"%s"}""".formatted(container, time));
@@ -19,8 +20,11 @@ public final class TarArchives {
                  "io.kubernetes.pod.name":"%s","io.kubernetes.pod.namespace":"%s"}}""".formatted(container, pod, ns));
         Path tar = dir.resolve("checkpoint-" + pod + "_" + ns + "-" + container + "-" + time + ".tar");
         Process p = new ProcessBuilder("tar", "-cf", tar.toString(), "-C", src.toString(), "config.dump", "spec.dump")
-                .redirectErrorStream(true).start();
-        assertThat(p.waitFor()).as(new String(p.getInputStream().readAllBytes())).isZero();
+                .redirectErrorStream(true)
+                .start();
+        assertThat(p.waitFor())
+                .as(new String(p.getInputStream().readAllBytes()))
+                .isZero();
         return tar;
     }
 }

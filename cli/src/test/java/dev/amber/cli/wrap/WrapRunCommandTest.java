@@ -17,10 +17,10 @@ class WrapRunCommandTest {
     void everythingFromCmdOnBelongsToCmdAndItsExitCodeIsReturned(@TempDir Path dir) throws Exception {
         Path config = Files.writeString(dir.resolve("c.yaml"), "imageDir: " + dir.resolve("images") + "\n");
 
-        int withoutSeparator = AmberCommand.commandLine("wrap").execute(
-                "wrap", "run", "--config", config.toString(), "sh", "-c", "exit 3");
-        int withSeparator = AmberCommand.commandLine("wrap").execute(
-                "wrap", "run", "--config", config.toString(), "--", "sh", "-c", "exit 4");
+        int withoutSeparator = AmberCommand.commandLine("wrap")
+                .execute("wrap", "run", "--config", config.toString(), "sh", "-c", "exit 3");
+        int withSeparator = AmberCommand.commandLine("wrap")
+                .execute("wrap", "run", "--config", config.toString(), "--", "sh", "-c", "exit 4");
 
         assertThat(withoutSeparator).isEqualTo(3);
         assertThat(withSeparator).isEqualTo(4);
@@ -36,7 +36,8 @@ class WrapRunCommandTest {
         int exit = cli.execute("wrap", "run", "--config", config.toString(), "true");
 
         assertThat(exit).isEqualTo(1);
-        assertThat(err.toString().strip()).startsWith("amber wrap run: config " + config + ": unknown key 'imagedir' (line 2)")
+        assertThat(err.toString().strip())
+                .startsWith("amber wrap run: config " + config + ": unknown key 'imagedir' (line 2)")
                 .doesNotContain("\n");
     }
 }

@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.amber.kube.kubelet.KubeletCheckpointClient;
 import dev.amber.api.v1alpha1.CheckpointPolicy;
 import dev.amber.api.v1alpha1.NodeRetentionStatus;
+import dev.amber.kube.kubelet.KubeletCheckpointClient;
 import dev.amber.testkit.cluster.AgentFixtures;
 import dev.amber.testkit.cluster.CustomResourceDefinitions;
 import dev.amber.testkit.cluster.LocalCluster;
@@ -64,9 +64,11 @@ class AgentDaemonSetTest {
     private static final Path NODES = Path.of("/var/lib/amber-cluster/nodes");
     /** The name the TLS certificate carries; curl resolves it to an agent pod's IP. */
     private static final String TLS_NAME = "amber-agent";
+
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
     /** An archive the kubelet wrote reaching the agent's index, or the policy acting on it (inotify: well under a second here). */
     private static final Duration AGENT_TIMEOUT = Duration.ofSeconds(60);
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static String policyName;
@@ -76,13 +78,15 @@ class AgentDaemonSetTest {
     private static final List<HasMetadata> clusterScoped = new ArrayList<>();
 
     @BeforeAll
-    static void deployTheShippedAgentWithTheBuiltImage(LocalCluster cluster, TestNamespace namespace, KubernetesClient client)
-            throws Exception {
+    static void deployTheShippedAgentWithTheBuiltImage(
+            LocalCluster cluster, TestNamespace namespace, KubernetesClient client) throws Exception {
         CustomResourceDefinitions.install(client, "checkpointpolicies.amber.dev-v1.yml");
         String image = ShippedManifests.pushAmberImage(cluster.repository(), namespace);
         policyName = "agent-daemonset-" + namespace.name();
         clusterScoped.add(client.resource(Serialization.unmarshal(
-                AgentFixtures.policyKeepingOneCheckpointOf(policyName, namespace, "sleeper"), CheckpointPolicy.class)).create());
+                        AgentFixtures.policyKeepingOneCheckpointOf(policyName, namespace, "sleeper"),
+                        CheckpointPolicy.class))
+                .create());
         stateRoot = Files.createTempDirectory(Path.of("/var/lib/amber-cluster"), "agent-state-");
         for (String node : List.of(LocalCluster.NODE_A, LocalCluster.NODE_B)) {
             Files.createDirectories(checkpoints(node));
@@ -98,14 +102,23 @@ class AgentDaemonSetTest {
             if (!(object instanceof DaemonSet ds)) {
                 throw new AssertionError("unexpected object in deploy/agent: " + object.getKind());
             }
-            daemonSet = client.apps().daemonSets()
-                    .resource(forThisCluster(ShippedManifests.inTestNamespace(ds, namespace), image, client)).create();
+            daemonSet = client.apps()
+                    .daemonSets()
+                    .resource(forThisCluster(ShippedManifests.inTestNamespace(ds, namespace), image, client))
+                    .create();
         }
         assertThat(daemonSet).as("a DaemonSet in " + DAEMONSET).isNotNull();
-        client.apps().daemonSets().withName(daemonSet.getMetadata().getName()).waitUntilCondition(
-                ds -> ds != null && ds.getStatus() != null && ds.getStatus().getDesiredNumberScheduled() != null
-                        && ds.getStatus().getDesiredNumberScheduled() == 2 && ds.getStatus().getNumberReady() == 2,
-                READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        client.apps()
+                .daemonSets()
+                .withName(daemonSet.getMetadata().getName())
+                .waitUntilCondition(
+                        ds -> ds != null
+                                && ds.getStatus() != null
+                                && ds.getStatus().getDesiredNumberScheduled() != null
+                                && ds.getStatus().getDesiredNumberScheduled() == 2
+                                && ds.getStatus().getNumberReady() == 2,
+                        READY_TIMEOUT.toSeconds(),
+                        TimeUnit.SECONDS);
     }
 
     @AfterAll
@@ -113,9 +126,17 @@ class AgentDaemonSetTest {
         try {
             if (daemonSet != null) {
                 // The agents hold files in the state directory until their pods are gone.
-                client.apps().daemonSets().resource(daemonSet).withTimeout(60, TimeUnit.SECONDS).delete();
-                await().atMost(Duration.ofSeconds(60)).until(() -> client.pods()
-                        .withLabels(daemonSet.getSpec().getSelector().getMatchLabels()).list().getItems().isEmpty());
+                client.apps()
+                        .daemonSets()
+                        .resource(daemonSet)
+                        .withTimeout(60, TimeUnit.SECONDS)
+                        .delete();
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> client.pods()
+                                .withLabels(daemonSet.getSpec().getSelector().getMatchLabels())
+                                .list()
+                                .getItems()
+                                .isEmpty());
             }
         } finally {
             clusterScoped.forEach(object -> client.resource(object).delete());
@@ -145,56 +166,80 @@ class AgentDaemonSetTest {
     }
 
     @Test
-    void theAgentOnTheNodeIndexesKeepsAndServesKubeletCheckpointsByPolicyAndRbac(KubernetesClient client, TestNamespace namespace)
-            throws Exception {
-        client.pods().resource(AgentFixtures.sleeper(namespace, "sleeper", LocalCluster.NODE_A)).create();
-        client.pods().withName("sleeper").waitUntilCondition(
-                p -> p != null && "Running".equals(p.getStatus().getPhase()), 3, TimeUnit.MINUTES);
+    void theAgentOnTheNodeIndexesKeepsAndServesKubeletCheckpointsByPolicyAndRbac(
+            KubernetesClient client, TestNamespace namespace) throws Exception {
+        client.pods()
+                .resource(AgentFixtures.sleeper(namespace, "sleeper", LocalCluster.NODE_A))
+                .create();
+        client.pods()
+                .withName("sleeper")
+                .waitUntilCondition(
+                        p -> p != null && "Running".equals(p.getStatus().getPhase()), 3, TimeUnit.MINUTES);
         Pod agent = agentsByNode(client).get(LocalCluster.NODE_A);
         String viewer = tokenFor(client, namespace, "viewer", "amber-checkpoint-viewer");
         String stranger = tokenFor(client, namespace, "stranger", null);
         KubeletCheckpointClient kubelet = KubeletCheckpointClient.viaApiServer(client, LocalCluster.NODE_A);
         try {
-            String first = Path.of(kubelet.checkpoint(namespace.name(), "sleeper", "main", Duration.ofSeconds(120)).getFirst())
-                    .getFileName().toString();
-            await().atMost(AGENT_TIMEOUT).ignoreExceptions().until(() -> get(agent, "/v1/archives/" + first, viewer).status() == 200);
-            JsonNode record = JSON.readTree(get(agent, "/v1/archives/" + first, viewer).body());
+            String first = Path.of(kubelet.checkpoint(namespace.name(), "sleeper", "main", Duration.ofSeconds(120))
+                            .getFirst())
+                    .getFileName()
+                    .toString();
+            await().atMost(AGENT_TIMEOUT)
+                    .ignoreExceptions()
+                    .until(() -> get(agent, "/v1/archives/" + first, viewer).status() == 200);
+            JsonNode record =
+                    JSON.readTree(get(agent, "/v1/archives/" + first, viewer).body());
             assertThat(record.path("namespace").asText()).isEqualTo(namespace.name());
             assertThat(record.path("pod").asText()).isEqualTo("sleeper");
             assertThat(record.path("container").asText()).isEqualTo("main");
             // The files' RBAC decides: viewing is not downloading, and a token without a binding sees nothing.
-            assertThat(get(agent, "/v1/archives/" + first + "/content", viewer).status()).isEqualTo(403);
+            assertThat(get(agent, "/v1/archives/" + first + "/content", viewer).status())
+                    .isEqualTo(403);
             assertThat(get(agent, "/v1/archives/" + first, stranger).status()).isEqualTo(403);
             assertThat(get(agent, "/v1/archives/" + first, null).status()).isEqualTo(401);
 
             Thread.sleep(1100); // kubelet archive names carry seconds
-            String second = Path.of(kubelet.checkpoint(namespace.name(), "sleeper", "main", Duration.ofSeconds(120)).getFirst())
-                    .getFileName().toString();
-            await().atMost(AGENT_TIMEOUT).until(() -> !Files.exists(checkpoints(LocalCluster.NODE_A).resolve(first)));
+            String second = Path.of(kubelet.checkpoint(namespace.name(), "sleeper", "main", Duration.ofSeconds(120))
+                            .getFirst())
+                    .getFileName()
+                    .toString();
+            await().atMost(AGENT_TIMEOUT)
+                    .until(() -> !Files.exists(checkpoints(LocalCluster.NODE_A).resolve(first)));
             assertThat(checkpoints(LocalCluster.NODE_A).resolve(second)).exists();
             // The file goes first, then the index entry.
-            await().atMost(AGENT_TIMEOUT).ignoreExceptions().until(() -> get(agent, "/v1/archives/" + first, viewer).status() == 404);
+            await().atMost(AGENT_TIMEOUT)
+                    .ignoreExceptions()
+                    .until(() -> get(agent, "/v1/archives/" + first, viewer).status() == 404);
 
             client.pods().withName("sleeper").withGracePeriod(0).delete();
-            await().atMost(AGENT_TIMEOUT).until(() -> !Files.exists(checkpoints(LocalCluster.NODE_A).resolve(second)));
+            await().atMost(AGENT_TIMEOUT)
+                    .until(() -> !Files.exists(checkpoints(LocalCluster.NODE_A).resolve(second)));
 
             // Each agent writes its own node's entry, which the ClusterRole's status rule allows.
             await().atMost(AGENT_TIMEOUT).ignoreExceptions().untilAsserted(() -> {
-                CheckpointPolicy policy = client.resources(CheckpointPolicy.class).withName(policyName).get();
+                CheckpointPolicy policy = client.resources(CheckpointPolicy.class)
+                        .withName(policyName)
+                        .get();
                 assertThat(policy.getStatus().conditions).anySatisfy(c -> {
                     assertThat(c.getType()).isEqualTo("Valid");
                     assertThat(c.getStatus()).isEqualTo("True");
                 });
-                assertThat(policy.getStatus().nodes).extracting(n -> n.nodeName)
+                assertThat(policy.getStatus().nodes)
+                        .extracting(n -> n.nodeName)
                         .contains(LocalCluster.NODE_A, LocalCluster.NODE_B);
                 NodeRetentionStatus nodeA = policy.getStatus().nodes.stream()
-                        .filter(n -> LocalCluster.NODE_A.equals(n.nodeName)).findFirst().orElseThrow();
-                assertThat(nodeA.recentDeletions).extracting(d -> d.reason)
-                        .anyMatch(r -> r.startsWith("max-checkpoints")).anyMatch(r -> r.startsWith("orphan"));
+                        .filter(n -> LocalCluster.NODE_A.equals(n.nodeName))
+                        .findFirst()
+                        .orElseThrow();
+                assertThat(nodeA.recentDeletions)
+                        .extracting(d -> d.reason)
+                        .anyMatch(r -> r.startsWith("max-checkpoints"))
+                        .anyMatch(r -> r.startsWith("orphan"));
             });
         } finally {
             try (var files = Files.list(checkpoints(LocalCluster.NODE_A))) {
-                for (Path p : files.filter(f -> f.getFileName().toString().contains("_" + namespace.name() + "-")).toList()) {
+                for (Path p : files.filter(f -> f.getFileName().toString().contains("_" + namespace.name() + "-"))
+                        .toList()) {
                     Files.deleteIfExists(p);
                 }
             }
@@ -220,12 +265,21 @@ class AgentDaemonSetTest {
         return ds;
     }
 
-    private static void hostPathPerNode(PodSpec pod, Container container, String volumeName, Path root, String subPathExpr) {
-        Volume volume = pod.getVolumes().stream().filter(v -> volumeName.equals(v.getName())).findFirst().orElseThrow();
-        assertThat(volume.getHostPath()).as("volume " + volumeName + " is a hostPath").isNotNull();
+    private static void hostPathPerNode(
+            PodSpec pod, Container container, String volumeName, Path root, String subPathExpr) {
+        Volume volume = pod.getVolumes().stream()
+                .filter(v -> volumeName.equals(v.getName()))
+                .findFirst()
+                .orElseThrow();
+        assertThat(volume.getHostPath())
+                .as("volume " + volumeName + " is a hostPath")
+                .isNotNull();
         volume.getHostPath().setPath(root.toString());
         volume.getHostPath().setType("Directory");
-        VolumeMount mount = container.getVolumeMounts().stream().filter(m -> volumeName.equals(m.getName())).findFirst().orElseThrow();
+        VolumeMount mount = container.getVolumeMounts().stream()
+                .filter(m -> volumeName.equals(m.getName()))
+                .findFirst()
+                .orElseThrow();
         mount.setSubPathExpr(subPathExpr);
     }
 
@@ -236,12 +290,35 @@ class AgentDaemonSetTest {
     /** The secret the DaemonSet mounts, with a fresh self-signed certificate for {@link #TLS_NAME}. */
     private static io.fabric8.kubernetes.api.model.Secret tlsSecret(TestNamespace namespace) throws Exception {
         Path dir = Files.createTempDirectory("amber-agent-tls-");
-        ShippedManifests.run(dir, Duration.ofSeconds(60), Map.of(), "openssl", "req", "-x509", "-newkey", "ec",
-                "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "tls.key", "-out", "tls.crt",
-                "-days", "1", "-subj", "/CN=" + TLS_NAME, "-addext", "subjectAltName=DNS:" + TLS_NAME);
+        ShippedManifests.run(
+                dir,
+                Duration.ofSeconds(60),
+                Map.of(),
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+                "-nodes",
+                "-keyout",
+                "tls.key",
+                "-out",
+                "tls.crt",
+                "-days",
+                "1",
+                "-subj",
+                "/CN=" + TLS_NAME,
+                "-addext",
+                "subjectAltName=DNS:" + TLS_NAME);
         certificate = dir.resolve("tls.crt");
         Base64.Encoder base64 = Base64.getEncoder();
-        return new SecretBuilder().withNewMetadata().withName("amber-agent-tls").withNamespace(namespace.name()).endMetadata()
+        return new SecretBuilder()
+                .withNewMetadata()
+                .withName("amber-agent-tls")
+                .withNamespace(namespace.name())
+                .endMetadata()
                 .withType("kubernetes.io/tls")
                 .addToData("tls.crt", base64.encodeToString(Files.readAllBytes(certificate)))
                 .addToData("tls.key", base64.encodeToString(Files.readAllBytes(dir.resolve("tls.key"))))
@@ -249,18 +326,41 @@ class AgentDaemonSetTest {
     }
 
     /** A token of a new ServiceAccount, bound in the test namespace to the shipped ClusterRole named (null: none). */
-    private static String tokenFor(KubernetesClient client, TestNamespace namespace, String account, String shippedRole) {
-        client.serviceAccounts().resource(new ServiceAccountBuilder().withNewMetadata().withName(account).endMetadata().build())
+    private static String tokenFor(
+            KubernetesClient client, TestNamespace namespace, String account, String shippedRole) {
+        client.serviceAccounts()
+                .resource(new ServiceAccountBuilder()
+                        .withNewMetadata()
+                        .withName(account)
+                        .endMetadata()
+                        .build())
                 .create();
         if (shippedRole != null) {
-            client.rbac().roleBindings().resource(new RoleBindingBuilder().withNewMetadata().withName(account).endMetadata()
-                    .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", namespace.name() + "-" + shippedRole)
-                    .addNewSubject().withKind("ServiceAccount").withName(account).withNamespace(namespace.name()).endSubject()
-                    .build()).create();
+            client.rbac()
+                    .roleBindings()
+                    .resource(new RoleBindingBuilder()
+                            .withNewMetadata()
+                            .withName(account)
+                            .endMetadata()
+                            .withNewRoleRef(
+                                    "rbac.authorization.k8s.io", "ClusterRole", namespace.name() + "-" + shippedRole)
+                            .addNewSubject()
+                            .withKind("ServiceAccount")
+                            .withName(account)
+                            .withNamespace(namespace.name())
+                            .endSubject()
+                            .build())
+                    .create();
         }
-        return client.serviceAccounts().withName(account)
-                .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(600L).endSpec().build())
-                .getStatus().getToken();
+        return client.serviceAccounts()
+                .withName(account)
+                .tokenRequest(new TokenRequestBuilder()
+                        .withNewSpec()
+                        .withExpirationSeconds(600L)
+                        .endSpec()
+                        .build())
+                .getStatus()
+                .getToken();
     }
 
     private static Map<String, Pod> agentsByNode(KubernetesClient client) {
@@ -280,13 +380,23 @@ class AgentDaemonSetTest {
      */
     private static Answer get(Pod agent, String path, String token) throws Exception {
         String port = "10443";
-        List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "10", "--cacert", certificate.toString(),
-                "--resolve", TLS_NAME + ":" + port + ":" + agent.getStatus().getPodIP(), "-w", "\n%{http_code}"));
+        List<String> command = new ArrayList<>(List.of(
+                "curl",
+                "-sS",
+                "--max-time",
+                "10",
+                "--cacert",
+                certificate.toString(),
+                "--resolve",
+                TLS_NAME + ":" + port + ":" + agent.getStatus().getPodIP(),
+                "-w",
+                "\n%{http_code}"));
         if (token != null) {
             command.addAll(List.of("-H", "Authorization: Bearer " + token));
         }
         command.add("https://" + TLS_NAME + ":" + port + path);
-        String out = ShippedManifests.run(Path.of("/"), Duration.ofSeconds(30), Map.of(), command.toArray(String[]::new));
+        String out =
+                ShippedManifests.run(Path.of("/"), Duration.ofSeconds(30), Map.of(), command.toArray(String[]::new));
         int cut = out.lastIndexOf('\n');
         return new Answer(Integer.parseInt(out.substring(cut + 1).strip()), out.substring(0, cut));
     }

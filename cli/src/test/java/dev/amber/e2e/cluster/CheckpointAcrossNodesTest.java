@@ -47,14 +47,15 @@ class CheckpointAcrossNodesTest {
     private static final String POD = "counter";
     private static final String CONTAINER = "counter";
     /** Prints an increasing count and a token drawn once at start: a restarted process would draw a new token. */
-    private static final String COUNTER_SCRIPT =
-            "token=$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \\n'); i=0; "
-                    + "while true; do echo \"count $i token $token\"; i=$((i+1)); sleep 1; done";
+    private static final String COUNTER_SCRIPT = "token=$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \\n'); i=0; "
+            + "while true; do echo \"count $i token $token\"; i=$((i+1)); sleep 1; done";
+
     private static final Pattern COUNT_LINE = Pattern.compile("(?m)^count (\\d+) token ([0-9a-f]+)$");
     private static final Duration POD_TIMEOUT = Duration.ofMinutes(3);
 
     /** State handed from one step to the next. */
     private static String sourceToken;
+
     private static long countBeforeCheckpoint;
     private static Path archive;
     private static String checkpointImage;
@@ -62,15 +63,24 @@ class CheckpointAcrossNodesTest {
     @Test
     @Order(1)
     void counterPodRunsOnNodeA(KubernetesClient client) {
-        client.pods().resource(counterPod(POD, LocalCluster.NODE_A, LocalCluster.TEST_IMAGE)).create();
+        client.pods()
+                .resource(counterPod(POD, LocalCluster.NODE_A, LocalCluster.TEST_IMAGE))
+                .create();
 
-        Pod running = client.pods().withName(POD).waitUntilCondition(
-                pod -> pod != null && "Running".equals(pod.getStatus().getPhase()),
-                POD_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        Pod running = client.pods()
+                .withName(POD)
+                .waitUntilCondition(
+                        pod -> pod != null && "Running".equals(pod.getStatus().getPhase()),
+                        POD_TIMEOUT.toSeconds(),
+                        TimeUnit.SECONDS);
         assertThat(running.getSpec().getNodeName()).isEqualTo(LocalCluster.NODE_A);
-        eventually(Duration.ofSeconds(30), () -> assertThat(counts(client.pods().withName(POD).getLog())).hasSizeGreaterThanOrEqualTo(3));
+        eventually(
+                Duration.ofSeconds(30),
+                () -> assertThat(counts(client.pods().withName(POD).getLog())).hasSizeGreaterThanOrEqualTo(3));
         List<Count> counts = counts(client.pods().withName(POD).getLog());
-        assertThat(counts).extracting(Count::token).containsOnly(counts.getFirst().token());
+        assertThat(counts)
+                .extracting(Count::token)
+                .containsOnly(counts.getFirst().token());
         sourceToken = counts.getFirst().token();
     }
 
@@ -79,43 +89,59 @@ class CheckpointAcrossNodesTest {
     void checkpointThroughTheNodeProxyWritesAnArchiveAmberCanRead(KubernetesClient client, TestNamespace namespace)
             throws Exception {
         assertThat(sourceToken).as("step 1 ran").isNotNull();
-        countBeforeCheckpoint = counts(client.pods().withName(POD).getLog()).getLast().value();
+        countBeforeCheckpoint =
+                counts(client.pods().withName(POD).getLog()).getLast().value();
 
         String path = "api/v1/nodes/" + LocalCluster.NODE_A + "/proxy/checkpoint/" + namespace.name() + "/" + POD + "/"
                 + CONTAINER + "?timeout=120";
-        HttpRequest request = client.getHttpClient().newHttpRequestBuilder()
-                .uri(client.getMasterUrl().toString() + path).post("application/json", "").build();
-        HttpResponse<String> response = client.getHttpClient().sendAsync(request, String.class).get(3, TimeUnit.MINUTES);
+        HttpRequest request = client.getHttpClient()
+                .newHttpRequestBuilder()
+                .uri(client.getMasterUrl().toString() + path)
+                .post("application/json", "")
+                .build();
+        HttpResponse<String> response =
+                client.getHttpClient().sendAsync(request, String.class).get(3, TimeUnit.MINUTES);
         assertThat(response.code()).as("kubelet answer: %s", response.body()).isEqualTo(200);
 
         @SuppressWarnings("unchecked")
-        List<String> items = (List<String>) Serialization.unmarshal(response.body(), Map.class).get("items");
+        List<String> items = (List<String>)
+                Serialization.unmarshal(response.body(), Map.class).get("items");
         assertThat(items).hasSize(1);
         archive = Path.of(items.getFirst());
         assertThat(archive).isRegularFile();
-        assertThat(archive.getFileName().toString()).startsWith("checkpoint-" + POD + "_" + namespace.name() + "-" + CONTAINER + "-");
+        assertThat(archive.getFileName().toString())
+                .startsWith("checkpoint-" + POD + "_" + namespace.name() + "-" + CONTAINER + "-");
 
         // A containerd-format archive: CRIU images, the OCI spec and the CRI status restore needs.
         List<String> entries = tarEntries(archive);
-        assertThat(entries).anyMatch(e -> e.startsWith("checkpoint/")).contains("spec.dump", "config.dump", "status.dump");
+        assertThat(entries)
+                .anyMatch(e -> e.startsWith("checkpoint/"))
+                .contains("spec.dump", "config.dump", "status.dump");
 
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exit = AmberCommand.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+        int exit = AmberCommand.commandLine()
+                .setOut(new PrintWriter(out))
+                .setErr(new PrintWriter(err))
                 .execute("show", archive.toString());
         assertThat(exit).as("amber show: %s", err).isZero();
         assertThat(out.toString()).contains(CONTAINER, namespace.name());
 
         // The whole archive decodes: a real containerd (kubelet) archive, engine metadata and CRIU images.
         StringWriter json = new StringWriter();
-        exit = AmberCommand.commandLine().setOut(new PrintWriter(json)).setErr(new PrintWriter(err))
+        exit = AmberCommand.commandLine()
+                .setOut(new PrintWriter(json))
+                .setErr(new PrintWriter(err))
                 .execute("inspect", "--all", "--format", "json", archive.toString());
         assertThat(exit).as("amber inspect: %s", err).isZero();
         var inspected = Serialization.unmarshal(json.toString(), List.class).getFirst();
         @SuppressWarnings("unchecked")
         Map<String, Object> c = (Map<String, Object>) inspected;
-        assertThat(c).containsEntry("engine", "containerd").containsEntry("container_name", CONTAINER)
-                .containsEntry("pod", POD).containsEntry("namespace", namespace.name());
+        assertThat(c)
+                .containsEntry("engine", "containerd")
+                .containsEntry("container_name", CONTAINER)
+                .containsEntry("pod", POD)
+                .containsEntry("namespace", namespace.name());
         @SuppressWarnings("unchecked")
         Map<String, Object> root = (Map<String, Object>) c.get("process_tree");
         assertThat(root).containsEntry("command", "sh");
@@ -127,11 +153,19 @@ class CheckpointAcrossNodesTest {
     void podOnNodeBRestoredFromTheCheckpointImageContinuesCounting(KubernetesClient client, TestNamespace namespace) {
         assertThat(archive).as("step 2 ran").isNotNull();
         checkpointImage = LocalCluster.REGISTRY + "/amber-test/" + namespace.name() + "-counter:checkpoint";
-        BuildahCheckpointImage.push(archive, CONTAINER, Map.of(
-                "org.criu.checkpoint.engine.name", "containerd",
-                "org.criu.checkpoint.pod.name", POD,
-                "org.criu.checkpoint.pod.namespace", namespace.name(),
-                "org.criu.checkpoint.rootfsImageName", LocalCluster.TEST_IMAGE), checkpointImage);
+        BuildahCheckpointImage.push(
+                archive,
+                CONTAINER,
+                Map.of(
+                        "org.criu.checkpoint.engine.name",
+                        "containerd",
+                        "org.criu.checkpoint.pod.name",
+                        POD,
+                        "org.criu.checkpoint.pod.namespace",
+                        namespace.name(),
+                        "org.criu.checkpoint.rootfsImageName",
+                        LocalCluster.TEST_IMAGE),
+                checkpointImage);
 
         // A move: the source stops, then its checkpoint starts on the other node.
         client.pods().withName(POD).withGracePeriod(0).delete();
@@ -146,7 +180,9 @@ class CheckpointAcrossNodesTest {
         String reference = LocalCluster.REGISTRY + "/amber-test/" + namespace.name() + "-counter:amber";
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exit = AmberCommand.commandLine("image", "push").setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+        int exit = AmberCommand.commandLine("image", "push")
+                .setOut(new PrintWriter(out))
+                .setErr(new PrintWriter(err))
                 .execute("image", "push", "--insecure", archive.toString(), reference);
         assertThat(exit).as("amber image push: %s", err).isZero();
 
@@ -157,34 +193,43 @@ class CheckpointAcrossNodesTest {
     private static void assertRestoredOnNodeBContinuesCounting(KubernetesClient client, String restored, String image) {
         client.pods().resource(counterPod(restored, LocalCluster.NODE_B, image)).create();
 
-        Pod running = client.pods().withName(restored).waitUntilCondition(
-                pod -> pod != null && "Running".equals(pod.getStatus().getPhase()),
-                POD_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        Pod running = client.pods()
+                .withName(restored)
+                .waitUntilCondition(
+                        pod -> pod != null && "Running".equals(pod.getStatus().getPhase()),
+                        POD_TIMEOUT.toSeconds(),
+                        TimeUnit.SECONDS);
         assertThat(running.getSpec().getNodeName()).isEqualTo(LocalCluster.NODE_B);
-        assertThat(running.getStatus().getContainerStatuses().getFirst().getRestartCount()).isZero();
+        assertThat(running.getStatus().getContainerStatuses().getFirst().getRestartCount())
+                .isZero();
 
         // Lines after the checkpoint carry the source's token: the same process state, not a fresh start.
         eventually(Duration.ofSeconds(30), () -> {
             List<Count> after = counts(client.pods().withName(restored).getLog()).stream()
-                    .filter(c -> c.value() > countBeforeCheckpoint + 1).toList();
+                    .filter(c -> c.value() > countBeforeCheckpoint + 1)
+                    .toList();
             assertThat(after).hasSizeGreaterThanOrEqualTo(2);
             assertThat(after).extracting(Count::token).containsOnly(sourceToken);
         });
         List<Count> all = counts(client.pods().withName(restored).getLog());
         for (int i = 1; i < all.size(); i++) {
-            assertThat(all.get(i).value()).as("counts in the restored log keep increasing").isEqualTo(all.get(i - 1).value() + 1);
+            assertThat(all.get(i).value())
+                    .as("counts in the restored log keep increasing")
+                    .isEqualTo(all.get(i - 1).value() + 1);
         }
     }
 
     @Test
     @Order(5)
-    void deletingEverythingAndClusterDownLeaveNothingBehind(KubernetesClient client, TestNamespace namespace,
-            LocalCluster cluster) throws IOException {
+    void deletingEverythingAndClusterDownLeaveNothingBehind(
+            KubernetesClient client, TestNamespace namespace, LocalCluster cluster) throws IOException {
         client.namespaces().withName(namespace.name()).delete();
         client.namespaces().withName(namespace.name()).waitUntilCondition(ns -> ns == null, 3, TimeUnit.MINUTES);
         // Another test JVM on this machine (a developer's, not CI's single run) may still be using the cluster.
-        List<String> otherTestNamespaces = client.namespaces().withLabel(LocalClusterExtension.TEST_CLASS_LABEL).list()
-                .getItems().stream().map(ns -> ns.getMetadata().getName()).toList();
+        List<String> otherTestNamespaces =
+                client.namespaces().withLabel(LocalClusterExtension.TEST_CLASS_LABEL).list().getItems().stream()
+                        .map(ns -> ns.getMetadata().getName())
+                        .toList();
         assumeTrue(otherTestNamespaces.isEmpty(), "other test classes still use the cluster: " + otherTestNamespaces);
         client.close();
 
@@ -201,16 +246,22 @@ class CheckpointAcrossNodesTest {
 
     private static Pod counterPod(String name, String node, String image) {
         return new PodBuilder()
-                .withNewMetadata().withName(name).addToLabels("app", "counter").endMetadata()
+                .withNewMetadata()
+                .withName(name)
+                .addToLabels("app", "counter")
+                .endMetadata()
                 .withNewSpec()
                 .withNodeSelector(Map.of("kubernetes.io/hostname", node))
                 .withRestartPolicy("Never")
                 .withTerminationGracePeriodSeconds(1L)
                 .addNewContainer()
-                .withName(CONTAINER).withImage(image).withImagePullPolicy(image.startsWith("localhost/") ? "Never" : "IfNotPresent")
+                .withName(CONTAINER)
+                .withImage(image)
+                .withImagePullPolicy(image.startsWith("localhost/") ? "Never" : "IfNotPresent")
                 .withCommand("/bin/sh", "-c", COUNTER_SCRIPT)
                 .endContainer()
-                .endSpec().build();
+                .endSpec()
+                .build();
     }
 
     record Count(long value, String token) {}
@@ -246,7 +297,9 @@ class CheckpointAcrossNodesTest {
     }
 
     private static List<String> tarEntries(Path tar) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder("tar", "-tf", tar.toString()).redirectErrorStream(true).start();
+        Process process = new ProcessBuilder("tar", "-tf", tar.toString())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor()).as("tar -tf %s: %s", tar, out).isZero();
         return out.lines().map(l -> l.startsWith("./") ? l.substring(2) : l).toList();
@@ -260,17 +313,20 @@ class CheckpointAcrossNodesTest {
     private static List<String> clusterProcesses() throws IOException {
         List<String> found = new java.util.ArrayList<>();
         try (var procs = Files.list(Path.of("/proc"))) {
-            for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+            for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+"))
+                    .toList()) {
                 String cmdline;
                 String exe;
                 try {
-                    cmdline = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
+                    cmdline = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8)
+                            .replace('\0', ' ');
                     exe = Files.readSymbolicLink(proc.resolve("exe")).toString();
                 } catch (IOException goneOrKernelThread) {
                     continue;
                 }
                 boolean clusterBinary = exe.contains("/amber-cluster/") && exe.contains("/bin/");
-                boolean clusterState = cmdline.contains("/var/lib/amber-cluster/") || cmdline.contains("/run/amber-cluster/");
+                boolean clusterState =
+                        cmdline.contains("/var/lib/amber-cluster/") || cmdline.contains("/run/amber-cluster/");
                 if (clusterBinary || clusterState || cmdline.contains(COUNTER_SCRIPT)) {
                     found.add(proc.getFileName() + ": " + exe + " " + cmdline.strip());
                 }

@@ -57,10 +57,12 @@ class NodeStateServerDeploymentTest {
     private static final String MANIFEST = "examples/wrapper/node-state-server.yaml";
     /** The uid and gid deploy/image/Containerfile gives its user. */
     private static final long NON_ROOT_ID = 65532;
+
     private static final String AUTOSCALER_TAINT = "ToBeDeletedByClusterAutoscaler";
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
     /** A Node change reaching both replicas' answers (a watch event): the whole taint test takes under 2 s here. */
     private static final Duration STATE_CHANGE_TIMEOUT = Duration.ofSeconds(30);
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Deployment deployment;
@@ -70,8 +72,8 @@ class NodeStateServerDeploymentTest {
     private static final List<HasMetadata> clusterScoped = new ArrayList<>();
 
     @BeforeAll
-    static void deployTheShippedManifestWithTheBuiltImage(LocalCluster cluster, TestNamespace namespace, KubernetesClient client)
-            throws Exception {
+    static void deployTheShippedManifestWithTheBuiltImage(
+            LocalCluster cluster, TestNamespace namespace, KubernetesClient client) throws Exception {
         String image = ShippedManifests.pushAmberImage(cluster.repository(), namespace);
         taintValue = namespace.name();
         for (HasMetadata object : ShippedManifests.load(cluster.repository(), MANIFEST, client)) {
@@ -80,21 +82,35 @@ class NodeStateServerDeploymentTest {
             }
             switch (object) {
                 case Deployment d -> {
-                    Container server = d.getSpec().getTemplate().getSpec().getContainers().getFirst();
+                    Container server =
+                            d.getSpec().getTemplate().getSpec().getContainers().getFirst();
                     server.setImage(image);
                     ShippedManifests.useApiServerInsteadOfItsService(server, client);
-                    deployment = client.apps().deployments().resource(ShippedManifests.inTestNamespace(d, namespace)).create();
+                    deployment = client.apps()
+                            .deployments()
+                            .resource(ShippedManifests.inTestNamespace(d, namespace))
+                            .create();
                 }
-                case Service s -> service = client.services().resource(ShippedManifests.inTestNamespace(s, namespace)).create();
+                case Service s ->
+                    service = client.services()
+                            .resource(ShippedManifests.inTestNamespace(s, namespace))
+                            .create();
                 default -> throw new AssertionError("unexpected object in " + MANIFEST + ": " + object.getKind());
             }
         }
         assertThat(deployment).as("a Deployment in " + MANIFEST).isNotNull();
         assertThat(service).as("a Service in " + MANIFEST).isNotNull();
-        client.apps().deployments().withName(deployment.getMetadata().getName()).waitUntilCondition(
-                d -> d != null && d.getStatus() != null
-                        && d.getSpec().getReplicas().equals(d.getStatus().getReadyReplicas()),
-                READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        client.apps()
+                .deployments()
+                .withName(deployment.getMetadata().getName())
+                .waitUntilCondition(
+                        d -> d != null
+                                && d.getStatus() != null
+                                && d.getSpec()
+                                        .getReplicas()
+                                        .equals(d.getStatus().getReadyReplicas()),
+                        READY_TIMEOUT.toSeconds(),
+                        TimeUnit.SECONDS);
     }
 
     @AfterAll
@@ -116,8 +132,9 @@ class NodeStateServerDeploymentTest {
             assertThat(client.pods().withName(pod.getMetadata().getName()).getLog())
                     .contains("amber node-state-server: serving on 0.0.0.0:" + port());
         }
-        eventually(() -> assertThat(serviceEndpoints(client)).containsExactlyInAnyOrderElementsOf(
-                replicas.stream().map(p -> p.getStatus().getPodIP()).toList()));
+        eventually(() -> assertThat(serviceEndpoints(client))
+                .containsExactlyInAnyOrderElementsOf(
+                        replicas.stream().map(p -> p.getStatus().getPodIP()).toList()));
     }
 
     /**
@@ -128,7 +145,8 @@ class NodeStateServerDeploymentTest {
     @Test
     void everyReplicaRunsAsTheImagesNonRootUserAndGroup(KubernetesClient client) {
         for (Pod pod : replicas(client)) {
-            LinuxContainerUser user = pod.getStatus().getContainerStatuses().getFirst().getUser().getLinux();
+            LinuxContainerUser user =
+                    pod.getStatus().getContainerStatuses().getFirst().getUser().getLinux();
             assertThat(user.getUid()).isEqualTo(NON_ROOT_ID);
             assertThat(user.getGid()).isEqualTo(NON_ROOT_ID);
             assertThat(user.getSupplementalGroups()).containsExactly(NON_ROOT_ID);
@@ -170,7 +188,9 @@ class NodeStateServerDeploymentTest {
             setAutoscalerTaint(client, LocalCluster.NODE_B, false);
         }
         for (Pod pod : replicas) {
-            eventually(() -> assertThat(json(get(pod, "/nodes/" + LocalCluster.NODE_B)).path("state").asText())
+            eventually(() -> assertThat(json(get(pod, "/nodes/" + LocalCluster.NODE_B))
+                            .path("state")
+                            .asText())
                     .isEqualTo("running"));
         }
     }
@@ -195,46 +215,67 @@ class NodeStateServerDeploymentTest {
             get(pod, "/nodes/" + LocalCluster.NODE_A); // at least one answer to count
             HttpResponse<String> response = get(pod, "/metrics");
             assertThat(response.statusCode()).isEqualTo(200);
-            assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
-            assertThat(response.body()).contains("# TYPE amber_nodestate_nodes gauge")
+            assertThat(response.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
+            assertThat(response.body())
+                    .contains("# TYPE amber_nodestate_nodes gauge")
                     .contains("# TYPE amber_nodestate_requests_total counter")
                     .containsPattern("(?m)^amber_nodestate_requests_total\\{state=\"running\"} [1-9]");
-            double known = response.body().lines().filter(line -> line.startsWith("amber_nodestate_nodes{"))
-                    .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+            double known = response.body()
+                    .lines()
+                    .filter(line -> line.startsWith("amber_nodestate_nodes{"))
+                    .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                    .sum();
             assertThat(known).as("nodes counted over all states").isEqualTo(nodes);
         }
     }
 
     private static List<Pod> replicas(KubernetesClient client) {
         return client.pods().withLabels(deployment.getSpec().getSelector().getMatchLabels()).list().getItems().stream()
-                .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null).toList();
+                .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null)
+                .toList();
     }
 
     /** The pod IPs the endpoint slices of the file's Service list as ready. */
     private static List<String> serviceEndpoints(KubernetesClient client) {
-        return client.discovery().v1().endpointSlices()
-                .withLabel("kubernetes.io/service-name", service.getMetadata().getName()).list().getItems().stream()
+        return client
+                .discovery()
+                .v1()
+                .endpointSlices()
+                .withLabel("kubernetes.io/service-name", service.getMetadata().getName())
+                .list()
+                .getItems()
+                .stream()
                 .flatMap(slice -> slice.getEndpoints().stream())
                 .filter(endpoint -> Boolean.TRUE.equals(endpoint.getConditions().getReady()))
-                .map(Endpoint::getAddresses).flatMap(List::stream).toList();
+                .map(Endpoint::getAddresses)
+                .flatMap(List::stream)
+                .toList();
     }
 
     /** The server's port, the Deployment's container port named by its readiness probe. */
     private static int port() {
-        Container server = deployment.getSpec().getTemplate().getSpec().getContainers().getFirst();
+        Container server =
+                deployment.getSpec().getTemplate().getSpec().getContainers().getFirst();
         String name = server.getReadinessProbe().getHttpGet().getPort().getStrVal();
-        return server.getPorts().stream().filter(p -> name.equals(p.getName())).map(ContainerPort::getContainerPort)
-                .findFirst().orElseThrow();
+        return server.getPorts().stream()
+                .filter(p -> name.equals(p.getName()))
+                .map(ContainerPort::getContainerPort)
+                .findFirst()
+                .orElseThrow();
     }
 
     /** GET on the replica's pod IP: both nodes' pod bridges are on this machine, so it routes from here. */
     private static HttpResponse<String> get(Pod pod, String path) {
         URI uri = URI.create("http://" + pod.getStatus().getPodIP() + ":" + port() + path);
-        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
-            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+        try (HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+            return http.send(
+                    HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new AssertionError("GET " + uri + " on replica " + pod.getMetadata().getName(), e);
+            throw new AssertionError(
+                    "GET " + uri + " on replica " + pod.getMetadata().getName(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
@@ -252,10 +293,15 @@ class NodeStateServerDeploymentTest {
     /** Adds or removes this run's autoscaler taint; other taints, and others' values of the key, stay. */
     private static void setAutoscalerTaint(KubernetesClient client, String node, boolean present) {
         client.nodes().withName(node).edit(n -> {
-            List<Taint> taints = new ArrayList<>(n.getSpec().getTaints() == null ? List.of() : n.getSpec().getTaints());
+            List<Taint> taints = new ArrayList<>(
+                    n.getSpec().getTaints() == null ? List.of() : n.getSpec().getTaints());
             taints.removeIf(t -> AUTOSCALER_TAINT.equals(t.getKey()) && taintValue.equals(t.getValue()));
             if (present) {
-                taints.add(new TaintBuilder().withKey(AUTOSCALER_TAINT).withValue(taintValue).withEffect("PreferNoSchedule").build());
+                taints.add(new TaintBuilder()
+                        .withKey(AUTOSCALER_TAINT)
+                        .withValue(taintValue)
+                        .withEffect("PreferNoSchedule")
+                        .build());
             }
             n.getSpec().setTaints(taints);
             return n;
@@ -263,7 +309,8 @@ class NodeStateServerDeploymentTest {
     }
 
     private static void eventually(org.awaitility.core.ThrowingRunnable assertion) {
-        await().atMost(STATE_CHANGE_TIMEOUT).pollInterval(Duration.ofMillis(200)).untilAsserted(assertion);
+        await().atMost(STATE_CHANGE_TIMEOUT)
+                .pollInterval(Duration.ofMillis(200))
+                .untilAsserted(assertion);
     }
-
 }

@@ -39,12 +39,24 @@ final class ShippedManifests {
     /** Builds the {@code amber} image (or finds it up to date) and pushes it under a tag of this run. */
     static String pushAmberImage(Path repository, TestNamespace namespace) throws Exception {
         // The jars come from the build this test runs in; Maven must not rewrite them under this JVM.
-        String built = run(repository, IMAGE_BUILD_TIMEOUT, Map.of("AMBER_IMAGE_JARS_BUILT", "1"),
-                repository.resolve("deploy/image/build").toString(), LOCAL_IMAGE);
+        String built = run(
+                repository,
+                IMAGE_BUILD_TIMEOUT,
+                Map.of("AMBER_IMAGE_JARS_BUILT", "1"),
+                repository.resolve("deploy/image/build").toString(),
+                LOCAL_IMAGE);
         assertThat(built.strip().lines().toList().getLast()).isEqualTo(LOCAL_IMAGE);
         String image = LocalCluster.REGISTRY + "/amber/amber:" + namespace.name();
-        run(repository, Duration.ofMinutes(5), Map.of(), "buildah", "push", "--quiet", "--tls-verify=false",
-                LOCAL_IMAGE, "docker://" + image);
+        run(
+                repository,
+                Duration.ofMinutes(5),
+                Map.of(),
+                "buildah",
+                "push",
+                "--quiet",
+                "--tls-verify=false",
+                LOCAL_IMAGE,
+                "docker://" + image);
         return image;
     }
 
@@ -60,14 +72,24 @@ final class ShippedManifests {
      * ClusterRoles and bindings named for it (added to {@code clusterScoped}); the Namespace is only
      * checked to be the shipped one. False for any other kind, which the caller applies itself.
      */
-    static boolean createAccessObject(HasMetadata object, TestNamespace namespace, KubernetesClient client,
-            List<HasMetadata> clusterScoped) {
+    static boolean createAccessObject(
+            HasMetadata object, TestNamespace namespace, KubernetesClient client, List<HasMetadata> clusterScoped) {
         switch (object) {
             case Namespace ns -> assertThat(ns.getMetadata().getName()).isEqualTo(SHIPPED_NAMESPACE);
-            case ServiceAccount account -> client.serviceAccounts().resource(inTestNamespace(account, namespace)).create();
-            case ClusterRole role -> clusterScoped.add(client.rbac().clusterRoles().resource(namedFor(role, namespace)).create());
-            case ClusterRoleBinding binding -> clusterScoped.add(client.rbac().clusterRoleBindings()
-                    .resource(namedFor(binding, namespace)).create());
+            case ServiceAccount account ->
+                client.serviceAccounts()
+                        .resource(inTestNamespace(account, namespace))
+                        .create();
+            case ClusterRole role ->
+                clusterScoped.add(client.rbac()
+                        .clusterRoles()
+                        .resource(namedFor(role, namespace))
+                        .create());
+            case ClusterRoleBinding binding ->
+                clusterScoped.add(client.rbac()
+                        .clusterRoleBindings()
+                        .resource(namedFor(binding, namespace))
+                        .create());
             default -> {
                 return false;
             }
@@ -88,8 +110,10 @@ final class ShippedManifests {
 
     /** Named for the test, bound to the role named for it, its subjects moved into the test namespace. */
     private static ClusterRoleBinding namedFor(ClusterRoleBinding binding, TestNamespace namespace) {
-        binding.getMetadata().setName(namespace.name() + "-" + binding.getMetadata().getName());
-        binding.getRoleRef().setName(namespace.name() + "-" + binding.getRoleRef().getName());
+        binding.getMetadata()
+                .setName(namespace.name() + "-" + binding.getMetadata().getName());
+        binding.getRoleRef()
+                .setName(namespace.name() + "-" + binding.getRoleRef().getName());
         binding.getSubjects().forEach(subject -> {
             assertThat(subject.getNamespace()).isEqualTo(SHIPPED_NAMESPACE);
             subject.setNamespace(namespace.name());
@@ -104,18 +128,32 @@ final class ShippedManifests {
      * the pods.
      */
     static void useApiServerInsteadOfItsService(Container container, KubernetesClient client) {
-        EndpointSlice slice = client.discovery().v1().endpointSlices().inNamespace("default")
-                .withLabel("kubernetes.io/service-name", "kubernetes").list().getItems().getFirst();
+        EndpointSlice slice = client.discovery()
+                .v1()
+                .endpointSlices()
+                .inNamespace("default")
+                .withLabel("kubernetes.io/service-name", "kubernetes")
+                .list()
+                .getItems()
+                .getFirst();
         List<EnvVar> env = new ArrayList<>(container.getEnv() == null ? List.of() : container.getEnv());
-        env.add(new EnvVar("KUBERNETES_SERVICE_HOST", slice.getEndpoints().getFirst().getAddresses().getFirst(), null));
-        env.add(new EnvVar("KUBERNETES_SERVICE_PORT", String.valueOf(slice.getPorts().getFirst().getPort()), null));
+        env.add(new EnvVar(
+                "KUBERNETES_SERVICE_HOST",
+                slice.getEndpoints().getFirst().getAddresses().getFirst(),
+                null));
+        env.add(new EnvVar(
+                "KUBERNETES_SERVICE_PORT",
+                String.valueOf(slice.getPorts().getFirst().getPort()),
+                null));
         container.setEnv(env);
     }
 
     /** Runs a command in {@code dir}; returns its stdout, fails with its output when it fails. */
     static String run(Path dir, Duration timeout, Map<String, String> environment, String... command) throws Exception {
         ExternalCommand.Result result = ExternalCommand.run(List.of(command), dir, environment, timeout);
-        assertThat(result.exitCode()).as("%s failed:\n%s%s", String.join(" ", command), result.stdout(), result.stderr()).isZero();
+        assertThat(result.exitCode())
+                .as("%s failed:\n%s%s", String.join(" ", command), result.stdout(), result.stderr())
+                .isZero();
         return result.stdout();
     }
 }

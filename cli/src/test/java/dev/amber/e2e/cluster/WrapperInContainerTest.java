@@ -78,7 +78,8 @@ class WrapperInContainerTest {
     private static final String POD = "counter-0";
     private static final String CLAIM = "images-" + POD;
     private static final String EXAMPLE_CHECKPOINT_ON = "checkpointOn: node-shutdown";
-    private static final String EXAMPLE_SERVER_URL = "nodeStateServerURL: http://amber-node-state-server.amber-system.svc";
+    private static final String EXAMPLE_SERVER_URL =
+            "nodeStateServerURL: http://amber-node-state-server.amber-system.svc";
     private static final Pattern COUNT = Pattern.compile("(?m)^count (\\d+)$");
     private static final Duration IMAGE_BUILD_TIMEOUT = Duration.ofMinutes(20);
     private static final Duration POD_TIMEOUT = Duration.ofMinutes(3);
@@ -96,26 +97,52 @@ class WrapperInContainerTest {
     static void buildAndPushTheExampleImage(LocalCluster cluster, TestNamespace namespace, KubernetesClient client)
             throws Exception {
         repository = cluster.repository();
-        String built = ShippedManifests.run(cluster.repository(), IMAGE_BUILD_TIMEOUT, Map.of(),
-                cluster.repository().resolve("examples/wrapper/build-image").toString(), LOCAL_IMAGE).strip();
+        String built = ShippedManifests.run(
+                        cluster.repository(),
+                        IMAGE_BUILD_TIMEOUT,
+                        Map.of(),
+                        cluster.repository()
+                                .resolve("examples/wrapper/build-image")
+                                .toString(),
+                        LOCAL_IMAGE)
+                .strip();
         assertThat(built.lines().toList().getLast()).isEqualTo(LOCAL_IMAGE);
         // The registry lives as long as the cluster, so the image is pushed for every run.
         image = LocalCluster.REGISTRY + "/amber-example/counter-wrapped:" + namespace.name();
-        ShippedManifests.run(cluster.repository(), Duration.ofMinutes(5), Map.of(), "buildah", "push", "--quiet", "--tls-verify=false",
-                LOCAL_IMAGE, "docker://" + image);
+        ShippedManifests.run(
+                cluster.repository(),
+                Duration.ofMinutes(5),
+                Map.of(),
+                "buildah",
+                "push",
+                "--quiet",
+                "--tls-verify=false",
+                LOCAL_IMAGE,
+                "docker://" + image);
 
         // Both nodes run on this machine, so a hostPath volume is one disk that outlives every pod.
         imageDir = Files.createTempDirectory("amber-wrapper-images-");
         volumeName = namespace.name() + "-images";
-        client.persistentVolumes().resource(new PersistentVolumeBuilder()
-                .withNewMetadata().withName(volumeName).endMetadata()
-                .withNewSpec()
-                .withCapacity(Map.of("storage", new Quantity("2Gi")))
-                .withAccessModes("ReadWriteOnce")
-                .withPersistentVolumeReclaimPolicy("Retain")
-                .withNewHostPath().withPath(imageDir.toString()).withType("Directory").endHostPath()
-                .withNewClaimRef().withNamespace(namespace.name()).withName(CLAIM).endClaimRef()
-                .endSpec().build()).create();
+        client.persistentVolumes()
+                .resource(new PersistentVolumeBuilder()
+                        .withNewMetadata()
+                        .withName(volumeName)
+                        .endMetadata()
+                        .withNewSpec()
+                        .withCapacity(Map.of("storage", new Quantity("2Gi")))
+                        .withAccessModes("ReadWriteOnce")
+                        .withPersistentVolumeReclaimPolicy("Retain")
+                        .withNewHostPath()
+                        .withPath(imageDir.toString())
+                        .withType("Directory")
+                        .endHostPath()
+                        .withNewClaimRef()
+                        .withNamespace(namespace.name())
+                        .withName(CLAIM)
+                        .endClaimRef()
+                        .endSpec()
+                        .build())
+                .create();
     }
 
     @AfterAll
@@ -128,7 +155,8 @@ class WrapperInContainerTest {
         }
         clusterScoped.forEach(object -> client.resource(object).delete());
         if (imageDir != null) {
-            ShippedManifests.run(imageDir.getParent(), Duration.ofMinutes(1), Map.of(), "rm", "-rf", imageDir.toString());
+            ShippedManifests.run(
+                    imageDir.getParent(), Duration.ofMinutes(1), Map.of(), "rm", "-rf", imageDir.toString());
         }
     }
 
@@ -141,7 +169,9 @@ class WrapperInContainerTest {
         assertThat(running.getSpec().getNodeName()).isEqualTo(LocalCluster.NODE_A);
         eventually(Duration.ofSeconds(60), () -> {
             String log = client.pods().withName(POD).getLog();
-            assertThat(log).contains("amber-wrap: started python3 /app/counter.py").doesNotContain("restored");
+            assertThat(log)
+                    .contains("amber-wrap: started python3 /app/counter.py")
+                    .doesNotContain("restored");
             assertThat(counts(log)).hasSizeGreaterThanOrEqualTo(3);
         });
         assertThat(counts(client.pods().withName(POD).getLog())).startsWith(1L, 2L, 3L);
@@ -152,10 +182,12 @@ class WrapperInContainerTest {
     void deletingThePodCheckpointsAndTheNextPodContinuesTheCount(KubernetesClient client) throws IOException {
         Cycle cycle = deleteAndAwaitSuccessor(client);
 
-        assertThat(cycle.oldLog()).contains("amber-wrap: SIGTERM: checkpointing, because checkpointOn: always")
+        assertThat(cycle.oldLog())
+                .contains("amber-wrap: SIGTERM: checkpointing, because checkpointOn: always")
                 .containsPattern("amber-wrap: checkpointed pid \\d+ into /var/lib/amber/images/checkpoint-");
         assertRestoredAndContinuing(client, cycle);
-        assertThat(client.pods().withName(POD).getLog()).as("the launcher put /tmp/counter back and started criu before the JVM")
+        assertThat(client.pods().withName(POD).getLog())
+                .as("the launcher put /tmp/counter back and started criu before the JVM")
                 .contains("started by the launcher before the JVM");
     }
 
@@ -164,7 +196,8 @@ class WrapperInContainerTest {
     void aRestoredCounterIsCheckpointedAndRestoredAgain(KubernetesClient client) throws IOException {
         Cycle cycle = deleteAndAwaitSuccessor(client);
 
-        assertThat(cycle.oldLog()).contains("amber-wrap: restored python3 /app/counter.py")
+        assertThat(cycle.oldLog())
+                .contains("amber-wrap: restored python3 /app/counter.py")
                 .contains("amber-wrap: SIGTERM: checkpointing, because checkpointOn: always");
         assertRestoredAndContinuing(client, cycle);
         assertThat(client.pods().withName(POD).getLog()).contains("started by the launcher before the JVM");
@@ -178,28 +211,40 @@ class WrapperInContainerTest {
     @Test
     @Order(4)
     void aPodSharingItsPidNamespaceIsRestoredToo(KubernetesClient client) {
-        Cycle cycle = replaceThePod(client, () -> client.apps().statefulSets().withName(STATEFULSET).edit(set -> {
-            set.getSpec().getTemplate().getSpec().setShareProcessNamespace(true);
-            return set;
-        }));
+        Cycle cycle = replaceThePod(
+                client,
+                () -> client.apps().statefulSets().withName(STATEFULSET).edit(set -> {
+                    set.getSpec().getTemplate().getSpec().setShareProcessNamespace(true);
+                    return set;
+                }));
 
-        assertThat(client.pods().withName(POD).get().getSpec().getShareProcessNamespace()).isTrue();
+        assertThat(client.pods().withName(POD).get().getSpec().getShareProcessNamespace())
+                .isTrue();
         assertThat(cycle.oldLog()).contains("amber-wrap: SIGTERM: checkpointing, because checkpointOn: always");
         assertRestoredAndContinuing(client, cycle);
     }
 
     @Test
     @Order(5)
-    void withNodeShutdownOnlyANodeGoingAwayCheckpoints(KubernetesClient client, TestNamespace namespace) throws Exception {
+    void withNodeShutdownOnlyANodeGoingAwayCheckpoints(KubernetesClient client, TestNamespace namespace)
+            throws Exception {
         // The server runs here, but as the example's service account with the example's RBAC; its
         // Deployment needs an image with amber and its Service a kube-proxy, neither of which is here.
         String token = applyNodeStateServerAccess(client, namespace);
-        Config asServer = new ConfigBuilder(client.getConfiguration()).withClientCertData(null).withClientKeyData(null)
-                .withClientCertFile(null).withClientKeyFile(null).withOauthToken(token).build();
-        try (KubernetesClient serverClient = new KubernetesClientBuilder().withConfig(asServer).build();
+        Config asServer = new ConfigBuilder(client.getConfiguration())
+                .withClientCertData(null)
+                .withClientKeyData(null)
+                .withClientCertFile(null)
+                .withClientKeyFile(null)
+                .withOauthToken(token)
+                .build();
+        try (KubernetesClient serverClient =
+                        new KubernetesClientBuilder().withConfig(asServer).build();
                 NodeStateServer server = NodeStateServer.start(serverClient, new InetSocketAddress("0.0.0.0", 0))) {
             server.awaitFirstList(Duration.ofSeconds(30));
-            assertThat(httpGet(server.port(), readinessPath(client)).statusCode()).as("the Deployment's readiness probe").isEqualTo(200);
+            assertThat(httpGet(server.port(), readinessPath(client)).statusCode())
+                    .as("the Deployment's readiness probe")
+                    .isEqualTo(200);
             // No cluster DNS or kube-proxy here: the pod reaches the server on the node's own address.
             String url = "http://" + internalIp(client, LocalCluster.NODE_A) + ":" + server.port();
             applyExample(client, exampleConfig(client).replace(EXAMPLE_SERVER_URL, "nodeStateServerURL: " + url));
@@ -216,7 +261,9 @@ class WrapperInContainerTest {
                     .doesNotContain("checkpointing, because the node");
             eventually(Duration.ofSeconds(60), () -> {
                 String log = client.pods().withName(POD).getLog();
-                assertThat(log).contains("amber-wrap: started python3 /app/counter.py").doesNotContain("restored");
+                assertThat(log)
+                        .contains("amber-wrap: started python3 /app/counter.py")
+                        .doesNotContain("restored");
                 assertThat(counts(log)).startsWith(1L, 2L);
             });
             // Started above the pids the next pod's wrapper and CRIU will take, though not as pid 1.
@@ -232,13 +279,20 @@ class WrapperInContainerTest {
             try {
                 setShutdownTaint(client, true);
                 awaitNodeState(server.port(), LocalCluster.NODE_A, "shutting-down");
-                Cycle leaving = replaceThePod(client, () -> client.apps().statefulSets().withName(STATEFULSET).edit(set -> {
-                    set.getSpec().getTemplate().getSpec().setNodeSelector(Map.of("kubernetes.io/hostname", LocalCluster.NODE_B));
-                    return set;
-                }));
-                assertThat(leaving.oldLog()).contains("amber-wrap: SIGTERM: checkpointing, because the node is shutting down (")
+                Cycle leaving = replaceThePod(
+                        client,
+                        () -> client.apps().statefulSets().withName(STATEFULSET).edit(set -> {
+                            set.getSpec()
+                                    .getTemplate()
+                                    .getSpec()
+                                    .setNodeSelector(Map.of("kubernetes.io/hostname", LocalCluster.NODE_B));
+                            return set;
+                        }));
+                assertThat(leaving.oldLog())
+                        .contains("amber-wrap: SIGTERM: checkpointing, because the node is shutting down (")
                         .contains("taint " + SHUTDOWN_TAINT);
-                assertThat(client.pods().withName(POD).get().getSpec().getNodeName()).isEqualTo(LocalCluster.NODE_B);
+                assertThat(client.pods().withName(POD).get().getSpec().getNodeName())
+                        .isEqualTo(LocalCluster.NODE_B);
                 assertRestoredAndContinuing(client, leaving);
             } finally {
                 setShutdownTaint(client, false);
@@ -250,19 +304,37 @@ class WrapperInContainerTest {
      * Creates the example's ServiceAccount (in the test's namespace), ClusterRole and binding (named
      * after the namespace, so test runs do not share them) and returns a token of the account.
      */
-    private static String applyNodeStateServerAccess(KubernetesClient client, TestNamespace namespace) throws IOException {
+    private static String applyNodeStateServerAccess(KubernetesClient client, TestNamespace namespace)
+            throws IOException {
         List<HasMetadata> objects = manifest(client, "node-state-server.yaml");
         objects.forEach(object -> ShippedManifests.createAccessObject(object, namespace, client, clusterScoped));
-        String account = objects.stream().filter(ServiceAccount.class::isInstance).findFirst()
-                .map(sa -> sa.getMetadata().getName()).orElse(null);
+        String account = objects.stream()
+                .filter(ServiceAccount.class::isInstance)
+                .findFirst()
+                .map(sa -> sa.getMetadata().getName())
+                .orElse(null);
         assertThat(account).as("a ServiceAccount in node-state-server.yaml").isNotNull();
-        return client.serviceAccounts().withName(account).tokenRequest().getStatus().getToken();
+        return client.serviceAccounts()
+                .withName(account)
+                .tokenRequest()
+                .getStatus()
+                .getToken();
     }
 
     private static String readinessPath(KubernetesClient client) throws IOException {
-        return manifest(client, "node-state-server.yaml").stream().filter(Deployment.class::isInstance).map(Deployment.class::cast)
-                .findFirst().orElseThrow().getSpec().getTemplate().getSpec().getContainers().getFirst()
-                .getReadinessProbe().getHttpGet().getPath();
+        return manifest(client, "node-state-server.yaml").stream()
+                .filter(Deployment.class::isInstance)
+                .map(Deployment.class::cast)
+                .findFirst()
+                .orElseThrow()
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .getFirst()
+                .getReadinessProbe()
+                .getHttpGet()
+                .getPath();
     }
 
     /** What one pod logged up to its end, and the pod that replaced it. */
@@ -284,19 +356,26 @@ class WrapperInContainerTest {
             eventually(Duration.ofSeconds(30), () -> assertThat(text(followed)).contains("count "));
             ending.run();
             awaitRunning(client, old.getMetadata().getUid());
-            eventually(Duration.ofSeconds(30), () -> assertThat(text(followed)).containsPattern("amber-wrap: (checkpointed|app \\(pid)"));
+            eventually(
+                    Duration.ofSeconds(30),
+                    () -> assertThat(text(followed)).containsPattern("amber-wrap: (checkpointed|app \\(pid)"));
         }
         String oldLog = text(followed);
         List<Long> counts = counts(oldLog);
         assertThat(counts).as("counts the old pod printed:\n%s", oldLog).isNotEmpty();
-        return new Cycle(oldLog, counts.getLast(), client.pods().withName(POD).get().getMetadata().getUid());
+        return new Cycle(
+                oldLog,
+                counts.getLast(),
+                client.pods().withName(POD).get().getMetadata().getUid());
     }
 
     /** The new pod restored the checkpoint: its first count is the one after the old pod's last, and on it goes. */
     private static void assertRestoredAndContinuing(KubernetesClient client, Cycle cycle) {
         eventually(Duration.ofSeconds(60), () -> {
             String log = client.pods().withName(POD).getLog();
-            assertThat(log).containsPattern("amber-wrap: restored python3 /app/counter.py \\(pid \\d+\\) from /var/lib/amber/images/checkpoint-")
+            assertThat(log)
+                    .containsPattern(
+                            "amber-wrap: restored python3 /app/counter.py \\(pid \\d+\\) from /var/lib/amber/images/checkpoint-")
                     .doesNotContain("amber-wrap: started");
             assertThat(counts(log)).hasSizeGreaterThanOrEqualTo(3);
         });
@@ -310,9 +389,17 @@ class WrapperInContainerTest {
 
     /** The ConfigMap's config.yaml as the example ships it; each test changes one line of it. */
     private static String exampleConfig(KubernetesClient client) throws IOException {
-        String config = exampleObjects(client).stream().filter(ConfigMap.class::isInstance).map(ConfigMap.class::cast)
-                .findFirst().orElseThrow().getData().get("config.yaml");
-        assertThat(config).as("the example's config").contains(EXAMPLE_CHECKPOINT_ON).contains(EXAMPLE_SERVER_URL);
+        String config = exampleObjects(client).stream()
+                .filter(ConfigMap.class::isInstance)
+                .map(ConfigMap.class::cast)
+                .findFirst()
+                .orElseThrow()
+                .getData()
+                .get("config.yaml");
+        assertThat(config)
+                .as("the example's config")
+                .contains(EXAMPLE_CHECKPOINT_ON)
+                .contains(EXAMPLE_SERVER_URL);
         return config;
     }
 
@@ -347,25 +434,38 @@ class WrapperInContainerTest {
 
     /** The pod once it runs; with {@code notUid}, only a pod other than that one. */
     private static Pod awaitRunning(KubernetesClient client, String notUid) {
-        return client.pods().withName(POD).waitUntilCondition(pod -> pod != null
-                        && pod.getMetadata().getDeletionTimestamp() == null
-                        && !pod.getMetadata().getUid().equals(notUid)
-                        && "Running".equals(pod.getStatus().getPhase()),
-                POD_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        return client.pods()
+                .withName(POD)
+                .waitUntilCondition(
+                        pod -> pod != null
+                                && pod.getMetadata().getDeletionTimestamp() == null
+                                && !pod.getMetadata().getUid().equals(notUid)
+                                && "Running".equals(pod.getStatus().getPhase()),
+                        POD_TIMEOUT.toSeconds(),
+                        TimeUnit.SECONDS);
     }
 
     private static String internalIp(KubernetesClient client, String node) {
         return client.nodes().withName(node).get().getStatus().getAddresses().stream()
-                .filter(a -> "InternalIP".equals(a.getType())).map(NodeAddress::getAddress).findFirst().orElseThrow();
+                .filter(a -> "InternalIP".equals(a.getType()))
+                .map(NodeAddress::getAddress)
+                .findFirst()
+                .orElseThrow();
     }
 
     private static void setShutdownTaint(KubernetesClient client, boolean present) {
         client.nodes().withName(LocalCluster.NODE_A).edit(node -> {
-            List<Taint> taints = new ArrayList<>(node.getSpec().getTaints() == null ? List.of() : node.getSpec().getTaints());
+            List<Taint> taints = new ArrayList<>(
+                    node.getSpec().getTaints() == null
+                            ? List.of()
+                            : node.getSpec().getTaints());
             taints.removeIf(t -> SHUTDOWN_TAINT.equals(t.getKey()));
             if (present) {
-                taints.add(new TaintBuilder().withKey(SHUTDOWN_TAINT).withValue("amber-wrapper-test")
-                        .withEffect("PreferNoSchedule").build());
+                taints.add(new TaintBuilder()
+                        .withKey(SHUTDOWN_TAINT)
+                        .withValue("amber-wrapper-test")
+                        .withEffect("PreferNoSchedule")
+                        .build());
             }
             node.getSpec().setTaints(taints);
             return node;
@@ -373,13 +473,17 @@ class WrapperInContainerTest {
     }
 
     private static void awaitNodeState(int port, String node, String state) {
-        eventually(Duration.ofSeconds(30), () -> assertThat(httpGet(port, "/nodes/" + node).body())
-                .containsPattern("\"state\"\\s*:\\s*\"" + state + "\""));
+        eventually(
+                Duration.ofSeconds(30),
+                () -> assertThat(httpGet(port, "/nodes/" + node).body())
+                        .containsPattern("\"state\"\\s*:\\s*\"" + state + "\""));
     }
 
     private static HttpResponse<String> httpGet(int port, String path) {
         try (HttpClient http = HttpClient.newHttpClient()) {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+            return http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new AssertionError("GET " + path + " on the node-state server", e);
@@ -408,7 +512,9 @@ class WrapperInContainerTest {
      * count as "not yet": a container that has only just started may not have a log to serve.
      */
     private static void eventually(Duration timeout, ThrowingRunnable assertion) {
-        await().atMost(timeout).pollInterval(Duration.ofMillis(500))
-                .ignoreExceptionsInstanceOf(KubernetesClientException.class).untilAsserted(assertion);
+        await().atMost(timeout)
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptionsInstanceOf(KubernetesClientException.class)
+                .untilAsserted(assertion);
     }
 }

@@ -14,7 +14,8 @@ import java.util.List;
 /** The {@code index.json} of an OCI image layout: which manifest each tag names. */
 final class LayoutIndex {
     static final String REF_NAME = "org.opencontainers.image.ref.name";
-    static final byte[] OCI_LAYOUT = "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    static final byte[] OCI_LAYOUT =
+            "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
     record Entry(String mediaType, String digest, long size, String tag) {}
 
@@ -34,7 +35,11 @@ final class LayoutIndex {
         for (JsonNode m : root.path("manifests")) {
             String digest = Digests.checked(m.path("digest").asText(null), "index.json of " + where);
             String tag = m.path("annotations").path(REF_NAME).asText(null);
-            entries.add(new Entry(m.path("mediaType").asText(MediaTypes.OCI_MANIFEST), digest, m.path("size").asLong(), tag));
+            entries.add(new Entry(
+                    m.path("mediaType").asText(MediaTypes.OCI_MANIFEST),
+                    digest,
+                    m.path("size").asLong(),
+                    tag));
         }
         return new LayoutIndex(entries);
     }
@@ -56,7 +61,9 @@ final class LayoutIndex {
             return entries.get(0);
         }
         throw new ImageException(where + " has no image tagged " + reference
-                + (entries.isEmpty() ? " (the layout is empty)" : " (tags: " + entries.stream().map(Entry::tag).toList() + ")"));
+                + (entries.isEmpty()
+                        ? " (the layout is empty)"
+                        : " (tags: " + entries.stream().map(Entry::tag).toList() + ")"));
     }
 
     byte[] toJson() {

@@ -42,7 +42,8 @@ public final class OciArchiveStore implements ImageStore {
     private final FileChannel channel;
     private final Map<String, TarEntry> entries;
 
-    private OciArchiveStore(Path file, Path partial, OutputStream out, FileChannel channel, Map<String, TarEntry> entries) {
+    private OciArchiveStore(
+            Path file, Path partial, OutputStream out, FileChannel channel, Map<String, TarEntry> entries) {
         this.file = file;
         this.partial = partial;
         this.out = out;
@@ -118,7 +119,10 @@ public final class OciArchiveStore implements ImageStore {
     public String putManifest(String tag, byte[] manifest, String mediaType) throws IOException {
         requireWritable();
         String digest = Digests.sha256(manifest);
-        putBlob(new Descriptor(mediaType, digest, manifest.length), BlobContent.ofBytes(manifest), ProgressListener.NONE);
+        putBlob(
+                new Descriptor(mediaType, digest, manifest.length),
+                BlobContent.ofBytes(manifest),
+                ProgressListener.NONE);
         writeIndex.tag(tag, mediaType, digest, manifest.length);
         manifestStored = true;
         return digest;
@@ -211,7 +215,8 @@ public final class OciArchiveStore implements ImageStore {
         }
         try {
             if (manifestStored) {
-                for (var member : new Object[][] {{"oci-layout", LayoutIndex.OCI_LAYOUT}, {"index.json", writeIndex.toJson()}}) {
+                for (var member :
+                        new Object[][] {{"oci-layout", LayoutIndex.OCI_LAYOUT}, {"index.json", writeIndex.toJson()}}) {
                     byte[] data = (byte[]) member[1];
                     out.write(TarBlocks.fileHeader((String) member[0], data.length, now()));
                     out.write(data);

@@ -71,7 +71,8 @@ public final class OciLayoutStore implements ImageStore {
         Path target = blobPath(blob.digest());
         Path tmp = target.resolveSibling(target.getFileName() + ".partial");
         try {
-            try (InputStream in = content.open(0); OutputStream out = Files.newOutputStream(tmp)) {
+            try (InputStream in = content.open(0);
+                    OutputStream out = Files.newOutputStream(tmp)) {
                 copyChecked(in, out, blob, "writing", progress);
             }
             move(tmp, target);
@@ -82,11 +83,13 @@ public final class OciLayoutStore implements ImageStore {
 
     /** Writes under a temporary name while hashing, then renames to the digest: one read of the source. */
     @Override
-    public String putBlobComputingDigest(String mediaType, dev.amber.image.HashingFileContent content, ProgressListener progress)
+    public String putBlobComputingDigest(
+            String mediaType, dev.amber.image.HashingFileContent content, ProgressListener progress)
             throws IOException {
         Path tmp = Files.createTempFile(dir.resolve("blobs").resolve("sha256"), "upload-", ".partial");
         try {
-            try (InputStream in = content.open(0); OutputStream out = Files.newOutputStream(tmp)) {
+            try (InputStream in = content.open(0);
+                    OutputStream out = Files.newOutputStream(tmp)) {
                 byte[] buffer = new byte[1 << 20];
                 long done = 0;
                 int n;
@@ -144,7 +147,8 @@ public final class OciLayoutStore implements ImageStore {
         if (!Files.isRegularFile(p)) {
             throw new ImageException(describe() + " lacks blob " + blob.digest());
         }
-        try (InputStream in = Files.newInputStream(p); OutputStream out = Files.newOutputStream(target)) {
+        try (InputStream in = Files.newInputStream(p);
+                OutputStream out = Files.newOutputStream(target)) {
             copyChecked(in, out, blob, "copying", progress);
         }
     }

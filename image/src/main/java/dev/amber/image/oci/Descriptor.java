@@ -5,7 +5,9 @@ import java.util.Map;
 /** An OCI content descriptor: what a manifest says about one blob. */
 public record Descriptor(String mediaType, String digest, long size, Map<String, String> annotations) {
     public Descriptor {
-        annotations = annotations == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(annotations));
+        annotations = annotations == null
+                ? Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(annotations));
         Digests.requireValid(digest);
     }
 

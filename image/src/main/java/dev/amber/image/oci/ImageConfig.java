@@ -53,7 +53,8 @@ public record ImageConfig(String architecture, String os, Instant created, List<
                 created = null; // other tools write odd dates; the field is informational
             }
         }
-        return new ImageConfig(root.path("architecture").asText(""), root.path("os").asText(""), created, ids);
+        return new ImageConfig(
+                root.path("architecture").asText(""), root.path("os").asText(""), created, ids);
     }
 
     /** The platform name the OCI spec uses for the JVM's architecture. */

@@ -12,10 +12,13 @@ import java.util.Map;
  * An image manifest. Amber writes OCI manifests only (CRI-O reads checkpoint annotations from nothing
  * else); reading also accepts Docker v2 manifests so that images from other tools can be inspected.
  */
-public record ImageManifest(String mediaType, Descriptor config, List<Descriptor> layers, Map<String, String> annotations) {
+public record ImageManifest(
+        String mediaType, Descriptor config, List<Descriptor> layers, Map<String, String> annotations) {
     public ImageManifest {
         layers = List.copyOf(layers);
-        annotations = annotations == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(annotations));
+        annotations = annotations == null
+                ? Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(annotations));
     }
 
     /** The exact bytes to push; their sha256 is the manifest's digest. Annotations keep the caller's order. */
@@ -47,7 +50,9 @@ public record ImageManifest(String mediaType, Descriptor config, List<Descriptor
     public static ImageManifest parse(byte[] data, String where) throws ImageException {
         JsonNode root = Json.parse(data, "manifest of " + where);
         String mediaType = root.path("mediaType").asText(MediaTypes.OCI_MANIFEST);
-        if (mediaType.equals(MediaTypes.OCI_INDEX) || mediaType.equals(MediaTypes.DOCKER_LIST) || root.has("manifests")) {
+        if (mediaType.equals(MediaTypes.OCI_INDEX)
+                || mediaType.equals(MediaTypes.DOCKER_LIST)
+                || root.has("manifests")) {
             throw new ImageException(where + " is a multi-platform index, not a checkpoint image");
         }
         if (!mediaType.equals(MediaTypes.OCI_MANIFEST) && !mediaType.equals(MediaTypes.DOCKER_MANIFEST)) {

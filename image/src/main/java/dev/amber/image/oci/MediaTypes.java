@@ -10,6 +10,7 @@ public final class MediaTypes {
     public static final String OCI_LAYER_TAR_ZSTD = "application/vnd.oci.image.layer.v1.tar+zstd";
     /** Accepted when reading images other tools built (buildah commits Docker format by default). */
     public static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
+
     public static final String DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
     public static final String DOCKER_LAYER_GZIP = "application/vnd.docker.image.rootfs.diff.tar.gzip";
 

@@ -66,7 +66,8 @@ public final class AuthFiles {
             return new AuthFiles(List.of(explicit), true, env);
         }
         List<Path> files = new ArrayList<>();
-        if (env.get("REGISTRY_AUTH_FILE") != null && !env.get("REGISTRY_AUTH_FILE").isBlank()) {
+        if (env.get("REGISTRY_AUTH_FILE") != null
+                && !env.get("REGISTRY_AUTH_FILE").isBlank()) {
             files.add(Path.of(env.get("REGISTRY_AUTH_FILE")));
         }
         if (env.get("XDG_RUNTIME_DIR") != null && !env.get("XDG_RUNTIME_DIR").isBlank()) {
@@ -78,7 +79,8 @@ public final class AuthFiles {
         }
         String dockerConfig = env.get("DOCKER_CONFIG");
         if (dockerConfig != null && !dockerConfig.isBlank()) {
-            files.add(Path.of(dockerConfig, "config.json")); // Docker's own override, which containers/image honours too
+            files.add(
+                    Path.of(dockerConfig, "config.json")); // Docker's own override, which containers/image honours too
         } else if (home != null) {
             files.add(Path.of(home, ".docker", "config.json"));
         }
@@ -165,7 +167,9 @@ public final class AuthFiles {
     }
 
     private static List<String> helperKeys(String registry) {
-        return registry.equals("docker.io") ? List.of("docker.io", "index.docker.io", DOCKER_HUB_SERVER) : List.of(registry);
+        return registry.equals("docker.io")
+                ? List.of("docker.io", "index.docker.io", DOCKER_HUB_SERVER)
+                : List.of(registry);
     }
 
     /** What a helper is asked for: the registry's host[:port], or for Docker Hub the URL {@code docker login} stores it under. */
@@ -225,7 +229,8 @@ public final class AuthFiles {
             try {
                 plain = new String(Base64.getDecoder().decode(auth.trim()), StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
-                throw new ImageException("auth file " + file + ": entry '" + key + "' has an auth value that is not base64");
+                throw new ImageException(
+                        "auth file " + file + ": entry '" + key + "' has an auth value that is not base64");
             }
             int colon = plain.indexOf(':');
             if (colon < 0) {
@@ -234,7 +239,8 @@ public final class AuthFiles {
             return Credentials.basic(plain.substring(0, colon), plain.substring(colon + 1), file.toString());
         }
         if (entry.hasNonNull("username") && entry.hasNonNull("password")) {
-            return Credentials.basic(entry.get("username").asText(), entry.get("password").asText(), file.toString());
+            return Credentials.basic(
+                    entry.get("username").asText(), entry.get("password").asText(), file.toString());
         }
         return null;
     }

@@ -35,7 +35,12 @@ final class BlobUpload {
     private long offset;
     private boolean chunkInDoubt;
 
-    private BlobUpload(RegistryHttp http, BlobContent content, long chunkBytes, String action, ProgressListener progress,
+    private BlobUpload(
+            RegistryHttp http,
+            BlobContent content,
+            long chunkBytes,
+            String action,
+            ProgressListener progress,
             URI location) {
         this.http = http;
         this.content = content;
@@ -50,7 +55,8 @@ final class BlobUpload {
      *
      * @param action what the upload is, for error messages ("upload of layer")
      */
-    static BlobUpload start(RegistryHttp http, BlobContent content, long chunkBytes, String action, ProgressListener progress)
+    static BlobUpload start(
+            RegistryHttp http, BlobContent content, long chunkBytes, String action, ProgressListener progress)
             throws ImageException {
         return new BlobUpload(http, content, chunkBytes, action, progress, startAt(http, action));
     }
@@ -77,10 +83,13 @@ final class BlobUpload {
         long size = content.size();
         long length = Math.min(chunkBytes, size - offset);
         chunkInDoubt = true;
-        HttpResponse<byte[]> response = http.send(http.request(location)
-                .header("Content-Type", "application/octet-stream")
-                .header("Content-Range", offset + "-" + (offset + length - 1))
-                .method("PATCH", slice(offset, length)), HttpResponse.BodyHandlers.ofByteArray(), action);
+        HttpResponse<byte[]> response = http.send(
+                http.request(location)
+                        .header("Content-Type", "application/octet-stream")
+                        .header("Content-Range", offset + "-" + (offset + length - 1))
+                        .method("PATCH", slice(offset, length)),
+                HttpResponse.BodyHandlers.ofByteArray(),
+                action);
         if (response.statusCode() == 416) {
             throw new RetryPolicy.RetryableAnswer(http.failure(action, response));
         }
@@ -99,7 +108,8 @@ final class BlobUpload {
      * (as docker-registry does when a chunk was cut short) gets a new one, from the first byte.
      */
     void resume() throws ImageException {
-        HttpResponse<byte[]> response = http.send(http.request(location).GET(), HttpResponse.BodyHandlers.ofByteArray(), action);
+        HttpResponse<byte[]> response =
+                http.send(http.request(location).GET(), HttpResponse.BodyHandlers.ofByteArray(), action);
         if (response.statusCode() == 404) {
             location = startAt(http, action);
             offset = 0;
@@ -107,7 +117,9 @@ final class BlobUpload {
             throw http.failure(action, response);
         } else {
             location = http.resolve(response.headers().firstValue("Location").orElse(location.toString()));
-            offset = RegistryStore.rangeEnd(response.headers().firstValue("Range").orElse(null)) + 1;
+            offset = RegistryStore.rangeEnd(
+                            response.headers().firstValue("Range").orElse(null))
+                    + 1;
         }
         chunkInDoubt = false;
     }
@@ -115,16 +127,22 @@ final class BlobUpload {
     /** Commits the uploaded bytes as the blob {@code digest}; the registry checks the digest against them. */
     void finish(String digest) throws ImageException {
         URI commit = URI.create(location + (location.getQuery() == null ? "?" : "&") + "digest=" + digest);
-        HttpResponse<byte[]> done = http.send(http.request(commit).header("Content-Type", "application/octet-stream")
-                .PUT(HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.ofByteArray(), action);
+        HttpResponse<byte[]> done = http.send(
+                http.request(commit)
+                        .header("Content-Type", "application/octet-stream")
+                        .PUT(HttpRequest.BodyPublishers.noBody()),
+                HttpResponse.BodyHandlers.ofByteArray(),
+                action);
         if (done.statusCode() != 201) {
             throw http.failure(action, done);
         }
     }
 
     private static URI startAt(RegistryHttp http, String action) throws ImageException {
-        HttpResponse<byte[]> response = http.send(http.request(http.repositoryUri("blobs/uploads/"))
-                .POST(HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.ofByteArray(), action);
+        HttpResponse<byte[]> response = http.send(
+                http.request(http.repositoryUri("blobs/uploads/")).POST(HttpRequest.BodyPublishers.noBody()),
+                HttpResponse.BodyHandlers.ofByteArray(),
+                action);
         if (response.statusCode() != 202) {
             throw http.failure(action, response);
         }

@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A Docker credential helper, {@code docker-credential-NAME} on {@code PATH}, spoken to as Docker and
@@ -94,9 +94,10 @@ public record CredentialHelper(String name, String configuredBy) {
             throw new ImageException(describe() + " answered for " + serverAddress + " without a Secret");
         }
         String source = "credential helper " + program();
-        return Optional.of(username.equals(TOKEN_USERNAME)
-                ? Credentials.identityToken(secret, source)
-                : Credentials.basic(username, secret, source));
+        return Optional.of(
+                username.equals(TOKEN_USERNAME)
+                        ? Credentials.identityToken(secret, source)
+                        : Credentials.basic(username, secret, source));
     }
 
     private Path find(String path) throws ImageException {
@@ -130,13 +131,18 @@ public record CredentialHelper(String name, String configuredBy) {
     }
 
     private static CompletableFuture<byte[]> drain(InputStream stream) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return readAll(stream);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, task -> Thread.ofPlatform().daemon().name("credential-helper-output").start(task));
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return readAll(stream);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                },
+                task -> Thread.ofPlatform()
+                        .daemon()
+                        .name("credential-helper-output")
+                        .start(task));
     }
 
     /** What the helper wrote to stderr; nothing when it cannot be read (the exit status alone is reported). */

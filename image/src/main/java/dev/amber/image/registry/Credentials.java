@@ -31,16 +31,19 @@ public record Credentials(String username, String password, String identityToken
         if (isIdentityToken()) {
             return null;
         }
-        return "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+        return "Basic "
+                + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     /** "the credentials of 'user'" or "the identity token", for messages. */
     public String describe() {
-        return (isIdentityToken() ? "the identity token" : "the credentials of '" + username + "'") + " (from " + source + ")";
+        return (isIdentityToken() ? "the identity token" : "the credentials of '" + username + "'") + " (from " + source
+                + ")";
     }
 
     @Override
     public String toString() {
-        return "Credentials[" + (isIdentityToken() ? "identity token" : username) + " from " + source + "]"; // never the secret
+        return "Credentials[" + (isIdentityToken() ? "identity token" : username) + " from " + source
+                + "]"; // never the secret
     }
 }

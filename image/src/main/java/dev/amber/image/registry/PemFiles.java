@@ -28,8 +28,10 @@ import java.util.regex.Pattern;
  * are wrapped in a PKCS#8 envelope first.
  */
 final class PemFiles {
-    private static final Pattern BLOCK = Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \\1-----", Pattern.DOTALL);
-    private static final byte[] RSA_ALGORITHM = der(0x30, concat(der(0x06, hex("2a864886f70d010101")), der(0x05, new byte[0])));
+    private static final Pattern BLOCK =
+            Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \\1-----", Pattern.DOTALL);
+    private static final byte[] RSA_ALGORITHM =
+            der(0x30, concat(der(0x06, hex("2a864886f70d010101")), der(0x05, new byte[0])));
     private static final byte[] EC_PUBLIC_KEY_OID = der(0x06, hex("2a8648ce3d0201"));
 
     private PemFiles() {}
@@ -37,7 +39,8 @@ final class PemFiles {
     static List<X509Certificate> certificates(Path file) throws ImageException {
         try {
             List<X509Certificate> out = new ArrayList<>();
-            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(Files.readAllBytes(file)))) {
+            for (Certificate c : CertificateFactory.getInstance("X.509")
+                    .generateCertificates(new ByteArrayInputStream(Files.readAllBytes(file)))) {
                 out.add((X509Certificate) c);
             }
             if (out.isEmpty()) {
@@ -61,7 +64,8 @@ final class PemFiles {
             String type = m.group(1);
             String body = m.group(2);
             if (body.contains("ENCRYPTED") || type.equals("ENCRYPTED PRIVATE KEY")) {
-                throw new ImageException(file + " is an encrypted key; a registry client key must be unencrypted, as for Podman and Docker");
+                throw new ImageException(file
+                        + " is an encrypted key; a registry client key must be unencrypted, as for Podman and Docker");
             }
             byte[] der;
             try {
@@ -77,8 +81,14 @@ final class PemFiles {
                     return pkcs8(der(0x30, concat(der(0x02, new byte[] {0}), RSA_ALGORITHM, der(0x04, der))), file);
                 }
                 case "EC PRIVATE KEY" -> {
-                    return pkcs8(der(0x30, concat(der(0x02, new byte[] {0}),
-                            der(0x30, concat(EC_PUBLIC_KEY_OID, ecCurve(der, file))), der(0x04, der))), file);
+                    return pkcs8(
+                            der(
+                                    0x30,
+                                    concat(
+                                            der(0x02, new byte[] {0}),
+                                            der(0x30, concat(EC_PUBLIC_KEY_OID, ecCurve(der, file))),
+                                            der(0x04, der))),
+                            file);
                 }
                 default -> {
                     // another block (EC PARAMETERS before an EC key, say): look further
@@ -96,7 +106,8 @@ final class PemFiles {
                 // try the next
             }
         }
-        throw new ImageException(file + " holds a private key of a kind this client cannot use (RSA, EC and Ed25519 work)");
+        throw new ImageException(
+                file + " holds a private key of a kind this client cannot use (RSA, EC and Ed25519 work)");
     }
 
     /**
@@ -118,7 +129,8 @@ final class PemFiles {
             }
             i = h[0] + h[1];
         }
-        throw new ImageException(file + " is an EC key without its curve; write it with the curve named (openssl ec -param_out)");
+        throw new ImageException(
+                file + " is an EC key without its curve; write it with the curve named (openssl ec -param_out)");
     }
 
     /** {start of content, content length} of the DER element at {@code offset}. */

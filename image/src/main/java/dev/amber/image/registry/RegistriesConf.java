@@ -27,6 +27,7 @@ import java.util.stream.Stream;
 public final class RegistriesConf {
     /** The entry that means "the auth files", as in containers/image. */
     public static final String AUTH_FILES = "containers-auth.json";
+
     static final String KEY = "credential-helpers";
     private static final Path SYSTEM_FILE = Path.of("/etc/containers/registries.conf");
     private static final Path SYSTEM_DROP_INS = Path.of("/etc/containers/registries.conf.d");
@@ -91,7 +92,9 @@ public final class RegistriesConf {
             return List.of();
         }
         try (Stream<Path> entries = Files.list(dir)) {
-            return entries.filter(p -> p.getFileName().toString().endsWith(".conf") && Files.isRegularFile(p)).sorted().toList();
+            return entries.filter(p -> p.getFileName().toString().endsWith(".conf") && Files.isRegularFile(p))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             return List.of();
         }
@@ -180,8 +183,10 @@ public final class RegistriesConf {
             if (key.isEmpty()) {
                 throw error("expected a key");
             }
-            return key.length() > 1 && (key.startsWith("\"") && key.endsWith("\"") || key.startsWith("'") && key.endsWith("'"))
-                    ? key.substring(1, key.length() - 1) : key;
+            return key.length() > 1
+                            && (key.startsWith("\"") && key.endsWith("\"") || key.startsWith("'") && key.endsWith("'"))
+                    ? key.substring(1, key.length() - 1)
+                    : key;
         }
 
         /** Skips a value to the end of its line, over strings and (multi-line) arrays and inline tables. */

@@ -88,7 +88,8 @@ final class RegistryHttp {
      *
      * @param action what the request does, for error messages ("push", "pull", "upload of layer")
      */
-    <T> HttpResponse<T> send(HttpRequest.Builder builder, HttpResponse.BodyHandler<T> handler, String action) throws ImageException {
+    <T> HttpResponse<T> send(HttpRequest.Builder builder, HttpResponse.BodyHandler<T> handler, String action)
+            throws ImageException {
         if (authorization != null) {
             builder.setHeader("Authorization", authorization);
         }
@@ -97,17 +98,20 @@ final class RegistryHttp {
         if (response.statusCode() != 401) {
             return response;
         }
-        AuthChallenge challenge = AuthChallenge.parse(response.headers().firstValue("WWW-Authenticate").orElse(null));
+        AuthChallenge challenge = AuthChallenge.parse(
+                response.headers().firstValue("WWW-Authenticate").orElse(null));
         discard(response);
         if (challenge == null) {
-            throw new ImageException("registry " + registry() + " refused " + action + " (HTTP 401) without saying how to authenticate");
+            throw new ImageException(
+                    "registry " + registry() + " refused " + action + " (HTTP 401) without saying how to authenticate");
         }
         String previous = authorization;
         authorization = authorize(challenge, action);
         if (authorization.equals(previous)) {
             throw refused(action);
         }
-        HttpResponse<T> retried = exchange(copy(request).setHeader("Authorization", authorization).build(), handler, action);
+        HttpResponse<T> retried =
+                exchange(copy(request).setHeader("Authorization", authorization).build(), handler, action);
         if (retried.statusCode() == 401) {
             discard(retried);
             throw refused(action);
@@ -126,13 +130,14 @@ final class RegistryHttp {
         if (challenge.isBasic()) {
             Credentials c = credentials().orElseThrow(() -> noCredentials(action));
             if (c.isIdentityToken()) {
-                throw new ImageException("registry " + registry() + " asks for Basic authentication, which " + c.describe()
-                        + " cannot answer: an identity token only buys bearer tokens");
+                throw new ImageException("registry " + registry() + " asks for Basic authentication, which "
+                        + c.describe() + " cannot answer: an identity token only buys bearer tokens");
             }
             return c.basicHeader();
         }
         if (!challenge.isBearer()) {
-            throw new ImageException("registry " + registry() + " asks for unsupported authentication '" + challenge.scheme() + "'");
+            throw new ImageException(
+                    "registry " + registry() + " asks for unsupported authentication '" + challenge.scheme() + "'");
         }
         String scope = challenge.params().getOrDefault("scope", "");
         String token = tokensByScope.get(scope);
@@ -160,27 +165,36 @@ final class RegistryHttp {
             form.put("service", challenge.params().get("service"));
             form.put("scope", challenge.params().get("scope"));
             form.put("client_id", OAUTH_CLIENT_ID);
-            request = request(uri).header("Accept", "application/json").header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(formEncode(form))).build();
+            request = request(uri)
+                    .header("Accept", "application/json")
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(formEncode(form)))
+                    .build();
         } else {
             Map<String, String> query = new LinkedHashMap<>();
             query.put("service", challenge.params().get("service"));
             query.put("scope", challenge.params().get("scope"));
             String encoded = formEncode(query);
             uri = URI.create(realm + (encoded.isEmpty() ? "" : (realm.contains("?") ? "&" : "?") + encoded));
-            HttpRequest.Builder builder = request(uri).header("Accept", "application/json").GET();
+            HttpRequest.Builder builder =
+                    request(uri).header("Accept", "application/json").GET();
             credentials.ifPresent(c -> builder.header("Authorization", c.basicHeader()));
             request = builder.build();
         }
-        HttpResponse<byte[]> response = exchange(request, HttpResponse.BodyHandlers.ofByteArray(), "token request for " + action);
+        HttpResponse<byte[]> response =
+                exchange(request, HttpResponse.BodyHandlers.ofByteArray(), "token request for " + action);
         // OAuth2 answers a refused refresh token with 400 invalid_grant; the Basic flow with 401 or 403.
-        boolean refusedAnswer = response.statusCode() == 401 || response.statusCode() == 403
-                || (response.statusCode() == 400 && credentials.isPresent() && credentials.get().isIdentityToken());
+        boolean refusedAnswer = response.statusCode() == 401
+                || response.statusCode() == 403
+                || (response.statusCode() == 400
+                        && credentials.isPresent()
+                        && credentials.get().isIdentityToken());
         if (refusedAnswer) {
             throw credentials.isPresent() ? refused(action) : noCredentials(action);
         }
         if (response.statusCode() != 200) {
-            throw new ImageException("token service " + uri.getHost() + " answered HTTP " + response.statusCode() + " for " + action);
+            throw new ImageException(
+                    "token service " + uri.getHost() + " answered HTTP " + response.statusCode() + " for " + action);
         }
         JsonNode body = Json.parse(response.body(), "token from " + uri.getHost());
         String token = body.path("token").asText(body.path("access_token").asText(""));
@@ -197,7 +211,10 @@ final class RegistryHttp {
         StringBuilder out = new StringBuilder();
         fields.forEach((name, value) -> {
             if (value != null && !value.isEmpty()) {
-                out.append(out.isEmpty() ? "" : "&").append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+                out.append(out.isEmpty() ? "" : "&")
+                        .append(name)
+                        .append('=')
+                        .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
             }
         });
         return out.toString();
@@ -211,8 +228,9 @@ final class RegistryHttp {
     }
 
     private ImageException noCredentials(String action) {
-        return new ImageException("registry " + registry() + " requires credentials for " + action + " of " + ref.repository()
-                + "; none found in " + authFiles.files() + " (log in with podman login, or pass --authfile)");
+        return new ImageException(
+                "registry " + registry() + " requires credentials for " + action + " of " + ref.repository()
+                        + "; none found in " + authFiles.files() + " (log in with podman login, or pass --authfile)");
     }
 
     private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler, String action)
@@ -225,18 +243,21 @@ final class RegistryHttp {
             Thread.currentThread().interrupt();
             throw new ImageException(action + " interrupted");
         } catch (HttpConnectTimeoutException e) {
-            throw new RegistryConnectionException("timed out connecting to registry " + registry() + " for " + action, e);
+            throw new RegistryConnectionException(
+                    "timed out connecting to registry " + registry() + " for " + action, e);
         } catch (HttpTimeoutException e) {
             throw new RegistryConnectionException("registry " + registry() + " stopped answering during " + action, e);
         } catch (ConnectException e) {
-            throw new RegistryConnectionException("cannot reach registry " + registry() + " (" + base + "): connection refused", e);
+            throw new RegistryConnectionException(
+                    "cannot reach registry " + registry() + " (" + base + "): connection refused", e);
         } catch (SSLException e) {
             throw tlsFailure(e);
         } catch (InterruptedIOException e) {
             throw new RegistryConnectionException("registry " + registry() + " stopped answering during " + action, e);
         } catch (IOException e) {
             if (e.getCause() instanceof ConnectException) {
-                throw new RegistryConnectionException("cannot reach registry " + registry() + " (" + base + "): connection refused", e);
+                throw new RegistryConnectionException(
+                        "cannot reach registry " + registry() + " (" + base + "): connection refused", e);
             }
             if (e.getCause() instanceof SSLException ssl) {
                 throw tlsFailure(ssl);
@@ -244,12 +265,15 @@ final class RegistryHttp {
             // Under TLS 1.3 a registry refuses a client certificate only after the handshake, and its alert
             // often races the request we already sent: the connection just closes. Before the registry has
             // ever answered, ask once more, without a request, what it objects to.
-            String alert = answered || !base.getScheme().equals("https") ? null : tls.alertAfterHandshake(base, timeout);
+            String alert =
+                    answered || !base.getScheme().equals("https") ? null : tls.alertAfterHandshake(base, timeout);
             if (alert != null && CLIENT_CERTIFICATE_ALERTS.contains(alert)) {
                 throw clientCertificateFailure(alert);
             }
-            throw new RegistryConnectionException("connection to registry " + registry() + " failed during " + action
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+            throw new RegistryConnectionException(
+                    "connection to registry " + registry() + " failed during " + action
+                            + (e.getMessage() == null ? "" : ": " + e.getMessage()),
+                    e);
         }
     }
 
@@ -265,26 +289,38 @@ final class RegistryHttp {
         if (alert != null && CLIENT_CERTIFICATE_ALERTS.contains(alert)) {
             return clientCertificateFailure(alert);
         }
-        return new ImageException("TLS with registry " + registry() + " failed (" + message + "); trust its CA in " + certsDir()
-                + "/ca.crt, or pass --insecure for a plain-HTTP registry", e);
+        return new ImageException(
+                "TLS with registry " + registry() + " failed (" + message + "); trust its CA in " + certsDir()
+                        + "/ca.crt, or pass --insecure for a plain-HTTP registry",
+                e);
     }
 
     /** The alert says it all; the JDK's exception (or a closed connection) would only add noise to the line. */
     private ImageException clientCertificateFailure(String alert) {
         if (tls.clientCertificates().isEmpty()) {
-            return new ImageException("registry " + registry() + " requires a TLS client certificate (TLS alert " + alert
-                    + ") and none is configured; put client.cert and client.key in " + certsDir() + "/");
+            return new ImageException("registry " + registry() + " requires a TLS client certificate (TLS alert "
+                    + alert + ") and none is configured; put client.cert and client.key in " + certsDir() + "/");
         }
         return new ImageException("registry " + registry() + " refused the TLS client certificate "
-                + String.join(", ", tls.clientCertificates().stream().map(Object::toString).toList()) + " (TLS alert " + alert + ")");
+                + String.join(
+                        ", ",
+                        tls.clientCertificates().stream().map(Object::toString).toList()) + " (TLS alert " + alert
+                + ")");
     }
 
     private String certsDir() {
         return tls.directory() != null ? tls.directory().toString() : "/etc/containers/certs.d/" + registry();
     }
 
-    private static final Set<String> CLIENT_CERTIFICATE_ALERTS = Set.of("certificate_required", "bad_certificate",
-            "unknown_ca", "certificate_unknown", "certificate_expired", "certificate_revoked", "unsupported_certificate", "access_denied");
+    private static final Set<String> CLIENT_CERTIFICATE_ALERTS = Set.of(
+            "certificate_required",
+            "bad_certificate",
+            "unknown_ca",
+            "certificate_unknown",
+            "certificate_expired",
+            "certificate_revoked",
+            "unsupported_certificate",
+            "access_denied");
 
     private static HttpRequest.Builder copy(HttpRequest request) {
         return HttpRequest.newBuilder(request, (name, value) -> !name.equalsIgnoreCase("Authorization"));
@@ -316,7 +352,8 @@ final class RegistryHttp {
             try {
                 JsonNode first = Json.MAPPER.readTree(bytes).path("errors").path(0);
                 if (!first.isMissingNode()) {
-                    detail = ": " + first.path("code").asText() + " " + first.path("message").asText();
+                    detail = ": " + first.path("code").asText() + " "
+                            + first.path("message").asText();
                 }
             } catch (IOException ignored) {
                 detail = "";
@@ -324,7 +361,7 @@ final class RegistryHttp {
         }
         int status = response.statusCode();
         String what = status == 403 ? "denied " : "failed ";
-        return new ImageException("registry " + registry() + " " + what + action + " of " + ref.repository()
-                + " (HTTP " + status + detail.stripTrailing() + ")");
+        return new ImageException("registry " + registry() + " " + what + action + " of " + ref.repository() + " (HTTP "
+                + status + detail.stripTrailing() + ")");
     }
 }

@@ -13,7 +13,12 @@ import java.time.Duration;
  * @param timeout connect timeout, and the longest a single request may stall
  * @param certsDirs where per-registry CA certificates live ({@code DIR/HOST[:PORT]/*.crt})
  */
-public record RegistryOptions(boolean insecure, Path authFile, long chunkBytes, int attempts, Duration timeout,
+public record RegistryOptions(
+        boolean insecure,
+        Path authFile,
+        long chunkBytes,
+        int attempts,
+        Duration timeout,
         java.util.List<Path> certsDirs) {
     public static final long DEFAULT_CHUNK_BYTES = 64L << 20;
 
@@ -22,7 +27,8 @@ public record RegistryOptions(boolean insecure, Path authFile, long chunkBytes, 
     }
 
     public static RegistryOptions defaults() {
-        return new RegistryOptions(false, null, DEFAULT_CHUNK_BYTES, 4, Duration.ofSeconds(30), RegistryTls.STANDARD_DIRS);
+        return new RegistryOptions(
+                false, null, DEFAULT_CHUNK_BYTES, 4, Duration.ofSeconds(30), RegistryTls.STANDARD_DIRS);
     }
 
     public RegistryOptions withInsecure(boolean value) {

@@ -34,8 +34,8 @@ import javax.net.ssl.SSLContext;
  * when to give up.
  */
 public final class RegistryStore implements ImageStore {
-    private static final String MANIFEST_ACCEPT = String.join(", ", MediaTypes.OCI_MANIFEST, MediaTypes.DOCKER_MANIFEST,
-            MediaTypes.OCI_INDEX, MediaTypes.DOCKER_LIST);
+    private static final String MANIFEST_ACCEPT = String.join(
+            ", ", MediaTypes.OCI_MANIFEST, MediaTypes.DOCKER_MANIFEST, MediaTypes.OCI_INDEX, MediaTypes.DOCKER_LIST);
 
     private final ImageReference ref;
     private final RegistryOptions options;
@@ -43,14 +43,17 @@ public final class RegistryStore implements ImageStore {
     private final RetryPolicy retry;
     private HttpClient plainClient; // for storage a blob redirects to, which must not see the registry's credentials
 
-    public RegistryStore(HttpClient client, ImageReference ref, RegistryOptions options, AuthFiles authFiles) throws ImageException {
+    public RegistryStore(HttpClient client, ImageReference ref, RegistryOptions options, AuthFiles authFiles)
+            throws ImageException {
         if (!ref.isRegistry()) {
             throw new IllegalArgumentException("not a registry reference: " + ref);
         }
         this.ref = ref;
         this.options = options;
-        RegistryTls tls = options.insecure() ? RegistryTls.none() : RegistryTls.forRegistry(ref.registry(), options.certsDirs());
-        this.http = new RegistryHttp(tls.context() == null ? client : newClient(options, tls.context()), ref, options, authFiles, tls);
+        RegistryTls tls =
+                options.insecure() ? RegistryTls.none() : RegistryTls.forRegistry(ref.registry(), options.certsDirs());
+        this.http = new RegistryHttp(
+                tls.context() == null ? client : newClient(options, tls.context()), ref, options, authFiles, tls);
         this.retry = RetryPolicy.forRegistry(options.attempts());
     }
 
@@ -77,8 +80,11 @@ public final class RegistryStore implements ImageStore {
 
     @Override
     public boolean hasBlob(Descriptor blob) throws ImageException {
-        HttpResponse<Void> response = http.send(http.request(http.repositoryUri("blobs/" + blob.digest()))
-                .method("HEAD", HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.discarding(), "blob check");
+        HttpResponse<Void> response = http.send(
+                http.request(http.repositoryUri("blobs/" + blob.digest()))
+                        .method("HEAD", HttpRequest.BodyPublishers.noBody()),
+                HttpResponse.BodyHandlers.discarding(),
+                "blob check");
         return switch (response.statusCode()) {
             case 200 -> response.headers().firstValueAsLong("Content-Length").orElse(blob.size()) == blob.size();
             case 404 -> false;
@@ -133,25 +139,34 @@ public final class RegistryStore implements ImageStore {
     @Override
     public String putManifest(String tag, byte[] manifest, String mediaType) throws ImageException {
         String digest = Digests.sha256(manifest);
-        HttpResponse<byte[]> response = http.send(http.request(http.repositoryUri("manifests/" + (tag != null ? tag : digest)))
-                .header("Content-Type", mediaType)
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(manifest)), HttpResponse.BodyHandlers.ofByteArray(), "push of manifest");
+        HttpResponse<byte[]> response = http.send(
+                http.request(http.repositoryUri("manifests/" + (tag != null ? tag : digest)))
+                        .header("Content-Type", mediaType)
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(manifest)),
+                HttpResponse.BodyHandlers.ofByteArray(),
+                "push of manifest");
         if (response.statusCode() != 201 && response.statusCode() != 200) {
             throw http.failure("push of manifest", response);
         }
         String stored = response.headers().firstValue("Docker-Content-Digest").orElse(digest);
         if (!stored.equals(digest)) {
-            throw new ImageException("registry " + ref.registry() + " stored the manifest as " + stored + ", expected " + digest);
+            throw new ImageException(
+                    "registry " + ref.registry() + " stored the manifest as " + stored + ", expected " + digest);
         }
         return digest;
     }
 
     @Override
     public FetchedManifest getManifest(String reference) throws ImageException {
-        HttpResponse<byte[]> response = http.send(http.request(http.repositoryUri("manifests/" + reference))
-                .header("Accept", MANIFEST_ACCEPT).GET(), HttpResponse.BodyHandlers.ofByteArray(), "pull of manifest");
+        HttpResponse<byte[]> response = http.send(
+                http.request(http.repositoryUri("manifests/" + reference))
+                        .header("Accept", MANIFEST_ACCEPT)
+                        .GET(),
+                HttpResponse.BodyHandlers.ofByteArray(),
+                "pull of manifest");
         if (response.statusCode() == 404) {
-            throw new ImageException("registry " + ref.registry() + " has no image " + ref.repository() + (reference.startsWith("sha256:") ? "@" : ":") + reference);
+            throw new ImageException("registry " + ref.registry() + " has no image " + ref.repository()
+                    + (reference.startsWith("sha256:") ? "@" : ":") + reference);
         }
         if (response.statusCode() != 200) {
             throw http.failure("pull of manifest", response);
@@ -162,7 +177,8 @@ public final class RegistryStore implements ImageStore {
         }
         String digest = Digests.sha256(body);
         if (reference.startsWith("sha256:") && !reference.equals(digest)) {
-            throw new ImageException("manifest of " + ref + " has digest " + digest + ", not the requested " + reference);
+            throw new ImageException(
+                    "manifest of " + ref + " has digest " + digest + ", not the requested " + reference);
         }
         String mediaType = response.headers().firstValue("Content-Type").orElse(MediaTypes.OCI_MANIFEST);
         return new FetchedManifest(body, mediaType.split(";")[0].trim(), digest);
@@ -189,7 +205,8 @@ public final class RegistryStore implements ImageStore {
     public void getBlob(Descriptor blob, Path target, ProgressListener progress) throws IOException {
         String actual;
         try (LayerDownload download = new LayerDownload(blob, target, progress)) {
-            retry.run("download of " + blob.digest() + " from " + describe(), download::receiveRest, download::received);
+            retry.run(
+                    "download of " + blob.digest() + " from " + describe(), download::receiveRest, download::received);
             actual = download.digest();
         }
         if (!actual.equals(blob.digest())) {
@@ -213,8 +230,8 @@ public final class RegistryStore implements ImageStore {
         LayerDownload(Descriptor blob, Path target, ProgressListener progress) throws IOException {
             this.blob = blob;
             this.progress = progress;
-            this.out = Files.newOutputStream(target, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.WRITE);
+            this.out = Files.newOutputStream(
+                    target, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
         }
 
         long received() {
@@ -241,7 +258,8 @@ public final class RegistryStore implements ImageStore {
                 }
             }
             if (received < blob.size()) {
-                throw new RegistryConnectionException("registry " + ref.registry() + " ended the layer download early", null);
+                throw new RegistryConnectionException(
+                        "registry " + ref.registry() + " ended the layer download early", null);
             }
         }
 
@@ -257,22 +275,26 @@ public final class RegistryStore implements ImageStore {
 
     /** Opens a blob from {@code offset}, following a redirect to storage without sending our credentials there. */
     private HttpResponse<InputStream> openBlob(Descriptor blob, long offset, String action) throws ImageException {
-        HttpRequest.Builder request = http.request(http.repositoryUri("blobs/" + blob.digest())).GET();
+        HttpRequest.Builder request =
+                http.request(http.repositoryUri("blobs/" + blob.digest())).GET();
         if (offset > 0) {
             request.header("Range", "bytes=" + offset + "-");
         }
         HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream(), action);
         for (int hops = 0; hops < 5 && isRedirect(response.statusCode()); hops++) {
-            URI target = http.base().resolve(response.headers().firstValue("Location").orElseThrow());
+            URI target = http.base()
+                    .resolve(response.headers().firstValue("Location").orElseThrow());
             closeQuietly(response);
-            HttpRequest.Builder follow = HttpRequest.newBuilder(target).timeout(options.timeout()).GET();
+            HttpRequest.Builder follow =
+                    HttpRequest.newBuilder(target).timeout(options.timeout()).GET();
             if (offset > 0) {
                 follow.header("Range", "bytes=" + offset + "-");
             }
             try {
                 response = newPlainClient().send(follow.build(), HttpResponse.BodyHandlers.ofInputStream());
             } catch (IOException e) {
-                throw new RegistryConnectionException("download from " + target.getHost() + " failed: " + e.getMessage(), e);
+                throw new RegistryConnectionException(
+                        "download from " + target.getHost() + " failed: " + e.getMessage(), e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new ImageException(action + " interrupted");
@@ -281,7 +303,8 @@ public final class RegistryStore implements ImageStore {
         int status = response.statusCode();
         if (status == 404) {
             closeQuietly(response);
-            throw new ImageException("registry " + ref.registry() + " has no blob " + blob.digest() + " in " + ref.repository());
+            throw new ImageException(
+                    "registry " + ref.registry() + " has no blob " + blob.digest() + " in " + ref.repository());
         }
         if (offset > 0 && status == 200) {
             closeQuietly(response);
@@ -295,7 +318,10 @@ public final class RegistryStore implements ImageStore {
 
     private HttpClient newPlainClient() {
         if (plainClient == null) {
-            plainClient = HttpClient.newBuilder().connectTimeout(options.timeout()).followRedirects(HttpClient.Redirect.NORMAL).build();
+            plainClient = HttpClient.newBuilder()
+                    .connectTimeout(options.timeout())
+                    .followRedirects(HttpClient.Redirect.NORMAL)
+                    .build();
         }
         return plainClient;
     }

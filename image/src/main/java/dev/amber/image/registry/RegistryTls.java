@@ -47,7 +47,8 @@ import javax.net.ssl.X509TrustManager;
 public record RegistryTls(Path directory, SSLContext context, List<Path> clientCertificates) {
     public static final List<Path> STANDARD_DIRS = List.of(
             Path.of(System.getProperty("user.home"), ".config", "containers", "certs.d"),
-            Path.of("/etc/containers/certs.d"), Path.of("/etc/docker/certs.d"));
+            Path.of("/etc/containers/certs.d"),
+            Path.of("/etc/docker/certs.d"));
 
     public RegistryTls {
         clientCertificates = List.copyOf(clientCertificates);
@@ -60,7 +61,11 @@ public record RegistryTls(Path directory, SSLContext context, List<Path> clientC
 
     /** The settings for {@code registry} (its host[:port]) from the first of {@code certsDirs} that has a directory for it. */
     public static RegistryTls forRegistry(String registry, List<Path> certsDirs) throws ImageException {
-        Path hostDir = certsDirs.stream().map(dir -> dir.resolve(registry)).filter(Files::isDirectory).findFirst().orElse(null);
+        Path hostDir = certsDirs.stream()
+                .map(dir -> dir.resolve(registry))
+                .filter(Files::isDirectory)
+                .findFirst()
+                .orElse(null);
         if (hostDir == null) {
             return none();
         }
@@ -81,15 +86,18 @@ public record RegistryTls(Path directory, SSLContext context, List<Path> clientC
             } else if (name.endsWith(".cert")) {
                 String key = name.substring(0, name.length() - ".cert".length()) + ".key";
                 if (!files.containsKey(key)) {
-                    throw new ImageException("client certificate " + file.getValue() + " has no key " + key + " beside it"
-                            + " (CA certificates take the extension .crt)");
+                    throw new ImageException("client certificate " + file.getValue() + " has no key " + key
+                            + " beside it" + " (CA certificates take the extension .crt)");
                 }
-                clients.add(new ClientCertificate(file.getValue(), PemFiles.certificates(file.getValue()).toArray(X509Certificate[]::new),
+                clients.add(new ClientCertificate(
+                        file.getValue(),
+                        PemFiles.certificates(file.getValue()).toArray(X509Certificate[]::new),
                         PemFiles.privateKey(files.get(key))));
             } else if (name.endsWith(".key")) {
                 String cert = name.substring(0, name.length() - ".key".length()) + ".cert";
                 if (!files.containsKey(cert)) {
-                    throw new ImageException("key " + file.getValue() + " has no client certificate " + cert + " beside it");
+                    throw new ImageException(
+                            "key " + file.getValue() + " has no client certificate " + cert + " beside it");
                 }
             }
         }
@@ -108,10 +116,17 @@ public record RegistryTls(Path directory, SSLContext context, List<Path> clientC
                 trust = new EitherTrustManager(trustManager(store), system);
             }
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(clients.isEmpty() ? null : new KeyManager[] {new ClientKeyManager(clients)}, new TrustManager[] {trust}, null);
-            return new RegistryTls(hostDir, context, clients.stream().map(ClientCertificate::file).toList());
+            context.init(
+                    clients.isEmpty() ? null : new KeyManager[] {new ClientKeyManager(clients)},
+                    new TrustManager[] {trust},
+                    null);
+            return new RegistryTls(
+                    hostDir,
+                    context,
+                    clients.stream().map(ClientCertificate::file).toList());
         } catch (GeneralSecurityException | IOException e) {
-            throw new ImageException("cannot set up TLS for registry " + registry + " from " + hostDir + ": " + e.getMessage(), e);
+            throw new ImageException(
+                    "cannot set up TLS for registry " + registry + " from " + hostDir + ": " + e.getMessage(), e);
         }
     }
 
@@ -202,7 +217,8 @@ public record RegistryTls(Path directory, SSLContext context, List<Path> clientC
                     continue;
                 }
                 X509Certificate top = c.chain()[c.chain().length - 1];
-                if (accepted.isEmpty() || accepted.contains(top.getIssuerX500Principal())
+                if (accepted.isEmpty()
+                        || accepted.contains(top.getIssuerX500Principal())
                         || Arrays.stream(c.chain()).anyMatch(x -> accepted.contains(x.getSubjectX500Principal()))) {
                     return c.alias();
                 }
@@ -214,7 +230,10 @@ public record RegistryTls(Path directory, SSLContext context, List<Path> clientC
         }
 
         private ClientCertificate find(String alias) {
-            return certificates.stream().filter(c -> c.alias().equals(alias)).findFirst().orElse(null);
+            return certificates.stream()
+                    .filter(c -> c.alias().equals(alias))
+                    .findFirst()
+                    .orElse(null);
         }
 
         @Override
@@ -231,7 +250,10 @@ public record RegistryTls(Path directory, SSLContext context, List<Path> clientC
 
         @Override
         public String[] getClientAliases(String keyType, Principal[] issuers) {
-            return certificates.stream().filter(c -> c.key().getAlgorithm().equals(keyType)).map(ClientCertificate::alias).toArray(String[]::new);
+            return certificates.stream()
+                    .filter(c -> c.key().getAlgorithm().equals(keyType))
+                    .map(ClientCertificate::alias)
+                    .toArray(String[]::new);
         }
 
         @Override

@@ -89,7 +89,8 @@ final class RetryPolicy {
     }
 
     static boolean isTransient(IOException failure) {
-        return failure instanceof RegistryConnectionException || failure instanceof RetryableAnswer
+        return failure instanceof RegistryConnectionException
+                || failure instanceof RetryableAnswer
                 || !(failure instanceof ImageException);
     }
 

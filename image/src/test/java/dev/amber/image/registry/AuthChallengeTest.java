@@ -10,7 +10,8 @@ class AuthChallengeTest {
         AuthChallenge c = AuthChallenge.parse(
                 "Bearer realm=\"https://auth.example/token\",service=\"registry.example\",scope=\"repository:team/app:pull,push\"");
         assertThat(c.isBearer()).isTrue();
-        assertThat(c.params()).containsEntry("realm", "https://auth.example/token")
+        assertThat(c.params())
+                .containsEntry("realm", "https://auth.example/token")
                 .containsEntry("service", "registry.example")
                 .containsEntry("scope", "repository:team/app:pull,push");
     }

@@ -33,16 +33,25 @@ class AuthFilesTest {
                 {"auths": {
                   "reg.example:5000": {"auth": "%s"},
                   "reg.example:5000/team": {"auth": "%s"}
-                }}""".formatted(auth("host-user", "p1"), auth("team-user", "p:2")));
+                }}""".formatted(
+                        auth("host-user", "p1"), auth("team-user", "p:2")));
         write(home.resolve(".docker/config.json"), """
                 {"auths": {"other.example": {"auth": "%s"}}}""".formatted(auth("docker-user", "p3")));
-        AuthFiles files = AuthFiles.standard(null, Map.of("HOME", home.toString(), "XDG_RUNTIME_DIR", runtime.toString()));
+        AuthFiles files =
+                AuthFiles.standard(null, Map.of("HOME", home.toString(), "XDG_RUNTIME_DIR", runtime.toString()));
 
-        Credentials team = files.lookup(ImageReference.parse("reg.example:5000/team/app")).orElseThrow();
+        Credentials team =
+                files.lookup(ImageReference.parse("reg.example:5000/team/app")).orElseThrow();
         assertThat(team.username()).isEqualTo("team-user");
         assertThat(team.password()).isEqualTo("p:2");
-        assertThat(files.lookup(ImageReference.parse("reg.example:5000/solo/app")).orElseThrow().username()).isEqualTo("host-user");
-        assertThat(files.lookup(ImageReference.parse("other.example/x")).orElseThrow().username()).isEqualTo("docker-user");
+        assertThat(files.lookup(ImageReference.parse("reg.example:5000/solo/app"))
+                        .orElseThrow()
+                        .username())
+                .isEqualTo("host-user");
+        assertThat(files.lookup(ImageReference.parse("other.example/x"))
+                        .orElseThrow()
+                        .username())
+                .isEqualTo("docker-user");
         assertThat(files.lookup(ImageReference.parse("nobody.example/x"))).isEmpty();
     }
 
@@ -52,8 +61,12 @@ class AuthFilesTest {
                 {"auths": {"https://index.docker.io/v1/": {"auth": "%s"}}}""".formatted(auth("hub", "x")));
         write(home.resolve(".docker/config.json"), """
                 {"auths": {"docker.io": {"auth": "%s"}}}""".formatted(auth("later", "y")));
-        AuthFiles files = AuthFiles.standard(null, Map.of("HOME", home.toString(), "REGISTRY_AUTH_FILE", explicitEnv.toString()));
-        assertThat(files.lookup(ImageReference.parse("library/busybox")).orElseThrow().username()).isEqualTo("hub");
+        AuthFiles files =
+                AuthFiles.standard(null, Map.of("HOME", home.toString(), "REGISTRY_AUTH_FILE", explicitEnv.toString()));
+        assertThat(files.lookup(ImageReference.parse("library/busybox"))
+                        .orElseThrow()
+                        .username())
+                .isEqualTo("hub");
     }
 
     @Test
@@ -62,9 +75,14 @@ class AuthFilesTest {
                 {"auths": {"reg.example": {"auth": "%s"}}}""".formatted(auth("home-docker", "p")));
         Path ci = write(home.resolve("ci-docker/config.json"), """
                 {"auths": {"reg.example": {"auth": "%s"}}}""".formatted(auth("ci-docker", "q")));
-        AuthFiles files = AuthFiles.standard(null, Map.of("HOME", home.toString(), "DOCKER_CONFIG", ci.getParent().toString()));
+        AuthFiles files = AuthFiles.standard(
+                null,
+                Map.of("HOME", home.toString(), "DOCKER_CONFIG", ci.getParent().toString()));
         assertThat(files.files()).contains(ci).doesNotContain(home.resolve(".docker/config.json"));
-        assertThat(files.lookup(ImageReference.parse("reg.example/x")).orElseThrow().username()).isEqualTo("ci-docker");
+        assertThat(files.lookup(ImageReference.parse("reg.example/x"))
+                        .orElseThrow()
+                        .username())
+                .isEqualTo("ci-docker");
     }
 
     @Test
@@ -98,19 +116,26 @@ class AuthFilesTest {
     void aCredHelpersEntryWinsOverCredsStoreWhichWinsOverAuths() throws Exception {
         Path bin = home.resolve("bin");
         HelperScripts.answering(bin, "per-host", Map.of("reg.example:5000", List.of("from-cred-helpers", "p1")));
-        HelperScripts.answering(bin, "store", Map.of("reg.example:5000", List.of("from-store", "p2"),
-                "other.example", List.of("store-other", "p3")));
-        Path file = write(home.resolve(".docker/config.json"), """
+        HelperScripts.answering(
+                bin,
+                "store",
+                Map.of("reg.example:5000", List.of("from-store", "p2"), "other.example", List.of("store-other", "p3")));
+        Path file = write(
+                home.resolve(".docker/config.json"), """
                 {"auths": {"reg.example:5000": {"auth": "%s"}, "other.example": {"auth": "%s"}},
                  "credsStore": "store",
                  "credHelpers": {"reg.example:5000": "per-host"}}""".formatted(auth("from-auths", "a"), auth("from-auths", "b")));
         AuthFiles files = new AuthFiles(List.of(file), false, HelperScripts.env(bin));
 
-        Credentials perHost = files.lookup(ImageReference.parse("reg.example:5000/team/app")).orElseThrow();
+        Credentials perHost =
+                files.lookup(ImageReference.parse("reg.example:5000/team/app")).orElseThrow();
         assertThat(perHost.username()).isEqualTo("from-cred-helpers");
         assertThat(perHost.password()).isEqualTo("p1");
         assertThat(perHost.source()).isEqualTo("credential helper docker-credential-per-host");
-        assertThat(files.lookup(ImageReference.parse("other.example/x")).orElseThrow().username()).isEqualTo("store-other");
+        assertThat(files.lookup(ImageReference.parse("other.example/x"))
+                        .orElseThrow()
+                        .username())
+                .isEqualTo("store-other");
         // The helpers were asked with the registry's host[:port] on stdin, nothing more.
         assertThat(HelperScripts.asked(bin, "per-host")).containsExactly("reg.example:5000");
         assertThat(HelperScripts.asked(bin, "store")).containsExactly("other.example");
@@ -122,7 +147,9 @@ class AuthFilesTest {
         HelperScripts.answering(bin, "ecr-ish", Map.of("reg.example", List.of("<token>", "refresh-me")));
         Path file = write(home.resolve("config.json"), """
                 {"credHelpers": {"reg.example": "ecr-ish"}}""");
-        Credentials c = new AuthFiles(List.of(file), true, HelperScripts.env(bin)).lookup(ImageReference.parse("reg.example/x")).orElseThrow();
+        Credentials c = new AuthFiles(List.of(file), true, HelperScripts.env(bin))
+                .lookup(ImageReference.parse("reg.example/x"))
+                .orElseThrow();
         assertThat(c.isIdentityToken()).isTrue();
         assertThat(c.identityToken()).isEqualTo("refresh-me");
         assertThat(c.basicHeader()).isNull();
@@ -132,7 +159,9 @@ class AuthFilesTest {
     void anAuthsIdentityTokenComesBeforeItsUserAndPassword() throws Exception {
         Path file = write(home.resolve("config.json"), """
                 {"auths": {"reg.example": {"auth": "%s", "identitytoken": "idt"}}}""".formatted(auth("u", "p")));
-        Credentials c = AuthFiles.standard(file, Map.of()).lookup(ImageReference.parse("reg.example/x")).orElseThrow();
+        Credentials c = AuthFiles.standard(file, Map.of())
+                .lookup(ImageReference.parse("reg.example/x"))
+                .orElseThrow();
         assertThat(c.identityToken()).isEqualTo("idt");
     }
 
@@ -150,12 +179,16 @@ class AuthFilesTest {
         env.put("XDG_RUNTIME_DIR", runtime.toString());
         AuthFiles files = AuthFiles.standard(null, env);
         // The helper's file leaves its own auths aside (Docker's rule); the next file answers.
-        assertThat(files.lookup(ImageReference.parse("reg.example/x")).orElseThrow().username()).isEqualTo("next-file");
+        assertThat(files.lookup(ImageReference.parse("reg.example/x"))
+                        .orElseThrow()
+                        .username())
+                .isEqualTo("next-file");
         assertThat(HelperScripts.asked(bin, "empty")).containsExactly("reg.example");
 
         Path alone = write(home.resolve("alone.json"), """
                 {"credsStore": "empty", "auths": {"reg.example": {"auth": "%s"}}}""".formatted(auth("ignored", "z")));
-        assertThat(AuthFiles.standard(alone, env).lookup(ImageReference.parse("reg.example/x"))).isEmpty();
+        assertThat(AuthFiles.standard(alone, env).lookup(ImageReference.parse("reg.example/x")))
+                .isEmpty();
     }
 
     @Test
@@ -164,7 +197,10 @@ class AuthFilesTest {
         HelperScripts.answering(bin, "hub", Map.of("https://index.docker.io/v1/", List.of("hub-user", "h")));
         Path file = write(home.resolve("config.json"), """
                 {"credsStore": "hub"}""");
-        assertThat(AuthFiles.standard(file, HelperScripts.env(bin)).lookup(ImageReference.parse("library/busybox")).orElseThrow().username())
+        assertThat(AuthFiles.standard(file, HelperScripts.env(bin))
+                        .lookup(ImageReference.parse("library/busybox"))
+                        .orElseThrow()
+                        .username())
                 .isEqualTo("hub-user");
     }
 
@@ -189,6 +225,7 @@ class AuthFilesTest {
         HelperScripts.hanging(bin, "stuck");
         CredentialHelper helper = new CredentialHelper("stuck", "credsStore in config.json");
         assertThatThrownBy(() -> helper.get("reg.example", HelperScripts.env(bin), java.time.Duration.ofSeconds(1)))
-                .hasMessage("credential helper docker-credential-stuck (credsStore in config.json) did not answer within 1 s");
+                .hasMessage(
+                        "credential helper docker-credential-stuck (credsStore in config.json) did not answer within 1 s");
     }
 }

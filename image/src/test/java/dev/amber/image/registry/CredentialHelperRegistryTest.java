@@ -42,7 +42,8 @@ class CredentialHelperRegistryTest {
     static void start() throws Exception {
         basic = HtpasswdRegistry.start();
         tokens = TokenAuthRegistry.start();
-        archive = SyntheticCheckpoint.standard(new byte[150_000]).writeTar(dir.resolve("c.tar"), SyntheticCheckpoint.Compression.NONE);
+        archive = SyntheticCheckpoint.standard(new byte[150_000])
+                .writeTar(dir.resolve("c.tar"), SyntheticCheckpoint.Compression.NONE);
     }
 
     @AfterAll
@@ -74,7 +75,8 @@ class CredentialHelperRegistryTest {
     @Test
     void aCredHelpersEntryServesAPushAndInspectOnAnHtpasswdRegistry() throws Exception {
         Path bin = dir.resolve("bin-basic");
-        HelperScripts.answering(bin, "amber-test", Map.of(basic.hostPort(), List.of(HtpasswdRegistry.USER, HtpasswdRegistry.PASSWORD)));
+        HelperScripts.answering(
+                bin, "amber-test", Map.of(basic.hostPort(), List.of(HtpasswdRegistry.USER, HtpasswdRegistry.PASSWORD)));
         // auths holds a wrong password: the helper must win over it.
         Path config = config("basic.json", """
                 {"auths": {"%1$s": {"auth": "d3Jvbmc6d3Jvbmc="}}, "credHelpers": {"%1$s": "amber-test"}}""".formatted(basic.hostPort()));
@@ -94,39 +96,55 @@ class CredentialHelperRegistryTest {
     @Test
     void credentialHelpersInRegistriesConfServeAPushWithoutAnyAuthFile() throws Exception {
         Path bin = dir.resolve("bin-registries-conf");
-        HelperScripts.answering(bin, "amber-rc", Map.of(basic.hostPort(), List.of(HtpasswdRegistry.USER, HtpasswdRegistry.PASSWORD)));
+        HelperScripts.answering(
+                bin, "amber-rc", Map.of(basic.hostPort(), List.of(HtpasswdRegistry.USER, HtpasswdRegistry.PASSWORD)));
         Path home = dir.resolve("home-registries-conf");
         Files.createDirectories(home.resolve(".config/containers"));
         Files.writeString(home.resolve(".config/containers/registries.conf"), """
                 # the keyring first, then the auth files
                 credential-helpers = ["amber-rc", "containers-auth.json"]
                 """);
-        Map<String, String> env = Map.of("PATH", bin + ":/usr/bin:/bin", "HOME", home.toString(),
-                "XDG_RUNTIME_DIR", home.resolve("run").toString());
+        Map<String, String> env = Map.of(
+                "PATH",
+                bin + ":/usr/bin:/bin",
+                "HOME",
+                home.toString(),
+                "XDG_RUNTIME_DIR",
+                home.resolve("run").toString());
         ImageReference ref = ImageReference.parse(basic.hostPort() + "/ckpt/registries-conf:v1");
 
         PushResult pushed = images(env).push(archive, ref, PushOptions.defaults());
 
         assertThat(HelperScripts.asked(bin, "amber-rc")).isNotEmpty().containsOnly(basic.hostPort());
-        ExternalCommand.Result skopeo = ExternalCommand.run(List.of("skopeo", "inspect", "--raw", "--tls-verify=false",
-                "docker://" + ref), dir, env, Duration.ofSeconds(60));
+        ExternalCommand.Result skopeo = ExternalCommand.run(
+                List.of("skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + ref),
+                dir,
+                env,
+                Duration.ofSeconds(60));
         assertThat(skopeo.exitCode()).as("skopeo: %s", skopeo.stderr()).isZero();
-        assertThat(Digests.sha256(skopeo.stdout().getBytes(StandardCharsets.UTF_8))).isEqualTo(pushed.manifestDigest());
+        assertThat(Digests.sha256(skopeo.stdout().getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(pushed.manifestDigest());
 
         // A helper that is not installed does not stop the search (containers/image's rule), ...
-        Files.writeString(home.resolve(".config/containers/registries.conf"),
+        Files.writeString(
+                home.resolve(".config/containers/registries.conf"),
                 "credential-helpers = [\"not-installed\", \"amber-rc\"]\n");
-        assertThat(images(env).push(archive, ref, PushOptions.defaults()).manifestDigest()).isEqualTo(pushed.manifestDigest());
+        assertThat(images(env).push(archive, ref, PushOptions.defaults()).manifestDigest())
+                .isEqualTo(pushed.manifestDigest());
         // ... but when nothing else has credentials, its failure is the answer, in one line.
-        Files.writeString(home.resolve(".config/containers/registries.conf"),
+        Files.writeString(
+                home.resolve(".config/containers/registries.conf"),
                 "credential-helpers = [\"not-installed\", \"containers-auth.json\"]\n");
         assertThatThrownBy(() -> images(env).push(archive, ref, PushOptions.defaults()))
-                .isInstanceOf(ImageException.class).hasMessageContaining("docker-credential-not-installed")
-                .hasMessageContaining("registries.conf").hasMessageNotContaining("\n");
+                .isInstanceOf(ImageException.class)
+                .hasMessageContaining("docker-credential-not-installed")
+                .hasMessageContaining("registries.conf")
+                .hasMessageNotContaining("\n");
 
         // Without the setting the helper is not asked, and the registry refuses the anonymous push.
         Files.writeString(home.resolve(".config/containers/registries.conf"), "");
-        assertThatThrownBy(() -> images(env).push(archive, ref, PushOptions.defaults())).isInstanceOf(ImageException.class);
+        assertThatThrownBy(() -> images(env).push(archive, ref, PushOptions.defaults()))
+                .isInstanceOf(ImageException.class);
     }
 
     @Test
@@ -150,8 +168,9 @@ class CredentialHelperRegistryTest {
         ImageReference ref = ImageReference.parse(basic.hostPort() + "/ckpt/anon:v1");
         // The request went out anonymously and the registry's refusal is reported, not the helper's answer.
         assertThatThrownBy(() -> images(config, bin).inspect(ref))
-                .hasMessage("registry " + basic.hostPort() + " requires credentials for pull of manifest of ckpt/anon; none found in ["
-                        + config + "] (log in with podman login, or pass --authfile)");
+                .hasMessage("registry " + basic.hostPort()
+                        + " requires credentials for pull of manifest of ckpt/anon; none found in [" + config
+                        + "] (log in with podman login, or pass --authfile)");
         assertThat(HelperScripts.asked(bin, "empty")).containsExactly(basic.hostPort());
     }
 
@@ -162,14 +181,15 @@ class CredentialHelperRegistryTest {
         ImageReference ref = ImageReference.parse(basic.hostPort() + "/ckpt/missing:v1");
         assertThatThrownBy(() -> images(config, dir.resolve("no-bin")).push(archive, ref, PushOptions.defaults()))
                 .isInstanceOf(ImageException.class)
-                .hasMessage("credential helper docker-credential-not-installed (credHelpers \"" + basic.hostPort() + "\" in " + config
-                        + ") is not on PATH; install it or remove it from the auth file");
+                .hasMessage("credential helper docker-credential-not-installed (credHelpers \"" + basic.hostPort()
+                        + "\" in " + config + ") is not on PATH; install it or remove it from the auth file");
     }
 
     @Test
     void anIdentityTokenFromAHelperIsTradedWithTheOAuth2RefreshGrant() throws Exception {
         Path bin = dir.resolve("bin-token");
-        HelperScripts.answering(bin, "oauth", Map.of(tokens.hostPort(), List.of("<token>", TokenAuthRegistry.REFRESH_TOKEN)));
+        HelperScripts.answering(
+                bin, "oauth", Map.of(tokens.hostPort(), List.of("<token>", TokenAuthRegistry.REFRESH_TOKEN)));
         Path config = config("token.json", """
                 {"credHelpers": {"%s": "oauth"}}""".formatted(tokens.hostPort()));
         ImageReference ref = ImageReference.parse(tokens.hostPort() + "/ckpt/identity:v1");
@@ -191,7 +211,8 @@ class CredentialHelperRegistryTest {
                 {"credsStore": "oauth"}""");
         ImageReference ref = ImageReference.parse(tokens.hostPort() + "/ckpt/revoked:v1");
         assertThatThrownBy(() -> images(config, bin).inspect(ref))
-                .hasMessage("registry " + tokens.hostPort() + " refused the identity token (from credential helper docker-credential-oauth)"
+                .hasMessage("registry " + tokens.hostPort()
+                        + " refused the identity token (from credential helper docker-credential-oauth)"
                         + " for pull of manifest of ckpt/revoked");
     }
 }

@@ -20,7 +20,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * counts the other way: it cuts once {@code failAfter} bytes have come from the registry.
  */
 final class FaultyProxy implements AutoCloseable {
-    enum Mode { DROP_ONCE, DROP_ONCE_BETWEEN_CHUNKS, DROP_ONCE_DOWNLOADING, DIE }
+    enum Mode {
+        DROP_ONCE,
+        DROP_ONCE_BETWEEN_CHUNKS,
+        DROP_ONCE_DOWNLOADING,
+        DIE
+    }
 
     private final ServerSocket server;
     private final int targetPort;
@@ -76,39 +81,52 @@ final class FaultyProxy implements AutoCloseable {
     }
 
     private void pump(Socket from, Socket to, boolean countsUpstream) {
-        Thread t = new Thread(() -> {
-            byte[] buffer = new byte[64 * 1024];
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                int n;
-                while ((n = in.read(buffer)) > 0) {
-                    if (!countsUpstream && downstreamBytes.addAndGet(n) > failAfter && !failed && mode == Mode.DROP_ONCE_DOWNLOADING) {
-                        fail();
-                        return;
+        Thread t = new Thread(
+                () -> {
+                    byte[] buffer = new byte[64 * 1024];
+                    try (InputStream in = from.getInputStream();
+                            OutputStream out = to.getOutputStream()) {
+                        int n;
+                        while ((n = in.read(buffer)) > 0) {
+                            if (!countsUpstream
+                                    && downstreamBytes.addAndGet(n) > failAfter
+                                    && !failed
+                                    && mode == Mode.DROP_ONCE_DOWNLOADING) {
+                                fail();
+                                return;
+                            }
+                            if (countsUpstream
+                                    && !failed
+                                    && mode == Mode.DROP_ONCE_BETWEEN_CHUNKS
+                                    && upstreamBytes.get() > failAfter
+                                    && new String(buffer, 0, Math.min(n, 6), java.nio.charset.StandardCharsets.US_ASCII)
+                                            .equals("PATCH ")) {
+                                fail();
+                                return;
+                            }
+                            if (countsUpstream
+                                    && !failed
+                                    && (mode == Mode.DROP_ONCE || mode == Mode.DIE)
+                                    && upstreamBytes.get() + n > failAfter) {
+                                int allowed = (int) (failAfter - upstreamBytes.get());
+                                out.write(buffer, 0, allowed);
+                                upstreamBytes.addAndGet(allowed);
+                                fail();
+                                return;
+                            }
+                            out.write(buffer, 0, n);
+                            if (countsUpstream) {
+                                upstreamBytes.addAndGet(n);
+                            }
+                        }
+                    } catch (IOException e) {
+                        // the other direction or the fault closed the connection
+                    } finally {
+                        closeQuietly(from);
+                        closeQuietly(to);
                     }
-                    if (countsUpstream && !failed && mode == Mode.DROP_ONCE_BETWEEN_CHUNKS && upstreamBytes.get() > failAfter
-                            && new String(buffer, 0, Math.min(n, 6), java.nio.charset.StandardCharsets.US_ASCII).equals("PATCH ")) {
-                        fail();
-                        return;
-                    }
-                    if (countsUpstream && !failed && (mode == Mode.DROP_ONCE || mode == Mode.DIE) && upstreamBytes.get() + n > failAfter) {
-                        int allowed = (int) (failAfter - upstreamBytes.get());
-                        out.write(buffer, 0, allowed);
-                        upstreamBytes.addAndGet(allowed);
-                        fail();
-                        return;
-                    }
-                    out.write(buffer, 0, n);
-                    if (countsUpstream) {
-                        upstreamBytes.addAndGet(n);
-                    }
-                }
-            } catch (IOException e) {
-                // the other direction or the fault closed the connection
-            } finally {
-                closeQuietly(from);
-                closeQuietly(to);
-            }
-        }, "faulty-proxy-pump");
+                },
+                "faulty-proxy-pump");
         t.setDaemon(true);
         t.start();
     }

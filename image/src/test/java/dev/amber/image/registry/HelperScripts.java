@@ -21,9 +21,17 @@ final class HelperScripts {
     static Path answering(Path bin, String name, Map<String, List<String>> answers) throws IOException {
         StringBuilder cases = new StringBuilder();
         answers.forEach((server, userAndSecret) -> {
-            String json = new String(Json.bytes(Json.object().put("ServerURL", server).put("Username", userAndSecret.get(0))
-                    .put("Secret", userAndSecret.get(1))), java.nio.charset.StandardCharsets.UTF_8);
-            cases.append("  ").append(quote(server)).append(") printf '%s\\n' ").append(quote(json)).append("; exit 0 ;;\n");
+            String json = new String(
+                    Json.bytes(Json.object()
+                            .put("ServerURL", server)
+                            .put("Username", userAndSecret.get(0))
+                            .put("Secret", userAndSecret.get(1))),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            cases.append("  ")
+                    .append(quote(server))
+                    .append(") printf '%s\\n' ")
+                    .append(quote(json))
+                    .append("; exit 0 ;;\n");
         });
         return write(bin, name, """
                 case "$server" in

@@ -29,7 +29,8 @@ final class HtpasswdRegistry implements AutoCloseable {
         byte[] salt = new byte[16];
         new SecureRandom().nextBytes(salt);
         // Cost 4, the lowest: the registry checks the hash on every request.
-        Path htpasswd = Files.writeString(dir.resolve("htpasswd"),
+        Path htpasswd = Files.writeString(
+                dir.resolve("htpasswd"),
                 USER + ":" + OpenBSDBCrypt.generate("2y", PASSWORD.toCharArray(), salt, 4) + "\n");
         LocalRegistry registry = LocalRegistry.start("", """
                 auth:

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 class RegistriesConfTest {
     private static final Path FILE = Path.of("/etc/containers/registries.conf");
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void readsTheTopLevelArrayAcrossLinesCommentsAndQuotes() throws Exception {
@@ -29,7 +30,8 @@ class RegistriesConfTest {
                 [[registry]]
                 location = "example.com"
                 """;
-        assertThat(RegistriesConf.credentialHelpersIn(toml, FILE)).hasValue(List.of("secretservice", "containers-auth.json"));
+        assertThat(RegistriesConf.credentialHelpersIn(toml, FILE))
+                .hasValue(List.of("secretservice", "containers-auth.json"));
     }
 
     @Test
@@ -45,12 +47,14 @@ class RegistriesConfTest {
                 """;
         assertThat(RegistriesConf.credentialHelpersIn(toml, FILE)).isEmpty();
         assertThat(RegistriesConf.credentialHelpersIn("", FILE)).isEmpty();
-        assertThat(RegistriesConf.credentialHelpersIn("\"credential-helpers\" = [\"quoted\"]\n", FILE)).hasValue(List.of("quoted"));
+        assertThat(RegistriesConf.credentialHelpersIn("\"credential-helpers\" = [\"quoted\"]\n", FILE))
+                .hasValue(List.of("quoted"));
     }
 
     @Test
     void aMalformedSettingIsOneLineNamingFileAndLine() {
-        assertThatThrownBy(() -> RegistriesConf.credentialHelpersIn("a = 1\ncredential-helpers = \"secretservice\"\n", FILE))
+        assertThatThrownBy(() ->
+                        RegistriesConf.credentialHelpersIn("a = 1\ncredential-helpers = \"secretservice\"\n", FILE))
                 .isInstanceOf(ImageException.class)
                 .hasMessage("/etc/containers/registries.conf line 2: credential-helpers must be an array of strings");
         assertThatThrownBy(() -> RegistriesConf.credentialHelpersIn("credential-helpers = [\"a\" \"b\"]\n", FILE))
@@ -70,22 +74,34 @@ class RegistriesConfTest {
         Files.writeString(systemDropIns.resolve("30-ignored.txt"), "credential-helpers = [\"not a drop-in\"]\n");
         Path home = dir.resolve("home");
         Path userDropIns = Files.createDirectories(home.resolve(".config/containers/registries.conf.d"));
-        Files.writeString(userDropIns.resolve("50-user.conf"), "credential-helpers = [\"user\", \"containers-auth.json\"]\n");
+        Files.writeString(
+                userDropIns.resolve("50-user.conf"), "credential-helpers = [\"user\", \"containers-auth.json\"]\n");
 
         List<Path> files = RegistriesConf.files(Map.of("HOME", home.toString()), system, systemDropIns);
-        assertThat(files).containsExactly(system, systemDropIns.resolve("10-a.conf"), systemDropIns.resolve("20-b.conf"),
-                userDropIns.resolve("50-user.conf"));
-        assertThat(RegistriesConf.credentialOrder(files)).isEqualTo(new RegistriesConf.CredentialOrder(
-                List.of("user", RegistriesConf.AUTH_FILES), userDropIns.resolve("50-user.conf")));
+        assertThat(files)
+                .containsExactly(
+                        system,
+                        systemDropIns.resolve("10-a.conf"),
+                        systemDropIns.resolve("20-b.conf"),
+                        userDropIns.resolve("50-user.conf"));
+        assertThat(RegistriesConf.credentialOrder(files))
+                .isEqualTo(new RegistriesConf.CredentialOrder(
+                        List.of("user", RegistriesConf.AUTH_FILES), userDropIns.resolve("50-user.conf")));
 
         Path override = Files.writeString(dir.resolve("override.conf"), "");
-        assertThat(RegistriesConf.files(Map.of("HOME", home.toString(), "CONTAINERS_REGISTRIES_CONF", override.toString()),
-                system, systemDropIns)).startsWith(override).doesNotContain(system);
+        assertThat(RegistriesConf.files(
+                        Map.of("HOME", home.toString(), "CONTAINERS_REGISTRIES_CONF", override.toString()),
+                        system,
+                        systemDropIns))
+                .startsWith(override)
+                .doesNotContain(system);
 
-        Path userFile = Files.writeString(home.resolve(".config/containers/registries.conf"), "credential-helpers = []\n");
+        Path userFile =
+                Files.writeString(home.resolve(".config/containers/registries.conf"), "credential-helpers = []\n");
         assertThat(RegistriesConf.files(Map.of("HOME", home.toString()), system, systemDropIns))
                 .containsExactly(userFile, userDropIns.resolve("50-user.conf"));
         // An empty array means the default, as an unset one does.
-        assertThat(RegistriesConf.credentialOrder(List.of(userFile)).entries()).containsExactly(RegistriesConf.AUTH_FILES);
+        assertThat(RegistriesConf.credentialOrder(List.of(userFile)).entries())
+                .containsExactly(RegistriesConf.AUTH_FILES);
     }
 }

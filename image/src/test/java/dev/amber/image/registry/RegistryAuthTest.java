@@ -28,7 +28,8 @@ class RegistryAuthTest {
     @BeforeAll
     static void start() throws Exception {
         registry = TokenAuthRegistry.start();
-        archive = SyntheticCheckpoint.standard(new byte[200_000]).writeTar(dir.resolve("c.tar"), SyntheticCheckpoint.Compression.NONE);
+        archive = SyntheticCheckpoint.standard(new byte[200_000])
+                .writeTar(dir.resolve("c.tar"), SyntheticCheckpoint.Compression.NONE);
     }
 
     @AfterAll
@@ -37,17 +38,21 @@ class RegistryAuthTest {
     }
 
     private static CheckpointImages images(Path authFile) {
-        return CheckpointImages.standard(RegistryOptions.defaults().withInsecure(true).withAuthFile(authFile));
+        return CheckpointImages.standard(
+                RegistryOptions.defaults().withInsecure(true).withAuthFile(authFile));
     }
 
     @Test
     void credentialsFromTheAuthFileBuyATokenThatServesTheWholePush() throws Exception {
         ImageReference ref = ImageReference.parse(registry.hostPort() + "/ckpt/authed:v1");
         int before = registry.tokensIssued();
-        PushResult pushed = images(registry.authFile(TokenAuthRegistry.PASSWORD)).push(archive, ref, PushOptions.defaults());
+        PushResult pushed =
+                images(registry.authFile(TokenAuthRegistry.PASSWORD)).push(archive, ref, PushOptions.defaults());
         // One token for the first check (pull scope), one for pull+push; every later request reuses them.
         assertThat(registry.tokensIssued() - before).isBetween(1, 2);
-        assertThat(images(registry.authFile(TokenAuthRegistry.PASSWORD)).inspect(ref).manifestDigest())
+        assertThat(images(registry.authFile(TokenAuthRegistry.PASSWORD))
+                        .inspect(ref)
+                        .manifestDigest())
                 .isEqualTo(pushed.manifestDigest());
     }
 
@@ -66,7 +71,8 @@ class RegistryAuthTest {
         Path empty = java.nio.file.Files.writeString(dir.resolve("empty-auth.json"), "{\"auths\":{}}");
         ImageReference ref = ImageReference.parse(registry.hostPort() + "/ckpt/anon:v1");
         assertThatThrownBy(() -> images(empty).inspect(ref))
-                .hasMessage("registry " + registry.hostPort() + " requires credentials for pull of manifest of ckpt/anon; none found in ["
-                        + empty + "] (log in with podman login, or pass --authfile)");
+                .hasMessage("registry " + registry.hostPort()
+                        + " requires credentials for pull of manifest of ckpt/anon; none found in [" + empty
+                        + "] (log in with podman login, or pass --authfile)");
     }
 }

@@ -41,7 +41,10 @@ class RegistryPushTest {
         registry = LocalRegistry.start();
         byte[] memory = new byte[6 << 20];
         new Random(7).nextBytes(memory);
-        archive = SyntheticCheckpoint.standard(memory).engine(Engine.CRIO).container("counter").pod("web-0", "shop")
+        archive = SyntheticCheckpoint.standard(memory)
+                .engine(Engine.CRIO)
+                .container("counter")
+                .pod("web-0", "shop")
                 .writeTar(dir.resolve("kubelet.tar"), SyntheticCheckpoint.Compression.NONE);
         archiveSize = Files.size(archive);
     }
@@ -56,15 +59,18 @@ class RegistryPushTest {
     }
 
     private static RegistryOptions insecure() {
-        return RegistryOptions.defaults().withInsecure(true).withChunkBytes(CHUNK).withTimeout(Duration.ofSeconds(10));
+        return RegistryOptions.defaults()
+                .withInsecure(true)
+                .withChunkBytes(CHUNK)
+                .withTimeout(Duration.ofSeconds(10));
     }
 
     @Test
     void pushInspectPullRoundTripAndNoSecondUpload() throws Exception {
         ImageReference ref = ImageReference.parse(registry.hostPort() + "/ckpt/roundtrip:v1");
         long[] lastProgress = {0};
-        PushResult pushed = images(insecure()).push(archive, ref,
-                PushOptions.defaults().withProgress((step, done, total) -> {
+        PushResult pushed = images(insecure())
+                .push(archive, ref, PushOptions.defaults().withProgress((step, done, total) -> {
                     if (step.equals("uploading")) {
                         lastProgress[0] = done;
                     }
@@ -77,19 +83,29 @@ class RegistryPushTest {
         assertThat(info.container()).isEqualTo("counter");
         assertThat(info.namespace()).isEqualTo("shop");
         assertThat(info.layer().size()).isEqualTo(archiveSize);
-        assertThat(images(insecure()).inspect(ref.withDigest(pushed.manifestDigest())).container()).isEqualTo("counter");
+        assertThat(images(insecure())
+                        .inspect(ref.withDigest(pushed.manifestDigest()))
+                        .container())
+                .isEqualTo("counter");
 
-        Path back = images(insecure()).pull(ref, dir.resolve("back.tar"), ProgressListener.NONE).archive();
-        assertThat(Digests.sha256(Files.readAllBytes(back))).isEqualTo(pushed.layer().digest());
+        Path back = images(insecure())
+                .pull(ref, dir.resolve("back.tar"), ProgressListener.NONE)
+                .archive();
+        assertThat(Digests.sha256(Files.readAllBytes(back)))
+                .isEqualTo(pushed.layer().digest());
 
-        PushResult again = images(insecure()).push(archive, ImageReference.parse(registry.hostPort() + "/ckpt/roundtrip:v2"),
-                PushOptions.defaults());
+        PushResult again = images(insecure())
+                .push(
+                        archive,
+                        ImageReference.parse(registry.hostPort() + "/ckpt/roundtrip:v2"),
+                        PushOptions.defaults());
         assertThat(again.layerUploaded()).isFalse();
     }
 
     @Test
     void aConnectionDroppedBetweenChunksResumesFromWhereTheRegistryStands() throws Exception {
-        try (FaultyProxy proxy = new FaultyProxy(registry.uri().getPort(), (long) (2.5 * CHUNK), FaultyProxy.Mode.DROP_ONCE_BETWEEN_CHUNKS)) {
+        try (FaultyProxy proxy = new FaultyProxy(
+                registry.uri().getPort(), (long) (2.5 * CHUNK), FaultyProxy.Mode.DROP_ONCE_BETWEEN_CHUNKS)) {
             Path fresh = freshArchive("resume.tar", 21);
             ImageReference ref = ImageReference.parse(proxy.hostPort() + "/ckpt/resumed:v1");
             PushResult pushed = images(insecure()).push(fresh, ref, PushOptions.defaults());
@@ -105,7 +121,8 @@ class RegistryPushTest {
     void aConnectionDroppedMidChunkStillCompletesThePush() throws Exception {
         // docker-registry 2.8 cancels an upload whose chunk was cut short (its size no longer matches the
         // upload state), so the client learns the upload is gone and starts the blob again.
-        try (FaultyProxy proxy = new FaultyProxy(registry.uri().getPort(), (long) (2.5 * CHUNK), FaultyProxy.Mode.DROP_ONCE)) {
+        try (FaultyProxy proxy =
+                new FaultyProxy(registry.uri().getPort(), (long) (2.5 * CHUNK), FaultyProxy.Mode.DROP_ONCE)) {
             Path fresh = freshArchive("midchunk.tar", 22);
             ImageReference ref = ImageReference.parse(proxy.hostPort() + "/ckpt/midchunk:v1");
             PushResult pushed = images(insecure()).push(fresh, ref, PushOptions.defaults());
@@ -117,9 +134,10 @@ class RegistryPushTest {
     @Test
     void aDownloadCutShortResumesWithARangeRequest() throws Exception {
         Path fresh = freshArchive("download.tar", 23);
-        PushResult pushed = images(insecure()).push(fresh, ImageReference.parse(registry.hostPort() + "/ckpt/download:v1"),
-                PushOptions.defaults());
-        try (FaultyProxy proxy = new FaultyProxy(registry.uri().getPort(), 3 * CHUNK, FaultyProxy.Mode.DROP_ONCE_DOWNLOADING)) {
+        PushResult pushed = images(insecure())
+                .push(fresh, ImageReference.parse(registry.hostPort() + "/ckpt/download:v1"), PushOptions.defaults());
+        try (FaultyProxy proxy =
+                new FaultyProxy(registry.uri().getPort(), 3 * CHUNK, FaultyProxy.Mode.DROP_ONCE_DOWNLOADING)) {
             assertPulledBack(proxy.hostPort() + "/ckpt/download:v1", fresh, pushed);
             assertThat(proxy.drops()).isEqualTo(1);
         }
@@ -129,8 +147,10 @@ class RegistryPushTest {
     void inspectReadsTheManifestAndConfigButNotTheLayer() throws Exception {
         ImageReference direct = ImageReference.parse(registry.hostPort() + "/ckpt/inspected:v1");
         images(insecure()).push(archive, direct, PushOptions.defaults());
-        try (FaultyProxy counting = new FaultyProxy(registry.uri().getPort(), Long.MAX_VALUE, FaultyProxy.Mode.DROP_ONCE_DOWNLOADING)) {
-            CheckpointImageInfo info = images(insecure()).inspect(ImageReference.parse(counting.hostPort() + "/ckpt/inspected:v1"));
+        try (FaultyProxy counting =
+                new FaultyProxy(registry.uri().getPort(), Long.MAX_VALUE, FaultyProxy.Mode.DROP_ONCE_DOWNLOADING)) {
+            CheckpointImageInfo info =
+                    images(insecure()).inspect(ImageReference.parse(counting.hostPort() + "/ckpt/inspected:v1"));
             assertThat(info.layer().size()).isEqualTo(archiveSize);
             assertThat(counting.downstreamBytes()).isLessThan(32 * 1024);
         }
@@ -143,8 +163,12 @@ class RegistryPushTest {
     }
 
     private static void assertPulledBack(String reference, Path original, PushResult pushed) throws Exception {
-        Path back = images(insecure()).pull(ImageReference.parse(reference), dir.resolve("back-" + original.getFileName()),
-                ProgressListener.NONE).archive();
+        Path back = images(insecure())
+                .pull(
+                        ImageReference.parse(reference),
+                        dir.resolve("back-" + original.getFileName()),
+                        ProgressListener.NONE)
+                .archive();
         assertThat(Files.readAllBytes(back)).isEqualTo(Files.readAllBytes(original));
         assertThat(pushed.layer().size()).isEqualTo(Files.size(original));
     }
@@ -156,10 +180,13 @@ class RegistryPushTest {
             ImageReference ref = ImageReference.parse(proxy.hostPort() + "/ckpt/gone:v1");
             assertThatThrownBy(() -> images(insecure().withAttempts(3)).push(fresh, ref, PushOptions.defaults()))
                     .isInstanceOf(ImageException.class)
-                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n")
-                            .contains("registry " + proxy.hostPort()).contains("gave up after 3 attempts"));
+                    .satisfies(e -> assertThat(e.getMessage())
+                            .doesNotContain("\n")
+                            .contains("registry " + proxy.hostPort())
+                            .contains("gave up after 3 attempts"));
         }
-        assertThatThrownBy(() -> images(insecure()).inspect(ImageReference.parse(registry.hostPort() + "/ckpt/gone:v1")))
+        assertThatThrownBy(
+                        () -> images(insecure()).inspect(ImageReference.parse(registry.hostPort() + "/ckpt/gone:v1")))
                 .hasMessageContaining("has no image ckpt/gone:v1");
     }
 
@@ -171,13 +198,17 @@ class RegistryPushTest {
         }
         ImageReference ref = ImageReference.parse("127.0.0.1:" + port + "/ckpt/x");
         assertThatThrownBy(() -> images(insecure().withAttempts(1)).push(archive, ref, PushOptions.defaults()))
-                .hasMessage("cannot reach registry 127.0.0.1:" + port + " (http://127.0.0.1:" + port + "): connection refused");
+                .hasMessage("cannot reach registry 127.0.0.1:" + port + " (http://127.0.0.1:" + port
+                        + "): connection refused");
     }
 
     @Test
     void tlsToAPlainHttpRegistryPointsAtInsecure() throws Exception {
         ImageReference ref = ImageReference.parse(registry.hostPort() + "/ckpt/x");
         assertThatThrownBy(() -> images(RegistryOptions.defaults()).inspect(ref))
-                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n").contains("TLS with registry").endsWith("or pass --insecure for a plain-HTTP registry"));
+                .satisfies(e -> assertThat(e.getMessage())
+                        .doesNotContain("\n")
+                        .contains("TLS with registry")
+                        .endsWith("or pass --insecure for a plain-HTTP registry"));
     }
 }

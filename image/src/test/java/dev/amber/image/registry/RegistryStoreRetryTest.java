@@ -57,10 +57,15 @@ class RegistryStoreRetryTest {
     }
 
     private RegistryStore store(int attempts) throws ImageException {
-        RegistryOptions options = RegistryOptions.defaults().withInsecure(true).withAuthFile(null).withChunkBytes(CHUNK)
-                .withAttempts(attempts).withTimeout(Duration.ofSeconds(10));
+        RegistryOptions options = RegistryOptions.defaults()
+                .withInsecure(true)
+                .withAuthFile(null)
+                .withChunkBytes(CHUNK)
+                .withAttempts(attempts)
+                .withTimeout(Duration.ofSeconds(10));
         ImageReference ref = ImageReference.parse(registry.hostPort() + "/" + ScriptedRegistry.REPOSITORY);
-        return new RegistryStore(RegistryStore.newClient(options), ref, options, new AuthFiles(List.of(), false, Map.of()));
+        return new RegistryStore(
+                RegistryStore.newClient(options), ref, options, new AuthFiles(List.of(), false, Map.of()));
     }
 
     private static byte[] bytes(int size, int seed) {
@@ -86,8 +91,15 @@ class RegistryStoreRetryTest {
         byte[] data = bytes(250, 1);
         registry.scriptChunks(NONE, OUT_OF_STEP);
         push(data, 4);
-        assertThat(registry.requests()).containsExactly("POST u1", "PATCH u1 0-99", "PATCH u1 100-199", "GET u1",
-                "PATCH u1 100-199", "PATCH u1 200-249", "PUT u1");
+        assertThat(registry.requests())
+                .containsExactly(
+                        "POST u1",
+                        "PATCH u1 0-99",
+                        "PATCH u1 100-199",
+                        "GET u1",
+                        "PATCH u1 100-199",
+                        "PATCH u1 200-249",
+                        "PUT u1");
         assertThat(registry.blob(Digests.sha256(data))).isEqualTo(data);
         assertThat(uploaded).last().isEqualTo(250L);
     }
@@ -98,8 +110,9 @@ class RegistryStoreRetryTest {
         registry.scriptChunks(NONE, LOSE_ANSWER);
         push(data, 4);
         // The registry kept the chunk: the status says so, and the upload goes on after it.
-        assertThat(registry.requests()).containsExactly("POST u1", "PATCH u1 0-99", "PATCH u1 100-199", "GET u1",
-                "PATCH u1 200-249", "PUT u1");
+        assertThat(registry.requests())
+                .containsExactly(
+                        "POST u1", "PATCH u1 0-99", "PATCH u1 100-199", "GET u1", "PATCH u1 200-249", "PUT u1");
         assertThat(registry.blob(Digests.sha256(data))).isEqualTo(data);
     }
 
@@ -108,8 +121,9 @@ class RegistryStoreRetryTest {
         byte[] data = bytes(250, 3);
         registry.scriptChunks(NONE, NONE, LOSE_ANSWER);
         push(data, 4);
-        assertThat(registry.requests()).containsExactly("POST u1", "PATCH u1 0-99", "PATCH u1 100-199", "PATCH u1 200-249",
-                "GET u1", "PUT u1");
+        assertThat(registry.requests())
+                .containsExactly(
+                        "POST u1", "PATCH u1 0-99", "PATCH u1 100-199", "PATCH u1 200-249", "GET u1", "PUT u1");
         assertThat(registry.blob(Digests.sha256(data))).isEqualTo(data);
     }
 
@@ -118,8 +132,17 @@ class RegistryStoreRetryTest {
         byte[] data = bytes(250, 4);
         registry.scriptChunks(NONE, DROP_MID_CHUNK_AND_FORGET);
         push(data, 4);
-        assertThat(registry.requests()).containsExactly("POST u1", "PATCH u1 0-99", "PATCH u1 100-199", "GET u1",
-                "POST u2", "PATCH u2 0-99", "PATCH u2 100-199", "PATCH u2 200-249", "PUT u2");
+        assertThat(registry.requests())
+                .containsExactly(
+                        "POST u1",
+                        "PATCH u1 0-99",
+                        "PATCH u1 100-199",
+                        "GET u1",
+                        "POST u2",
+                        "PATCH u2 0-99",
+                        "PATCH u2 100-199",
+                        "PATCH u2 200-249",
+                        "PUT u2");
         assertThat(registry.blob(Digests.sha256(data))).isEqualTo(data);
     }
 
@@ -130,12 +153,20 @@ class RegistryStoreRetryTest {
         assertThatThrownBy(() -> push(data, 3))
                 .isInstanceOf(ImageException.class)
                 .hasCauseInstanceOf(RegistryConnectionException.class)
-                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n")
+                .satisfies(e -> assertThat(e.getMessage())
+                        .doesNotContain("\n")
                         .startsWith("connection to registry " + registry.hostPort() + " failed during " + action(data))
                         .endsWith(" (gave up after 3 attempts)"));
         // The third failure ends the upload: there is no status request after it.
-        assertThat(registry.requests()).containsExactly("POST u1", "PATCH u1 0-99", "PATCH u1 100-199", "GET u1",
-                "PATCH u1 100-199", "GET u1", "PATCH u1 100-199");
+        assertThat(registry.requests())
+                .containsExactly(
+                        "POST u1",
+                        "PATCH u1 0-99",
+                        "PATCH u1 100-199",
+                        "GET u1",
+                        "PATCH u1 100-199",
+                        "GET u1",
+                        "PATCH u1 100-199");
     }
 
     @Test
@@ -152,7 +183,8 @@ class RegistryStoreRetryTest {
         byte[] data = bytes(250, 7);
         registry.scriptChunks(OUT_OF_STEP, OUT_OF_STEP);
         assertThatThrownBy(() -> push(data, 2))
-                .hasMessage("registry " + registry.hostPort() + " failed " + action(data) + " of " + ScriptedRegistry.REPOSITORY
+                .hasMessage("registry " + registry.hostPort() + " failed " + action(data) + " of "
+                        + ScriptedRegistry.REPOSITORY
                         + " (HTTP 416: BLOB_UPLOAD_INVALID invalid content range) (gave up after 2 attempts)");
         assertThat(registry.requests()).containsExactly("POST u1", "PATCH u1 0-99", "GET u1", "PATCH u1 0-99");
     }
@@ -162,7 +194,8 @@ class RegistryStoreRetryTest {
         byte[] data = bytes(250, 8);
         registry.scriptChunks(NONE, REFUSE);
         assertThatThrownBy(() -> push(data, 4))
-                .hasMessage("registry " + registry.hostPort() + " denied " + action(data) + " of " + ScriptedRegistry.REPOSITORY
+                .hasMessage("registry " + registry.hostPort() + " denied " + action(data) + " of "
+                        + ScriptedRegistry.REPOSITORY
                         + " (HTTP 403: DENIED requested access to the resource is denied)");
         assertThat(registry.requests()).containsExactly("POST u1", "PATCH u1 0-99", "PATCH u1 100-199");
     }
@@ -194,8 +227,8 @@ class RegistryStoreRetryTest {
         registry.scriptDownloads(300, CUT_BODY, CUT_BODY, CUT_BODY);
         Path target = dir.resolve("layer");
         store(2).getBlob(descriptor(data), target, progress);
-        assertThat(registry.requests()).containsExactly("GET blob", "GET blob bytes=300-", "GET blob bytes=600-",
-                "GET blob bytes=900-");
+        assertThat(registry.requests())
+                .containsExactly("GET blob", "GET blob bytes=300-", "GET blob bytes=600-", "GET blob bytes=900-");
         assertThat(Files.readAllBytes(target)).isEqualTo(data);
     }
 
@@ -208,7 +241,8 @@ class RegistryStoreRetryTest {
         assertThatThrownBy(() -> store(3).getBlob(descriptor(data), dir.resolve("layer"), progress))
                 .isInstanceOf(ImageException.class)
                 .hasCauseInstanceOf(RegistryConnectionException.class)
-                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n")
+                .satisfies(e -> assertThat(e.getMessage())
+                        .doesNotContain("\n")
                         .startsWith("connection to registry " + registry.hostPort() + " failed during pull of layer")
                         .endsWith(" (gave up after 3 attempts)"));
     }
@@ -220,9 +254,10 @@ class RegistryStoreRetryTest {
         registry.scriptDownloads(0, CUT_BODY, CUT_BODY);
         assertThatThrownBy(() -> store(2).getBlob(descriptor(data), dir.resolve("layer"), progress))
                 .isInstanceOf(ImageException.class)
-                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n")
-                        .startsWith("download of " + digest + " from " + registry.hostPort() + "/" + ScriptedRegistry.REPOSITORY
-                                + " failed: "));
+                .satisfies(e -> assertThat(e.getMessage())
+                        .doesNotContain("\n")
+                        .startsWith("download of " + digest + " from " + registry.hostPort() + "/"
+                                + ScriptedRegistry.REPOSITORY + " failed: "));
         assertThat(registry.requests()).containsExactly("GET blob", "GET blob");
     }
 

@@ -36,11 +36,12 @@ class RegistryTlsFilesTest {
         Files.copy(dir.resolve("client.cert"), host.resolve("client.cert"));
         Files.copy(dir.resolve("client.key"), host.resolve("client.key"));
         assertThat(PemFiles.privateKey(host.resolve("client.key")).getAlgorithm())
-                .isEqualTo(switch (kind) {
-                    case RSA_PKCS8, RSA_PKCS1 -> "RSA";
-                    case EC_SEC1 -> "EC";
-                    case ED25519 -> "EdDSA";
-                });
+                .isEqualTo(
+                        switch (kind) {
+                            case RSA_PKCS8, RSA_PKCS1 -> "RSA";
+                            case EC_SEC1 -> "EC";
+                            case ED25519 -> "EdDSA";
+                        });
         RegistryTls tls = RegistryTls.forRegistry(REGISTRY, List.of(dir.resolve("certs.d")));
         assertThat(tls.context()).isNotNull();
         assertThat(tls.clientCertificates()).containsExactly(host.resolve("client.cert"));
@@ -63,10 +64,15 @@ class RegistryTlsFilesTest {
     @Test
     void anEncryptedKeyIsRefusedInOneLine() throws Exception {
         Path key = dir.resolve("enc.key");
-        new ProcessBuilder("openssl", "genpkey", "-algorithm", "RSA", "-aes256", "-pass", "pass:x", "-out", key.toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+        new ProcessBuilder(
+                        "openssl", "genpkey", "-algorithm", "RSA", "-aes256", "-pass", "pass:x", "-out", key.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start()
+                .waitFor();
         assertThatThrownBy(() -> PemFiles.privateKey(key))
-                .hasMessage(key + " is an encrypted key; a registry client key must be unencrypted, as for Podman and Docker");
+                .hasMessage(key
+                        + " is an encrypted key; a registry client key must be unencrypted, as for Podman and Docker");
     }
 
     @Test
@@ -75,9 +81,12 @@ class RegistryTlsFilesTest {
         Files.copy(dir.resolve("ca.pem"), first.resolve("ca.crt"));
         Path second = hostDir("etc-certs.d");
         Files.writeString(second.resolve("ca.crt"), "not a certificate");
-        RegistryTls tls = RegistryTls.forRegistry(REGISTRY, List.of(dir.resolve("absent"), dir.resolve("user-certs.d"), dir.resolve("etc-certs.d")));
+        RegistryTls tls = RegistryTls.forRegistry(
+                REGISTRY, List.of(dir.resolve("absent"), dir.resolve("user-certs.d"), dir.resolve("etc-certs.d")));
         assertThat(tls.directory()).isEqualTo(first);
         assertThat(tls.clientCertificates()).isEmpty();
-        assertThat(RegistryTls.forRegistry("elsewhere.example", List.of(dir.resolve("user-certs.d"))).context()).isNull();
+        assertThat(RegistryTls.forRegistry("elsewhere.example", List.of(dir.resolve("user-certs.d")))
+                        .context())
+                .isNull();
     }
 }

@@ -52,7 +52,8 @@ class RegistryTlsTest {
                     clientcas:
                       - %s
                 """.formatted(dir.resolve("client-ca.pem")), "");
-        archive = SyntheticCheckpoint.standard(new byte[100_000]).writeTar(dir.resolve("c.tar"), SyntheticCheckpoint.Compression.NONE);
+        archive = SyntheticCheckpoint.standard(new byte[100_000])
+                .writeTar(dir.resolve("c.tar"), SyntheticCheckpoint.Compression.NONE);
     }
 
     @AfterAll
@@ -70,7 +71,8 @@ class RegistryTlsTest {
     }
 
     /** {@code NAME.cert} signed by {@code caName}, and {@code NAME.key}, in the registry's certs.d directory. */
-    private static void installClientCertificate(Path hostDir, String caName, String name, Openssl.KeyKind kind) throws Exception {
+    private static void installClientCertificate(Path hostDir, String caName, String name, Openssl.KeyKind kind)
+            throws Exception {
         Openssl.clientCertificate(dir, caName, name, kind);
         Files.copy(dir.resolve(name + ".cert"), hostDir.resolve(name + ".cert"));
         Files.copy(dir.resolve(name + ".key"), hostDir.resolve(name + ".key"));
@@ -92,7 +94,8 @@ class RegistryTlsTest {
     void anUntrustedCertificateIsRefusedInOneLine() throws Exception {
         CheckpointImages images = images(dir.resolve("none"));
         assertThatThrownBy(() -> images.inspect(ImageReference.parse(open.hostPort() + "/ckpt/tls:v1")))
-                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n")
+                .satisfies(e -> assertThat(e.getMessage())
+                        .doesNotContain("\n")
                         .startsWith("TLS with registry " + open.hostPort() + " failed")
                         .contains("certs.d/" + open.hostPort() + "/ca.crt"));
     }
@@ -119,7 +122,8 @@ class RegistryTlsTest {
         ImageReference ref = ImageReference.parse(mutual.hostPort() + "/ckpt/mtls-none:v1");
         // Under TLS 1.3 the refusal comes after the handshake and may race the first request: a push starts
         // with a HEAD, an inspect with a GET; both must say what is wrong.
-        assertThatThrownBy(() -> images(certsD).push(archive, ref, PushOptions.defaults())).hasMessageMatching(expected);
+        assertThatThrownBy(() -> images(certsD).push(archive, ref, PushOptions.defaults()))
+                .hasMessageMatching(expected);
         assertThatThrownBy(() -> images(certsD).inspect(ref)).hasMessageMatching(expected);
     }
 
@@ -129,10 +133,12 @@ class RegistryTlsTest {
         // the probe then connects again, sends nothing, and reads the alert.
         URI base = URI.create("https://" + mutual.hostPort());
         RegistryTls caOnly = RegistryTls.forRegistry(mutual.hostPort(), List.of(certsD("certs-probe", mutual)));
-        assertThat(caOnly.alertAfterHandshake(base, Duration.ofSeconds(5))).isIn("bad_certificate", "certificate_required");
+        assertThat(caOnly.alertAfterHandshake(base, Duration.ofSeconds(5)))
+                .isIn("bad_certificate", "certificate_required");
 
         Path withClient = certsD("certs-probe-client", mutual);
-        installClientCertificate(withClient.resolve(mutual.hostPort()), "client-ca", "probe", Openssl.KeyKind.RSA_PKCS1);
+        installClientCertificate(
+                withClient.resolve(mutual.hostPort()), "client-ca", "probe", Openssl.KeyKind.RSA_PKCS1);
         RegistryTls accepted = RegistryTls.forRegistry(mutual.hostPort(), List.of(withClient));
         assertThat(accepted.alertAfterHandshake(base, Duration.ofSeconds(5))).isNull();
     }
@@ -143,8 +149,9 @@ class RegistryTlsTest {
         Path hostDir = certsD.resolve(mutual.hostPort());
         installClientCertificate(hostDir, "other-ca", "stranger", Openssl.KeyKind.RSA_PKCS8);
         assertThatThrownBy(() -> images(certsD).inspect(ImageReference.parse(mutual.hostPort() + "/ckpt/mtls:v1")))
-                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n")
-                        .startsWith("registry " + mutual.hostPort() + " refused the TLS client certificate " + hostDir.resolve("stranger.cert")
-                                + " (TLS alert "));
+                .satisfies(e -> assertThat(e.getMessage())
+                        .doesNotContain("\n")
+                        .startsWith("registry " + mutual.hostPort() + " refused the TLS client certificate "
+                                + hostDir.resolve("stranger.cert") + " (TLS alert "));
     }
 }

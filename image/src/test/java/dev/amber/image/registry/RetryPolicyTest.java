@@ -66,7 +66,8 @@ class RetryPolicyTest {
 
     @Test
     void anAnswerThatAsksForAnotherTryIsTriedAgain() throws Exception {
-        ImageException outOfStep = new ImageException("registry reg.example failed upload of layer of ckpt/x (HTTP 416)");
+        ImageException outOfStep =
+                new ImageException("registry reg.example failed upload of layer of ckpt/x (HTTP 416)");
         Scripted attempt = new Scripted(new RetryPolicy.RetryableAnswer(outOfStep));
         threeAttempts.run("upload of layer", attempt);
         assertThat(attempt.runs).hasValue(2);
@@ -81,8 +82,8 @@ class RetryPolicyTest {
 
     @Test
     void aBodyEndedEarlyKeepsItsMessageAndTheCount() {
-        Scripted attempt = new Scripted(new EOFException("a"), new EOFException("b"),
-                new EOFException("EOF reached while reading"));
+        Scripted attempt = new Scripted(
+                new EOFException("a"), new EOFException("b"), new EOFException("EOF reached while reading"));
         assertThatThrownBy(() -> threeAttempts.run("download", attempt))
                 .hasMessage("EOF reached while reading (gave up after 3 attempts)");
     }

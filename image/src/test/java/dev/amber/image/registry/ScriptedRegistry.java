@@ -137,7 +137,8 @@ final class ScriptedRegistry implements AutoCloseable {
             throw new IllegalStateException("scripted: connection dropped");
         }
         if (fault == Fault.DROP_MID_CHUNK_AND_FORGET) {
-            exchange.getRequestBody().readNBytes(Integer.parseInt(exchange.getRequestHeaders().getFirst("Content-Length")) / 2);
+            exchange.getRequestBody()
+                    .readNBytes(Integer.parseInt(exchange.getRequestHeaders().getFirst("Content-Length")) / 2);
             uploads.remove(id);
             throw new IllegalStateException("scripted: connection dropped mid-chunk");
         }
@@ -203,7 +204,8 @@ final class ScriptedRegistry implements AutoCloseable {
         int from = range == null ? 0 : Integer.parseInt(range.substring("bytes=".length(), range.length() - 1));
         byte[] body = Arrays.copyOfRange(blob, from, blob.length);
         if (range != null) {
-            exchange.getResponseHeaders().set("Content-Range", "bytes " + from + "-" + (blob.length - 1) + "/" + blob.length);
+            exchange.getResponseHeaders()
+                    .set("Content-Range", "bytes " + from + "-" + (blob.length - 1) + "/" + blob.length);
         }
         exchange.sendResponseHeaders(range == null ? 200 : 206, body.length);
         OutputStream out = exchange.getResponseBody();
@@ -223,7 +225,8 @@ final class ScriptedRegistry implements AutoCloseable {
     }
 
     private static byte[] error(String code, String message) {
-        return ("{\"errors\":[{\"code\":\"" + code + "\",\"message\":\"" + message + "\"}]}").getBytes(StandardCharsets.UTF_8);
+        return ("{\"errors\":[{\"code\":\"" + code + "\",\"message\":\"" + message + "\"}]}")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     private static void answer(HttpExchange exchange, int status, byte[] body) throws IOException {

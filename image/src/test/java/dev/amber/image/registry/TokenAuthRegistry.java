@@ -36,6 +36,7 @@ final class TokenAuthRegistry implements AutoCloseable {
     static final String PASSWORD = "s3cret-pass";
     /** The identity token the token service accepts in the OAuth2 refresh-token grant. */
     static final String REFRESH_TOKEN = "amber-refresh-token-1";
+
     private static final String SERVICE = "amber-test-registry";
     private static final String ISSUER = "amber-test-issuer";
 
@@ -53,12 +54,40 @@ final class TokenAuthRegistry implements AutoCloseable {
 
     static TokenAuthRegistry start() throws Exception {
         Path dir = Files.createTempDirectory("amber-token-registry-");
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        String keytool =
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
         Path keystore = dir.resolve("signer.p12");
-        run(keytool, "-genkeypair", "-alias", "signer", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=amber-test-token",
-                "-validity", "2", "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", "changeit");
-        run(keytool, "-exportcert", "-rfc", "-alias", "signer", "-keystore", keystore.toString(), "-storepass", "changeit",
-                "-file", dir.resolve("signer.pem").toString());
+        run(
+                keytool,
+                "-genkeypair",
+                "-alias",
+                "signer",
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-dname",
+                "CN=amber-test-token",
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                "changeit");
+        run(
+                keytool,
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                "signer",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                "changeit",
+                "-file",
+                dir.resolve("signer.pem").toString());
         KeyStore ks = KeyStore.getInstance("PKCS12");
         try (var in = Files.newInputStream(keystore)) {
             ks.load(in, "changeit".toCharArray());
@@ -72,10 +101,15 @@ final class TokenAuthRegistry implements AutoCloseable {
             if (exchange.getRequestMethod().equals("POST")) {
                 // The OAuth2 refresh-token grant, as Docker sends it with an identity token.
                 String form = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-                boolean valid = "refresh_token".equals(query(form, "grant_type")) && REFRESH_TOKEN.equals(query(form, "refresh_token"))
-                        && SERVICE.equals(query(form, "service")) && query(form, "client_id") != null;
-                byte[] body = (valid ? "{\"access_token\":\"" + jwt(key, cert, query(form, "scope")) + "\",\"expires_in\":300}"
-                        : "{\"error\":\"invalid_grant\"}").getBytes(StandardCharsets.UTF_8);
+                boolean valid = "refresh_token".equals(query(form, "grant_type"))
+                        && REFRESH_TOKEN.equals(query(form, "refresh_token"))
+                        && SERVICE.equals(query(form, "service"))
+                        && query(form, "client_id") != null;
+                byte[] body = (valid
+                                ? "{\"access_token\":\"" + jwt(key, cert, query(form, "scope"))
+                                        + "\",\"expires_in\":300}"
+                                : "{\"error\":\"invalid_grant\"}")
+                        .getBytes(StandardCharsets.UTF_8);
                 if (valid) {
                     self[0].refreshGrants.incrementAndGet();
                 }
@@ -85,7 +119,8 @@ final class TokenAuthRegistry implements AutoCloseable {
                 exchange.close();
                 return;
             }
-            String expected = "Basic " + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+            String expected = "Basic "
+                    + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
             if (!expected.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
                 exchange.sendResponseHeaders(401, -1);
                 exchange.close();
@@ -100,7 +135,8 @@ final class TokenAuthRegistry implements AutoCloseable {
             exchange.close();
         });
         tokens.start();
-        LocalRegistry registry = LocalRegistry.start("", """
+        LocalRegistry registry = LocalRegistry.start(
+                "", """
                 auth:
                   token:
                     realm: http://127.0.0.1:%d/token
@@ -128,17 +164,25 @@ final class TokenAuthRegistry implements AutoCloseable {
     /** An auth file (Podman's format) holding {@code password} for this registry. */
     Path authFile(String password) throws IOException {
         String auth = Base64.getEncoder().encodeToString((USER + ":" + password).getBytes(StandardCharsets.UTF_8));
-        return Files.writeString(Files.createTempFile(dir, "auth-", ".json"),
+        return Files.writeString(
+                Files.createTempFile(dir, "auth-", ".json"),
                 "{\"auths\":{\"" + hostPort() + "\":{\"auth\":\"" + auth + "\"}}}");
     }
 
     /** A JWT the registry accepts: RS256, {@code kid} in libtrust's format, access for the scope asked. */
     private static String jwt(PrivateKey key, Certificate cert, String scope) {
         try {
-            ObjectNode header = Json.object().put("typ", "JWT").put("alg", "RS256").put("kid", libtrustKeyId(cert));
+            ObjectNode header =
+                    Json.object().put("typ", "JWT").put("alg", "RS256").put("kid", libtrustKeyId(cert));
             long now = Instant.now().getEpochSecond();
-            ObjectNode claims = Json.object().put("iss", ISSUER).put("sub", USER).put("aud", SERVICE)
-                    .put("iat", now - 10).put("nbf", now - 10).put("exp", now + 300).put("jti", Long.toString(System.nanoTime()));
+            ObjectNode claims = Json.object()
+                    .put("iss", ISSUER)
+                    .put("sub", USER)
+                    .put("aud", SERVICE)
+                    .put("iat", now - 10)
+                    .put("nbf", now - 10)
+                    .put("exp", now + 300)
+                    .put("jti", Long.toString(System.nanoTime()));
             var access = claims.putArray("access");
             if (scope != null) {
                 String[] parts = scope.split(":");
@@ -159,7 +203,8 @@ final class TokenAuthRegistry implements AutoCloseable {
 
     /** libtrust's key id: the first 240 bits of the SHA-256 of the DER public key, base32, in groups of four. */
     private static String libtrustKeyId(Certificate cert) throws Exception {
-        byte[] hash = Arrays.copyOf(MessageDigest.getInstance("SHA-256").digest(cert.getPublicKey().getEncoded()), 30);
+        byte[] hash = Arrays.copyOf(
+                MessageDigest.getInstance("SHA-256").digest(cert.getPublicKey().getEncoded()), 30);
         String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
         StringBuilder base32 = new StringBuilder();
         int buffer = 0;

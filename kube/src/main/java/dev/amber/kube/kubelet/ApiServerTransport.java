@@ -1,6 +1,5 @@
 package dev.amber.kube.kubelet;
 
-
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
@@ -30,16 +29,21 @@ public final class ApiServerTransport implements CheckpointTransport {
         String base = client.getConfiguration().getMasterUrl().replaceFirst("/+$", "");
         URI uri = URI.create(base + "/api/v1/nodes/" + node + "/proxy" + path);
         HttpClient http = client.getHttpClient();
-        HttpRequest request = http.newHttpRequestBuilder().uri(uri).post("application/json", new byte[0])
-                .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS).build();
+        HttpRequest request = http.newHttpRequestBuilder()
+                .uri(uri)
+                .post("application/json", new byte[0])
+                .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .build();
         try {
-            HttpResponse<String> r = http.sendAsync(request, String.class).get(timeout.toMillis() + 5000, TimeUnit.MILLISECONDS);
+            HttpResponse<String> r =
+                    http.sendAsync(request, String.class).get(timeout.toMillis() + 5000, TimeUnit.MILLISECONDS);
             return new Response(r.code(), r.body());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         } catch (TimeoutException e) {
-            throw new java.net.http.HttpTimeoutException("no answer from " + describe() + " within " + timeout.toSeconds() + " s");
+            throw new java.net.http.HttpTimeoutException(
+                    "no answer from " + describe() + " within " + timeout.toSeconds() + " s");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof IOException io) {

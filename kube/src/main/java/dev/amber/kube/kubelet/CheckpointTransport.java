@@ -1,6 +1,5 @@
 package dev.amber.kube.kubelet;
 
-
 import java.io.IOException;
 import java.time.Duration;
 

@@ -1,6 +1,5 @@
 package dev.amber.kube.kubelet;
 
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -54,13 +53,26 @@ public final class DirectKubeletTransport implements CheckpointTransport {
 
     private static SSLContext trustingAnything() throws IOException {
         javax.net.ssl.X509ExtendedTrustManager any = new javax.net.ssl.X509ExtendedTrustManager() {
-            @Override public void checkClientTrusted(X509Certificate[] c, String a) {}
-            @Override public void checkServerTrusted(X509Certificate[] c, String a) {}
-            @Override public void checkClientTrusted(X509Certificate[] c, String a, java.net.Socket s) {}
-            @Override public void checkServerTrusted(X509Certificate[] c, String a, java.net.Socket s) {}
-            @Override public void checkClientTrusted(X509Certificate[] c, String a, javax.net.ssl.SSLEngine e) {}
-            @Override public void checkServerTrusted(X509Certificate[] c, String a, javax.net.ssl.SSLEngine e) {}
-            @Override public X509Certificate[] getAcceptedIssuers() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] c, String a) {}
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] c, String a) {}
+
+            @Override
+            public void checkClientTrusted(X509Certificate[] c, String a, java.net.Socket s) {}
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] c, String a, java.net.Socket s) {}
+
+            @Override
+            public void checkClientTrusted(X509Certificate[] c, String a, javax.net.ssl.SSLEngine e) {}
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] c, String a, javax.net.ssl.SSLEngine e) {}
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
                 return new X509Certificate[0];
             }
         };
@@ -79,7 +91,8 @@ public final class DirectKubeletTransport implements CheckpointTransport {
                 .POST(HttpRequest.BodyPublishers.noBody())
                 .timeout(timeout);
         if (tokenFile != null) {
-            request.header("Authorization", "Bearer " + Files.readString(tokenFile).strip());
+            request.header(
+                    "Authorization", "Bearer " + Files.readString(tokenFile).strip());
         }
         try {
             HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());

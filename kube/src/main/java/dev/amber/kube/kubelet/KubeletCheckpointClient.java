@@ -1,9 +1,8 @@
 package dev.amber.kube.kubelet;
 
-import dev.amber.errors.OneLine;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.amber.errors.OneLine;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.net.URI;
@@ -51,14 +50,16 @@ public final class KubeletCheckpointClient {
 
     /** Directly to a kubelet with a service-account token: needs {@code create} on {@code nodes/checkpoint}. */
     public static KubeletCheckpointClient direct(URI kubelet, Path tokenFile, Path caFile) throws IOException {
-        return new KubeletCheckpointClient(new DirectKubeletTransport(kubelet, tokenFile, caFile), 3, Duration.ofSeconds(1));
+        return new KubeletCheckpointClient(
+                new DirectKubeletTransport(kubelet, tokenFile, caFile), 3, Duration.ofSeconds(1));
     }
 
     /**
      * @param timeout passed to the kubelet (whole seconds, at least 1) and used, with a margin, for the request
      * @return the paths of the archives the kubelet wrote, on the node
      */
-    public List<String> checkpoint(String namespace, String pod, String container, Duration timeout) throws IOException {
+    public List<String> checkpoint(String namespace, String pod, String container, Duration timeout)
+            throws IOException {
         long seconds = Math.max(1, (timeout.toMillis() + 999) / 1000);
         String what = namespace + "/" + pod + "/" + container;
         String path = "/checkpoint/" + enc(namespace) + "/" + enc(pod) + "/" + enc(container) + "?timeout=" + seconds;
@@ -69,15 +70,25 @@ public final class KubeletCheckpointClient {
             try {
                 r = transport.post(path, requestTimeout);
             } catch (HttpTimeoutException e) {
-                throw new KubeletCheckpointException("checkpoint of " + what + " got no answer from " + transport.describe()
-                        + " within " + requestTimeout.toSeconds() + " s (not retried: it may still be running)", 0, e);
+                throw new KubeletCheckpointException(
+                        "checkpoint of " + what + " got no answer from " + transport.describe() + " within "
+                                + requestTimeout.toSeconds() + " s (not retried: it may still be running)",
+                        0,
+                        e);
             } catch (javax.net.ssl.SSLException e) {
                 // A certificate that is not trusted now will not be trusted on the next attempt either.
-                throw new KubeletCheckpointException("checkpoint of " + what + " failed: TLS with " + transport.describe()
-                        + " failed (is its CA given, and does its certificate name the address used?): " + OneLine.of(e), 0, e);
+                throw new KubeletCheckpointException(
+                        "checkpoint of " + what + " failed: TLS with " + transport.describe()
+                                + " failed (is its CA given, and does its certificate name the address used?): "
+                                + OneLine.of(e),
+                        0,
+                        e);
             } catch (IOException e) {
-                last = new KubeletCheckpointException("checkpoint of " + what + " failed: cannot reach "
-                        + transport.describe() + ": " + OneLine.of(e), 0, e);
+                last = new KubeletCheckpointException(
+                        "checkpoint of " + what + " failed: cannot reach " + transport.describe() + ": "
+                                + OneLine.of(e),
+                        0,
+                        e);
                 pause(attempt);
                 continue;
             }
@@ -86,26 +97,43 @@ public final class KubeletCheckpointClient {
             }
             String body = firstLine(r.body());
             switch (r.status()) {
-                case 401 -> throw new KubeletCheckpointException("checkpoint of " + what + " refused by " + transport.describe()
-                        + ": 401 Unauthorized (the token was not accepted)", 401, null);
-                case 403 -> throw new KubeletCheckpointException("checkpoint of " + what + " forbidden by " + transport.describe()
-                        + ": 403 (RBAC must grant create on nodes/proxy through the API server, or on nodes/checkpoint"
-                        + " directly at the kubelet)" + (body.isEmpty() ? "" : ": " + body), 403, null);
-                case 404 -> throw new KubeletCheckpointException("checkpoint of " + what + ": 404 from " + transport.describe()
-                        + " (the ContainerCheckpoint feature gate is off, or no such container runs on this node)"
-                        + (body.isEmpty() ? "" : ": " + body), 404, null);
-                default -> { }
+                case 401 ->
+                    throw new KubeletCheckpointException(
+                            "checkpoint of " + what + " refused by " + transport.describe()
+                                    + ": 401 Unauthorized (the token was not accepted)",
+                            401,
+                            null);
+                case 403 ->
+                    throw new KubeletCheckpointException(
+                            "checkpoint of " + what + " forbidden by " + transport.describe()
+                                    + ": 403 (RBAC must grant create on nodes/proxy through the API server, or on nodes/checkpoint"
+                                    + " directly at the kubelet)" + (body.isEmpty() ? "" : ": " + body),
+                            403,
+                            null);
+                case 404 ->
+                    throw new KubeletCheckpointException(
+                            "checkpoint of " + what + ": 404 from " + transport.describe()
+                                    + " (the ContainerCheckpoint feature gate is off, or no such container runs on this node)"
+                                    + (body.isEmpty() ? "" : ": " + body),
+                            404,
+                            null);
+                default -> {}
             }
-            KubeletCheckpointException failure = new KubeletCheckpointException("checkpoint of " + what + " failed: "
-                    + r.status() + " from " + transport.describe() + (body.isEmpty() ? "" : ": " + body), r.status(), null);
+            KubeletCheckpointException failure = new KubeletCheckpointException(
+                    "checkpoint of " + what + " failed: " + r.status() + " from " + transport.describe()
+                            + (body.isEmpty() ? "" : ": " + body),
+                    r.status(),
+                    null);
             if (r.status() < 500 || notSupported(body)) {
                 throw failure;
             }
             last = failure;
             pause(attempt);
         }
-        throw new KubeletCheckpointException(last.getMessage() + " (after " + attempts + " attempts)",
-                ((KubeletCheckpointException) last).status(), last);
+        throw new KubeletCheckpointException(
+                last.getMessage() + " (after " + attempts + " attempts)",
+                ((KubeletCheckpointException) last).status(),
+                last);
     }
 
     private static boolean notSupported(String body) {
@@ -119,12 +147,13 @@ public final class KubeletCheckpointClient {
             List<String> out = new ArrayList<>();
             items.forEach(i -> out.add(i.asText()));
             if (out.isEmpty()) {
-                throw new KubeletCheckpointException("checkpoint of " + what + " answered 200 but named no archive", 200, null);
+                throw new KubeletCheckpointException(
+                        "checkpoint of " + what + " answered 200 but named no archive", 200, null);
             }
             return out;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new KubeletCheckpointException("checkpoint of " + what + " answered 200 with a body that is not JSON: "
-                    + firstLine(body), 200, e);
+            throw new KubeletCheckpointException(
+                    "checkpoint of " + what + " answered 200 with a body that is not JSON: " + firstLine(body), 200, e);
         }
     }
 

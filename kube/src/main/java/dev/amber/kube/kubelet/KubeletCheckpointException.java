@@ -1,6 +1,5 @@
 package dev.amber.kube.kubelet;
 
-
 import java.io.IOException;
 
 /** A checkpoint request failed; the message says why and what to change, on one line. */

@@ -1,8 +1,5 @@
 package dev.amber.kube.policy;
 
-import dev.amber.retention.InvalidPolicyException;
-import dev.amber.retention.RetentionPolicy;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +8,8 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.amber.api.v1alpha1.CheckpointPolicy;
 import dev.amber.api.v1alpha1.CheckpointPolicySpec;
+import dev.amber.retention.InvalidPolicyException;
+import dev.amber.retention.RetentionPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -21,8 +20,8 @@ import java.nio.file.Path;
  * Unknown fields are errors, so a misspelt limit is reported instead of silently ignored.
  */
 public final class PolicyFiles {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper YAML =
+            new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private PolicyFiles() {}
 
@@ -50,7 +49,8 @@ public final class PolicyFiles {
                 String apiVersion = root.path("apiVersion").asText();
                 String expected = CheckpointPolicy.GROUP + "/" + CheckpointPolicy.VERSION;
                 if (!expected.equals(apiVersion)) {
-                    throw new InvalidPolicyException(source + " has apiVersion " + apiVersion + ", expected " + expected);
+                    throw new InvalidPolicyException(
+                            source + " has apiVersion " + apiVersion + ", expected " + expected);
                 }
                 root = root.path("spec");
                 if (!root.isObject()) {

@@ -1,12 +1,5 @@
 package dev.amber.kube.policy;
 
-import dev.amber.retention.ArchiveMatcher;
-import dev.amber.retention.InvalidPolicyException;
-import dev.amber.retention.LabelMatcher;
-import dev.amber.retention.Level;
-import dev.amber.retention.Limits;
-import dev.amber.retention.RetentionPolicy;
-
 import dev.amber.api.v1alpha1.CheckpointPolicySpec;
 import dev.amber.api.v1alpha1.ContainerPolicy;
 import dev.amber.api.v1alpha1.ExportRule;
@@ -14,6 +7,12 @@ import dev.amber.api.v1alpha1.GlobalPolicy;
 import dev.amber.api.v1alpha1.LevelPolicy;
 import dev.amber.api.v1alpha1.NamespacePolicy;
 import dev.amber.api.v1alpha1.PodPolicy;
+import dev.amber.retention.ArchiveMatcher;
+import dev.amber.retention.InvalidPolicyException;
+import dev.amber.retention.LabelMatcher;
+import dev.amber.retention.Level;
+import dev.amber.retention.Limits;
+import dev.amber.retention.RetentionPolicy;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.math.BigDecimal;
@@ -32,6 +31,7 @@ import java.util.regex.Pattern;
 public final class PolicyValidator {
     /** Upstream's defaults for the global policy. */
     static final int DEFAULT_PER_CONTAINER = 10;
+
     static final int DEFAULT_PER_POD = 20;
     static final int DEFAULT_PER_NAMESPACE = 30;
     static final long DEFAULT_SIZE = 100L << 30; // 100Gi
@@ -55,7 +55,9 @@ public final class PolicyValidator {
     }
 
     private RetentionPolicy build(CheckpointPolicySpec spec) {
-        String dir = spec.checkpointDirectory == null || spec.checkpointDirectory.isBlank() ? null : spec.checkpointDirectory;
+        String dir = spec.checkpointDirectory == null || spec.checkpointDirectory.isBlank()
+                ? null
+                : spec.checkpointDirectory;
         if (dir != null && !dir.startsWith("/")) {
             problems.add("checkpointDirectory must be an absolute path, not '" + dir + "'");
         }
@@ -93,28 +95,50 @@ public final class PolicyValidator {
         boolean retainOrphan = g.retainOrphan == null || g.retainOrphan;
         long size = bytes("globalPolicy.maxCheckpointSize", g.maxCheckpointSize, DEFAULT_SIZE);
         Duration maxAge = duration("globalPolicy.maxAge", g.maxAge);
-        Limits perContainer = new Limits(retainOrphan,
-                count("globalPolicy.maxCheckpointsPerContainer", g.maxCheckpointsPerContainer, DEFAULT_PER_CONTAINER), size,
-                bytes("globalPolicy.maxTotalSizePerContainer", g.maxTotalSizePerContainer, DEFAULT_SIZE), maxAge);
-        Limits perPod = new Limits(retainOrphan,
-                count("globalPolicy.maxCheckpointsPerPod", g.maxCheckpointsPerPod, DEFAULT_PER_POD), size,
-                bytes("globalPolicy.maxTotalSizePerPod", g.maxTotalSizePerPod, DEFAULT_SIZE), maxAge);
-        Limits perNamespace = new Limits(retainOrphan,
-                count("globalPolicy.maxCheckpointsPerNamespace", g.maxCheckpointsPerNamespace, DEFAULT_PER_NAMESPACE), size,
-                bytes("globalPolicy.maxTotalSizePerNamespace", g.maxTotalSizePerNamespace, DEFAULT_SIZE), maxAge);
-        return new RetentionPolicy(dir, Boolean.TRUE.equals(spec.applyPoliciesImmediately),
-                List.copyOf(containers), List.copyOf(pods), List.copyOf(namespaces),
-                perContainer, perPod, perNamespace, export(spec.export));
+        Limits perContainer = new Limits(
+                retainOrphan,
+                count("globalPolicy.maxCheckpointsPerContainer", g.maxCheckpointsPerContainer, DEFAULT_PER_CONTAINER),
+                size,
+                bytes("globalPolicy.maxTotalSizePerContainer", g.maxTotalSizePerContainer, DEFAULT_SIZE),
+                maxAge);
+        Limits perPod = new Limits(
+                retainOrphan,
+                count("globalPolicy.maxCheckpointsPerPod", g.maxCheckpointsPerPod, DEFAULT_PER_POD),
+                size,
+                bytes("globalPolicy.maxTotalSizePerPod", g.maxTotalSizePerPod, DEFAULT_SIZE),
+                maxAge);
+        Limits perNamespace = new Limits(
+                retainOrphan,
+                count("globalPolicy.maxCheckpointsPerNamespace", g.maxCheckpointsPerNamespace, DEFAULT_PER_NAMESPACE),
+                size,
+                bytes("globalPolicy.maxTotalSizePerNamespace", g.maxTotalSizePerNamespace, DEFAULT_SIZE),
+                maxAge);
+        return new RetentionPolicy(
+                dir,
+                Boolean.TRUE.equals(spec.applyPoliciesImmediately),
+                List.copyOf(containers),
+                List.copyOf(pods),
+                List.copyOf(namespaces),
+                perContainer,
+                perPod,
+                perNamespace,
+                export(spec.export));
     }
 
     private RetentionPolicy.Rule rule(String name, Level level, LevelPolicy p, String pod, String container) {
-        Limits limits = new Limits(p.retainOrphan == null || p.retainOrphan,
+        Limits limits = new Limits(
+                p.retainOrphan == null || p.retainOrphan,
                 count(name + ".maxCheckpoints", p.maxCheckpoints, Limits.UNLIMITED_COUNT),
                 bytes(name + ".maxCheckpointSize", p.maxCheckpointSize, Limits.UNLIMITED_BYTES),
                 bytes(name + ".maxTotalSize", p.maxTotalSize, Limits.UNLIMITED_BYTES),
                 duration(name + ".maxAge", p.maxAge));
-        return new RetentionPolicy.Rule(name, level,
-                new ArchiveMatcher(emptyToNull(p.namespace), emptyToNull(pod), emptyToNull(container),
+        return new RetentionPolicy.Rule(
+                name,
+                level,
+                new ArchiveMatcher(
+                        emptyToNull(p.namespace),
+                        emptyToNull(pod),
+                        emptyToNull(container),
                         selector(name + ".selector", p.selector)),
                 limits);
     }
@@ -126,18 +150,24 @@ public final class PolicyValidator {
         if (blank(rule.repository)) {
             problems.add("export.repository is required");
         } else if (rule.repository.contains("@")
-                || rule.repository.substring(rule.repository.lastIndexOf('/') + 1).contains(":")) {
+                || rule.repository
+                        .substring(rule.repository.lastIndexOf('/') + 1)
+                        .contains(":")) {
             problems.add("export.repository '" + rule.repository + "' must be a repository without tag or digest");
         }
-        return new RetentionPolicy.Export(rule.repository, Boolean.TRUE.equals(rule.plainHttp),
-                new HashSet<>(nonNull(rule.namespaces)), selector("export.selector", rule.selector));
+        return new RetentionPolicy.Export(
+                rule.repository,
+                Boolean.TRUE.equals(rule.plainHttp),
+                new HashSet<>(nonNull(rule.namespaces)),
+                selector("export.selector", rule.selector));
     }
 
     private LabelMatcher selector(String where, LabelSelector selector) {
         if (selector == null) {
             return null;
         }
-        List<LabelMatcher.Expression> expressions = selector.getMatchExpressions() == null ? null
+        List<LabelMatcher.Expression> expressions = selector.getMatchExpressions() == null
+                ? null
                 : selector.getMatchExpressions().stream()
                         .map(r -> new LabelMatcher.Expression(r.getKey(), r.getOperator(), r.getValues()))
                         .toList();
@@ -187,13 +217,14 @@ public final class PolicyValidator {
             }
             end = m.end();
             long n = Long.parseLong(m.group(1));
-            total = total.plus(switch (m.group(2)) {
-                case "d" -> Duration.ofDays(n);
-                case "h" -> Duration.ofHours(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "s" -> Duration.ofSeconds(n);
-                default -> Duration.ofMillis(n);
-            });
+            total = total.plus(
+                    switch (m.group(2)) {
+                        case "d" -> Duration.ofDays(n);
+                        case "h" -> Duration.ofHours(n);
+                        case "m" -> Duration.ofMinutes(n);
+                        case "s" -> Duration.ofSeconds(n);
+                        default -> Duration.ofMillis(n);
+                    });
         }
         return end == text.length() && end > 0 ? total : null;
     }

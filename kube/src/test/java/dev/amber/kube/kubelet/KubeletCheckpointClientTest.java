@@ -1,6 +1,5 @@
 package dev.amber.kube.kubelet;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -32,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * runtime built with CRIU support; the cluster-tagged test covers that once scripts/cluster is up.
  */
 class KubeletCheckpointClientTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     private HttpServer server;
     private final Deque<int[]> script = new ArrayDeque<>();
@@ -74,15 +74,19 @@ class KubeletCheckpointClientTest {
     private KubeletCheckpointClient direct() throws IOException {
         Path token = tmp.resolve("token");
         Files.writeString(token, "sa-token\n");
-        return new KubeletCheckpointClient(new DirectKubeletTransport(
-                URI.create("http://127.0.0.1:" + server.getAddress().getPort()), token, null), 3, Duration.ofMillis(10));
+        return new KubeletCheckpointClient(
+                new DirectKubeletTransport(
+                        URI.create("http://127.0.0.1:" + server.getAddress().getPort()), token, null),
+                3,
+                Duration.ofMillis(10));
     }
 
     @Test
     void returnsTheArchivePathsAndSendsTheTokenAndTimeout() throws Exception {
         answer(200, "{\"items\":[\"/var/lib/kubelet/checkpoints/checkpoint-web_shop-app-2026-11-21T05:00:00Z.tar\"]}");
         List<String> archives = direct().checkpoint("shop", "web", "app", Duration.ofSeconds(30));
-        assertThat(archives).containsExactly("/var/lib/kubelet/checkpoints/checkpoint-web_shop-app-2026-11-21T05:00:00Z.tar");
+        assertThat(archives)
+                .containsExactly("/var/lib/kubelet/checkpoints/checkpoint-web_shop-app-2026-11-21T05:00:00Z.tar");
         assertThat(requests).containsExactly("POST /checkpoint/shop/web/app?timeout=30");
         assertThat(authorizations).containsExactly("Bearer sa-token");
     }
@@ -103,7 +107,9 @@ class KubeletCheckpointClientTest {
         answer(500, "checkpointing container \"c\" failed: criu failed");
         assertThatThrownBy(() -> direct().checkpoint("ns", "p", "c", Duration.ofSeconds(5)))
                 .isInstanceOf(KubeletCheckpointException.class)
-                .hasMessageContaining("500").hasMessageContaining("criu failed").hasMessageContaining("after 3 attempts");
+                .hasMessageContaining("500")
+                .hasMessageContaining("criu failed")
+                .hasMessageContaining("after 3 attempts");
     }
 
     @Test
@@ -114,9 +120,12 @@ class KubeletCheckpointClientTest {
         answer(404, "404 page not found");
         assertThatThrownBy(() -> direct().checkpoint("ns", "p", "c", Duration.ofSeconds(5)))
                 .hasMessageContaining("ContainerCheckpoint feature gate is off");
-        answer(403, "Forbidden (user=system:serviceaccount:amber:agent, verb=create, resource=nodes, subresource=checkpoint)");
+        answer(
+                403,
+                "Forbidden (user=system:serviceaccount:amber:agent, verb=create, resource=nodes, subresource=checkpoint)");
         assertThatThrownBy(() -> direct().checkpoint("ns", "p", "c", Duration.ofSeconds(5)))
-                .hasMessageContaining("nodes/checkpoint").hasMessageContaining("subresource=checkpoint");
+                .hasMessageContaining("nodes/checkpoint")
+                .hasMessageContaining("subresource=checkpoint");
         answer(401, "Unauthorized");
         assertThatThrownBy(() -> direct().checkpoint("ns", "p", "c", Duration.ofSeconds(5)))
                 .hasMessageContaining("401");
@@ -126,10 +135,15 @@ class KubeletCheckpointClientTest {
     @Test
     void goesThroughTheApiServerNodeProxy() throws Exception {
         answer(200, "{\"items\":[\"/b.tar\"]}");
-        Config config = new ConfigBuilder().withMasterUrl("http://127.0.0.1:" + server.getAddress().getPort())
-                .withOauthToken("user-token").withRequestRetryBackoffLimit(0).build();
-        try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
-            assertThat(KubeletCheckpointClient.viaApiServer(client, "node-1").checkpoint("ns", "p", "c", Duration.ofSeconds(7)))
+        Config config = new ConfigBuilder()
+                .withMasterUrl("http://127.0.0.1:" + server.getAddress().getPort())
+                .withOauthToken("user-token")
+                .withRequestRetryBackoffLimit(0)
+                .build();
+        try (KubernetesClient client =
+                new KubernetesClientBuilder().withConfig(config).build()) {
+            assertThat(KubeletCheckpointClient.viaApiServer(client, "node-1")
+                            .checkpoint("ns", "p", "c", Duration.ofSeconds(7)))
                     .containsExactly("/b.tar");
         }
         assertThat(requests).containsExactly("POST /api/v1/nodes/node-1/proxy/checkpoint/ns/p/c?timeout=7");

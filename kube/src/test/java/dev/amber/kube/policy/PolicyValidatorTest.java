@@ -1,11 +1,10 @@
 package dev.amber.kube.policy;
 
-import dev.amber.retention.InvalidPolicyException;
-import dev.amber.retention.RetentionPolicy;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.amber.retention.InvalidPolicyException;
+import dev.amber.retention.RetentionPolicy;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,9 +38,10 @@ class PolicyValidatorTest {
 
     @Test
     void reportsEveryProblemAtOnce() {
-        assertThatThrownBy(() -> PolicyValidator.validate(PolicyFiles.parseSpec(
-                "globalPolicy: {maxCheckpointsPerPod: -1, maxAge: soon}", "p")))
-                .hasMessageContaining("maxCheckpointsPerPod").hasMessageContaining("maxAge");
+        assertThatThrownBy(() -> PolicyValidator.validate(
+                        PolicyFiles.parseSpec("globalPolicy: {maxCheckpointsPerPod: -1, maxAge: soon}", "p")))
+                .hasMessageContaining("maxCheckpointsPerPod")
+                .hasMessageContaining("maxAge");
     }
 
     @Test
@@ -53,7 +53,9 @@ class PolicyValidatorTest {
                 spec:
                   globalPolicy: {maxCheckpointSize: 4Mi}
                 """, "cr.yaml"));
-        assertThat(p.checkpointDirectory()).as("unset: the agent's directory applies").isNull();
+        assertThat(p.checkpointDirectory())
+                .as("unset: the agent's directory applies")
+                .isNull();
         assertThat(p.globalContainer().maxCheckpoints()).isEqualTo(10);
         assertThat(p.globalPod().maxCheckpoints()).isEqualTo(20);
         assertThat(p.globalNamespace().maxCheckpoints()).isEqualTo(30);

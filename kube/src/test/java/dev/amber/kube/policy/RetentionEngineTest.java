@@ -1,15 +1,13 @@
 package dev.amber.kube.policy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.amber.retention.ArchiveRecord;
 import dev.amber.retention.Decision;
 import dev.amber.retention.LivePods;
 import dev.amber.retention.RetentionEngine;
 import dev.amber.retention.RetentionPlan;
 import dev.amber.retention.RetentionPolicy;
-
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -47,148 +45,221 @@ class RetentionEngineTest {
     static Stream<Arguments> table() {
         return Stream.of(
                 // ---- upstream: count
-                c("maxCheckpoints 0 disables the container level (no global fallback)",
+                c(
+                        "maxCheckpoints 0 disables the container level (no global fallback)",
                         """
                         containerPolicies: [{namespace: ns, pod: web, container: app, maxCheckpoints: 0}]
                         """,
-                        arch("ns/web/app", 12), null, Set.of()),
-                c("maxCheckpoints 1 keeps only the newest",
+                        arch("ns/web/app", 12),
+                        null,
+                        Set.of()),
+                c(
+                        "maxCheckpoints 1 keeps only the newest",
                         """
                         containerPolicies: [{namespace: ns, pod: web, container: app, maxCheckpoints: 1}]
                         """,
-                        List.of("ns/web/app 3h 1Mi", "ns/web/app 2h 1Mi", "ns/web/app 1h 1Mi"), null,
+                        List.of("ns/web/app 3h 1Mi", "ns/web/app 2h 1Mi", "ns/web/app 1h 1Mi"),
+                        null,
                         Set.of("ns/web/app 3h", "ns/web/app 2h")),
-                c("global defaults: 10 per container, oldest first",
-                        "{}", arch("ns/web/app", 12), null, Set.of("ns/web/app 12h", "ns/web/app 11h")),
-                c("global defaults: 20 per pod over all its containers",
-                        "{}", concat(arch("ns/web/a", 8), arch("ns/web/b", 8), arch("ns/web/c", 6)), null,
+                c(
+                        "global defaults: 10 per container, oldest first",
+                        "{}",
+                        arch("ns/web/app", 12),
+                        null,
+                        Set.of("ns/web/app 12h", "ns/web/app 11h")),
+                c(
+                        "global defaults: 20 per pod over all its containers",
+                        "{}",
+                        concat(arch("ns/web/a", 8), arch("ns/web/b", 8), arch("ns/web/c", 6)),
+                        null,
                         Set.of("ns/web/a 8h", "ns/web/b 8h")),
-                c("global maxCheckpointsPerNamespace 0 disables only that level",
+                c(
+                        "global maxCheckpointsPerNamespace 0 disables only that level",
                         "globalPolicy: {maxCheckpointsPerNamespace: 0, maxCheckpointsPerPod: 0, maxCheckpointsPerContainer: 2}",
-                        arch("ns/web/app", 3), null, Set.of("ns/web/app 3h")),
+                        arch("ns/web/app", 3),
+                        null,
+                        Set.of("ns/web/app 3h")),
                 // ---- upstream: sizes
-                c("per-archive size: larger archives go whatever their age",
+                c(
+                        "per-archive size: larger archives go whatever their age",
                         "globalPolicy: {maxCheckpointSize: 5Mi}",
-                        List.of("ns/web/app 3h 4Mi", "ns/web/app 2h 6Mi", "ns/web/app 1h 5Mi"), null,
+                        List.of("ns/web/app 3h 4Mi", "ns/web/app 2h 6Mi", "ns/web/app 1h 5Mi"),
+                        null,
                         Set.of("ns/web/app 2h")),
-                c("total size per container",
+                c(
+                        "total size per container",
                         """
                         containerPolicies: [{namespace: ns, pod: web, container: app, maxTotalSize: 10Mi}]
                         """,
-                        List.of("ns/web/app 3h 4Mi", "ns/web/app 2h 4Mi", "ns/web/app 1h 4Mi", "ns/web/other 5h 9Mi"), null,
+                        List.of("ns/web/app 3h 4Mi", "ns/web/app 2h 4Mi", "ns/web/app 1h 4Mi", "ns/web/other 5h 9Mi"),
+                        null,
                         Set.of("ns/web/app 3h")),
-                c("total size per pod counts all its containers, oldest first",
+                c(
+                        "total size per pod counts all its containers, oldest first",
                         """
                         podPolicies: [{namespace: ns, pod: web, maxTotalSize: 10Mi}]
                         """,
-                        List.of("ns/web/a 4h 4Mi", "ns/web/b 3h 4Mi", "ns/web/a 2h 4Mi", "ns/web/b 1h 4Mi"), null,
+                        List.of("ns/web/a 4h 4Mi", "ns/web/b 3h 4Mi", "ns/web/a 2h 4Mi", "ns/web/b 1h 4Mi"),
+                        null,
                         Set.of("ns/web/a 4h", "ns/web/b 3h")),
-                c("total size per namespace counts all its pods",
+                c(
+                        "total size per namespace counts all its pods",
                         """
                         namespacePolicies: [{namespace: ns, maxTotalSize: 8Mi}]
                         """,
-                        List.of("ns/a/app 3h 4Mi", "ns/b/app 2h 4Mi", "ns/c/app 1h 4Mi", "other/d/app 9h 4Mi"), null,
+                        List.of("ns/a/app 3h 4Mi", "ns/b/app 2h 4Mi", "ns/c/app 1h 4Mi", "other/d/app 9h 4Mi"),
+                        null,
                         Set.of("ns/a/app 3h")),
-                c("global maxTotalSizePerNamespace",
+                c(
+                        "global maxTotalSizePerNamespace",
                         "globalPolicy: {maxTotalSizePerNamespace: 1Gi}",
-                        List.of("ns/a/app 3h 600Mi", "ns/b/app 2h 600Mi", "other/c/app 1h 600Mi"), null,
+                        List.of("ns/a/app 3h 600Mi", "ns/b/app 2h 600Mi", "other/c/app 1h 600Mi"),
+                        null,
                         Set.of("ns/a/app 3h")),
-                c("size limit 0 disables the level, as upstream",
+                c(
+                        "size limit 0 disables the level, as upstream",
                         "globalPolicy: {maxCheckpointSize: 0, maxCheckpointsPerContainer: 1}",
-                        arch("ns/web/app", 3), null, Set.of()),
+                        arch("ns/web/app", 3),
+                        null,
+                        Set.of()),
                 // ---- upstream: orphans
-                c("orphans are kept by default",
-                        "{}", List.of("ns/gone/app 1h 1Mi"), List.of("ns/web app"), Set.of()),
-                c("retainOrphan false deletes the archives of deleted pods only",
+                c("orphans are kept by default", "{}", List.of("ns/gone/app 1h 1Mi"), List.of("ns/web app"), Set.of()),
+                c(
+                        "retainOrphan false deletes the archives of deleted pods only",
                         "globalPolicy: {retainOrphan: false}",
-                        List.of("ns/gone/app 2h 1Mi", "ns/web/app 1h 1Mi"), List.of("ns/web app"),
+                        List.of("ns/gone/app 2h 1Mi", "ns/web/app 1h 1Mi"),
+                        List.of("ns/web app"),
                         Set.of("ns/gone/app 2h")),
-                c("retainOrphan false with the cluster unknown deletes nothing",
+                c(
+                        "retainOrphan false with the cluster unknown deletes nothing",
                         "globalPolicy: {retainOrphan: false}",
-                        List.of("ns/gone/app 2h 1Mi"), null, Set.of()),
-                c("a container removed from a live pod is an orphan at the container level",
+                        List.of("ns/gone/app 2h 1Mi"),
+                        null,
+                        Set.of()),
+                c(
+                        "a container removed from a live pod is an orphan at the container level",
                         """
                         containerPolicies: [{namespace: ns, pod: web, container: old, retainOrphan: false}]
                         """,
-                        List.of("ns/web/old 2h 1Mi", "ns/web/app 1h 1Mi"), List.of("ns/web app"),
+                        List.of("ns/web/old 2h 1Mi", "ns/web/app 1h 1Mi"),
+                        List.of("ns/web app"),
                         Set.of("ns/web/old 2h")),
-                c("a deleted namespace orphans its archives at the namespace level",
+                c(
+                        "a deleted namespace orphans its archives at the namespace level",
                         "namespacePolicies: [{namespace: gone, retainOrphan: false}]",
-                        List.of("gone/p/app 2h 1Mi", "ns/web/app 1h 1Mi"), List.of("ns/web app"),
+                        List.of("gone/p/app 2h 1Mi", "ns/web/app 1h 1Mi"),
+                        List.of("ns/web app"),
                         Set.of("gone/p/app 2h")),
-                c("pinned orphans stay",
+                c(
+                        "pinned orphans stay",
                         "globalPolicy: {retainOrphan: false}",
-                        List.of("ns/gone/app 2h 1Mi pin"), List.of("ns/web app"), Set.of()),
+                        List.of("ns/gone/app 2h 1Mi pin"),
+                        List.of("ns/web app"),
+                        Set.of()),
                 // ---- upstream: precedence
-                c("container policy beats pod policy beats namespace policy beats global",
+                c(
+                        "container policy beats pod policy beats namespace policy beats global",
                         """
                         containerPolicies: [{namespace: ns, pod: web, container: app, maxCheckpoints: 3}]
                         podPolicies: [{namespace: ns, pod: web, maxCheckpoints: 1}]
                         namespacePolicies: [{namespace: ns, maxCheckpoints: 2}]
                         globalPolicy: {maxCheckpointsPerContainer: 1}
                         """,
-                        concat(arch("ns/web/app", 4), arch("ns/web/side", 2), arch("ns/db/main", 3), arch("x/y/z", 2)), null,
+                        concat(arch("ns/web/app", 4), arch("ns/web/side", 2), arch("ns/db/main", 3), arch("x/y/z", 2)),
+                        null,
                         Set.of("ns/web/app 4h", "ns/web/side 2h", "ns/db/main 3h", "x/y/z 2h")),
-                c("the first matching entry of a level wins",
+                c(
+                        "the first matching entry of a level wins",
                         """
                         podPolicies: [{namespace: ns, pod: web, maxCheckpoints: 1}, {namespace: ns, pod: web, maxCheckpoints: 5}]
                         """,
-                        arch("ns/web/app", 2), null, Set.of("ns/web/app 2h")),
-                // ---- upstream: pinning
-                c("a pinned archive is never deleted but counts toward the limit",
-                        "globalPolicy: {maxCheckpointsPerContainer: 2}",
-                        List.of("ns/web/app 3h 1Mi pin", "ns/web/app 2h 1Mi", "ns/web/app 1h 1Mi"), null,
+                        arch("ns/web/app", 2),
+                        null,
                         Set.of("ns/web/app 2h")),
-                c("pinned archives over the size limit stay and push out the unpinned",
+                // ---- upstream: pinning
+                c(
+                        "a pinned archive is never deleted but counts toward the limit",
+                        "globalPolicy: {maxCheckpointsPerContainer: 2}",
+                        List.of("ns/web/app 3h 1Mi pin", "ns/web/app 2h 1Mi", "ns/web/app 1h 1Mi"),
+                        null,
+                        Set.of("ns/web/app 2h")),
+                c(
+                        "pinned archives over the size limit stay and push out the unpinned",
                         "globalPolicy: {maxTotalSizePerContainer: 5Mi}",
-                        List.of("ns/web/app 3h 3Mi pin", "ns/web/app 2h 3Mi pin", "ns/web/app 1h 1Mi"), null,
+                        List.of("ns/web/app 3h 3Mi pin", "ns/web/app 2h 3Mi pin", "ns/web/app 1h 1Mi"),
+                        null,
                         Set.of("ns/web/app 1h")),
                 // ---- additions: age
-                c("maxAge in the global policy",
+                c(
+                        "maxAge in the global policy",
                         "globalPolicy: {maxAge: 48h}",
-                        List.of("ns/web/app 50h 1Mi", "ns/web/app 47h 1Mi", "ns/db/app 72h 1Mi pin"), null,
+                        List.of("ns/web/app 50h 1Mi", "ns/web/app 47h 1Mi", "ns/db/app 72h 1Mi pin"),
+                        null,
                         Set.of("ns/web/app 50h")),
-                c("maxAge per namespace, with days",
+                c(
+                        "maxAge per namespace, with days",
                         "namespacePolicies: [{namespace: short, maxAge: 1d}]",
-                        List.of("short/a/app 25h 1Mi", "short/a/app 23h 1Mi", "long/a/app 300h 1Mi"), null,
+                        List.of("short/a/app 25h 1Mi", "short/a/app 23h 1Mi", "long/a/app 300h 1Mi"),
+                        null,
                         Set.of("short/a/app 25h")),
                 // ---- additions: selectors
-                c("a selector matches the live pod's labels",
+                c(
+                        "a selector matches the live pod's labels",
                         """
                         podPolicies: [{selector: {matchLabels: {tier: batch}}, maxCheckpoints: 1}]
                         """,
                         concat(arch("ns/job/app", 3), arch("ns/web/app", 3)),
                         List.of("ns/job app tier=batch", "ns/web app tier=front"),
                         Set.of("ns/job/app 3h", "ns/job/app 2h")),
-                c("a selector falls back to the labels recorded for a gone pod",
+                c(
+                        "a selector falls back to the labels recorded for a gone pod",
                         """
                         podPolicies: [{selector: {matchExpressions: [{key: tier, operator: In, values: [batch]}]}, maxCheckpoints: 1}]
                         """,
                         List.of("ns/job/app 2h 1Mi tier=batch", "ns/job/app 1h 1Mi tier=batch", "ns/web/app 2h 1Mi"),
-                        List.of(), Set.of("ns/job/app 2h")),
-                c("NotIn and DoesNotExist",
+                        List.of(),
+                        Set.of("ns/job/app 2h")),
+                c(
+                        "NotIn and DoesNotExist",
                         """
                         containerPolicies: [{container: app, selector: {matchExpressions: [{key: tier, operator: NotIn, values: [batch]}, {key: keep, operator: DoesNotExist}]}, maxCheckpoints: 1}]
                         """,
-                        List.of("ns/a/app 2h 1Mi tier=web", "ns/a/app 1h 1Mi tier=web", "ns/b/app 2h 1Mi keep=yes",
-                                "ns/b/app 1h 1Mi keep=yes", "ns/c/app 2h 1Mi tier=batch", "ns/c/app 1h 1Mi tier=batch"),
-                        null, Set.of("ns/a/app 2h")),
+                        List.of(
+                                "ns/a/app 2h 1Mi tier=web",
+                                "ns/a/app 1h 1Mi tier=web",
+                                "ns/b/app 2h 1Mi keep=yes",
+                                "ns/b/app 1h 1Mi keep=yes",
+                                "ns/c/app 2h 1Mi tier=batch",
+                                "ns/c/app 1h 1Mi tier=batch"),
+                        null,
+                        Set.of("ns/a/app 2h")),
                 // ---- additions: export before delete
-                c("archives the export rule covers wait for their export",
+                c(
+                        "archives the export rule covers wait for their export",
                         """
                         globalPolicy: {maxCheckpointsPerContainer: 1}
                         export: {repository: localhost:5000/checkpoints, namespaces: [ns]}
                         """,
-                        List.of("ns/web/app 3h 1Mi exported", "ns/web/app 2h 1Mi", "ns/web/app 1h 1Mi",
-                                "other/web/app 2h 1Mi", "other/web/app 1h 1Mi"), null,
+                        List.of(
+                                "ns/web/app 3h 1Mi exported",
+                                "ns/web/app 2h 1Mi",
+                                "ns/web/app 1h 1Mi",
+                                "other/web/app 2h 1Mi",
+                                "other/web/app 1h 1Mi"),
+                        null,
                         Set.of("ns/web/app 3h", "other/web/app 2h")),
                 // ---- robustness
-                c("unreadable files are listed but never deleted",
+                c(
+                        "unreadable files are listed but never deleted",
                         "globalPolicy: {maxCheckpointsPerContainer: 1, maxAge: 1h}",
-                        List.of("ns/web/app 3h 1Mi unreadable", "ns/web/app 2h 1Mi unreadable"), null, Set.of()),
-                c("archives of no pod (Podman) are counted per container name",
+                        List.of("ns/web/app 3h 1Mi unreadable", "ns/web/app 2h 1Mi unreadable"),
+                        null,
+                        Set.of()),
+                c(
+                        "archives of no pod (Podman) are counted per container name",
                         "globalPolicy: {maxCheckpointsPerContainer: 1}",
-                        List.of("//counter 2h 1Mi", "//counter 1h 1Mi", "//other 1h 1Mi"), List.of(),
+                        List.of("//counter 2h 1Mi", "//counter 1h 1Mi", "//other 1h 1Mi"),
+                        List.of(),
                         Set.of("//counter 2h")));
     }
 
@@ -210,10 +281,14 @@ class RetentionEngineTest {
         Set<String> deleted = new HashSet<>();
         plan.deletions().forEach(d -> deleted.add(keyByFile.get(d.archive().fileName())));
         assertThat(deleted).as("deleted").isEqualTo(tc.deleted());
-        assertThat(plan.deletions().size() + plan.kept().size()).as("every archive decided once").isEqualTo(archives.size());
+        assertThat(plan.deletions().size() + plan.kept().size())
+                .as("every archive decided once")
+                .isEqualTo(archives.size());
         plan.deletions().forEach(d -> {
             assertThat(d.reason().deletes()).isTrue();
-            assertThat(d.archive().pinned()).as("pinned archives are never deleted").isFalse();
+            assertThat(d.archive().pinned())
+                    .as("pinned archives are never deleted")
+                    .isFalse();
         });
     }
 
@@ -230,12 +305,16 @@ class RetentionEngineTest {
                 archive("ns/db/app 2h 1Mi", 3),
                 archive("ns/db/app 1h 1Mi", 4));
         RetentionPlan plan = RetentionEngine.plan(archives, policy, null, NOW);
-        assertThat(plan.exports()).extracting(ArchiveRecord::fileName)
+        assertThat(plan.exports())
+                .extracting(ArchiveRecord::fileName)
                 .containsExactly(archives.get(0).fileName(), archives.get(2).fileName());
-        assertThat(plan.deletions()).extracting(d -> d.archive().fileName())
+        assertThat(plan.deletions())
+                .extracting(d -> d.archive().fileName())
                 .containsExactly(archives.get(3).fileName(), archives.get(1).fileName());
-        assertThat(plan.kept()).filteredOn(d -> d.reason() == Decision.Reason.AWAITING_EXPORT)
-                .singleElement().satisfies(d -> {
+        assertThat(plan.kept())
+                .filteredOn(d -> d.reason() == Decision.Reason.AWAITING_EXPORT)
+                .singleElement()
+                .satisfies(d -> {
                     assertThat(d.archive()).isEqualTo(archives.get(0));
                     assertThat(d.detail()).contains("max-checkpoints").contains("localhost:5000/cp");
                 });
@@ -244,7 +323,9 @@ class RetentionEngineTest {
         List<ArchiveRecord> afterExport = new ArrayList<>(archives);
         afterExport.set(0, archives.get(0).withExportedTo("localhost:5000/cp@sha256:0"));
         RetentionPlan next = RetentionEngine.plan(afterExport, policy, null, NOW);
-        assertThat(next.deletions()).extracting(d -> d.archive().fileName()).contains(archives.get(0).fileName());
+        assertThat(next.deletions())
+                .extracting(d -> d.archive().fileName())
+                .contains(archives.get(0).fileName());
     }
 
     @org.junit.jupiter.api.Test
@@ -252,17 +333,25 @@ class RetentionEngineTest {
         RetentionPolicy policy = PolicyValidator.validate(PolicyFiles.parseSpec(
                 "podPolicies: [{namespace: ns, pod: web, maxCheckpoints: 1, maxAge: 10h}]", "test"));
         RetentionPlan plan = RetentionEngine.plan(
-                List.of(archive("ns/web/app 20h 1Mi", 0), archive("ns/web/app 2h 1Mi", 1), archive("ns/web/app 1h 1Mi", 2)),
-                policy, null, NOW);
-        assertThat(plan.deletions()).extracting(Decision::describe).containsExactly(
-                "max-age: taken 2026-11-20T16:00:00Z, older than maxAge 10h of podPolicies[0]",
-                "max-checkpoints: more than 1 archives for pod ns/web (podPolicies[0])");
+                List.of(
+                        archive("ns/web/app 20h 1Mi", 0),
+                        archive("ns/web/app 2h 1Mi", 1),
+                        archive("ns/web/app 1h 1Mi", 2)),
+                policy,
+                null,
+                NOW);
+        assertThat(plan.deletions())
+                .extracting(Decision::describe)
+                .containsExactly(
+                        "max-age: taken 2026-11-20T16:00:00Z, older than maxAge 10h of podPolicies[0]",
+                        "max-checkpoints: more than 1 archives for pod ns/web (podPolicies[0])");
         assertThat(plan.kept()).extracting(Decision::describe).containsExactly("within-limits: within podPolicies[0]");
     }
 
     // ---- table helpers
 
-    private static Arguments c(String name, String policy, List<String> archives, List<String> live, Set<String> deleted) {
+    private static Arguments c(
+            String name, String policy, List<String> archives, List<String> live, Set<String> deleted) {
         return Arguments.of(new Case(name, policy, archives, live, deleted));
     }
 
@@ -293,8 +382,10 @@ class RetentionEngineTest {
         String[] f = spec.split(" ");
         String[] id = f[0].split("/", -1);
         Instant time = NOW.minus(PolicyValidator.parseDuration(f[1]));
-        long size = Quantity.getAmountInBytes(new Quantity(f[2])).setScale(0, java.math.RoundingMode.UNNECESSARY)
-                .min(BigDecimal.valueOf(Long.MAX_VALUE)).longValue();
+        long size = Quantity.getAmountInBytes(new Quantity(f[2]))
+                .setScale(0, java.math.RoundingMode.UNNECESSARY)
+                .min(BigDecimal.valueOf(Long.MAX_VALUE))
+                .longValue();
         boolean pinned = false;
         boolean exported = false;
         boolean unreadable = false;
@@ -311,8 +402,20 @@ class RetentionEngineTest {
         if (unreadable) {
             return ArchiveRecord.unreadable(fileName, size, time.toEpochMilli(), "not a container checkpoint");
         }
-        return new ArchiveRecord(fileName, size, time.toEpochMilli(), id[0], id[1], null, id[2], "CRIO", time,
-                labels, null, exported ? "localhost:5000/checkpoints@sha256:0" : null, pinned);
+        return new ArchiveRecord(
+                fileName,
+                size,
+                time.toEpochMilli(),
+                id[0],
+                id[1],
+                null,
+                id[2],
+                "CRIO",
+                time,
+                labels,
+                null,
+                exported ? "localhost:5000/checkpoints@sha256:0" : null,
+                pinned);
     }
 
     private static LivePods live(List<String> specs) {
@@ -325,7 +428,9 @@ class RetentionEngineTest {
             for (int i = 2; i < f.length; i++) {
                 labels.put(f[i].split("=")[0], f[i].split("=")[1]);
             }
-            pods.put(id[0] + "/" + id[1], new LivePods.Pod(id[0], id[1], "uid-" + id[1], Set.of(f[1].split(",")), labels));
+            pods.put(
+                    id[0] + "/" + id[1],
+                    new LivePods.Pod(id[0], id[1], "uid-" + id[1], Set.of(f[1].split(",")), labels));
             namespaces.add(id[0]);
         }
         return new LivePods(pods, namespaces);

@@ -16,13 +16,23 @@ public final class AgentFixtures {
     /** A pod on {@code node} that sleeps in a loop, labelled {@code app=NAME}, with one container "main". */
     public static Pod sleeper(TestNamespace namespace, String name, String node) {
         return new PodBuilder()
-                .withNewMetadata().withName(name).withNamespace(namespace.name()).addToLabels("app", name).endMetadata()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(namespace.name())
+                .addToLabels("app", name)
+                .endMetadata()
                 .withNewSpec()
                 .withNodeSelector(Map.of("kubernetes.io/hostname", node))
-                .withRestartPolicy("Never").withTerminationGracePeriodSeconds(1L)
-                .addNewContainer().withName("main").withImage(LocalCluster.TEST_IMAGE).withImagePullPolicy("Never")
-                .withCommand(List.of("/bin/sh", "-c", "while true; do sleep 1; done")).endContainer()
-                .endSpec().build();
+                .withRestartPolicy("Never")
+                .withTerminationGracePeriodSeconds(1L)
+                .addNewContainer()
+                .withName("main")
+                .withImage(LocalCluster.TEST_IMAGE)
+                .withImagePullPolicy("Never")
+                .withCommand(List.of("/bin/sh", "-c", "while true; do sleep 1; done"))
+                .endContainer()
+                .endSpec()
+                .build();
     }
 
     /**

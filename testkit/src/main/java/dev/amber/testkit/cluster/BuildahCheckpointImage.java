@@ -32,7 +32,8 @@ public final class BuildahCheckpointImage {
         String local = "localhost/amber-checkpoint-build/" + container + ":latest";
         try {
             buildah("add", container, archive.toString(), "/");
-            List<String> config = new ArrayList<>(List.of("config", "--annotation", CONTAINER_NAME_ANNOTATION + "=" + containerName));
+            List<String> config =
+                    new ArrayList<>(List.of("config", "--annotation", CONTAINER_NAME_ANNOTATION + "=" + containerName));
             annotations.forEach((key, value) -> config.addAll(List.of("--annotation", key + "=" + value)));
             config.add(container);
             buildah(config.toArray(String[]::new));
@@ -55,8 +56,11 @@ public final class BuildahCheckpointImage {
         Path err = null;
         try {
             err = Files.createTempFile("buildah-err-", ".txt");
-            Process process = new ProcessBuilder(command).redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+            Process process = new ProcessBuilder(command)
+                    .redirectError(err.toFile())
+                    .redirectInput(
+                            ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .start();
             byte[] out = process.getInputStream().readAllBytes();
             if (!process.waitFor(5, TimeUnit.MINUTES)) {
                 process.destroyForcibly();

@@ -24,17 +24,26 @@ public final class CustomResourceDefinitions {
         Path path = LocalCluster.repositoryRoot().resolve("deploy/crds").resolve(file);
         CustomResourceDefinition applied;
         try (InputStream in = Files.newInputStream(path)) {
-            applied = client.apiextensions().v1().customResourceDefinitions().load(in).serverSideApply();
+            applied = client.apiextensions()
+                    .v1()
+                    .customResourceDefinitions()
+                    .load(in)
+                    .serverSideApply();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + path, e);
         }
-        return client.apiextensions().v1().customResourceDefinitions().withName(applied.getMetadata().getName())
-                .waitUntilCondition(CustomResourceDefinitions::established, ESTABLISHED_TIMEOUT_SECONDS,
-                        TimeUnit.SECONDS);
+        return client.apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .withName(applied.getMetadata().getName())
+                .waitUntilCondition(
+                        CustomResourceDefinitions::established, ESTABLISHED_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
 
     static boolean established(CustomResourceDefinition crd) {
-        return crd != null && crd.getStatus() != null && crd.getStatus().getConditions() != null
+        return crd != null
+                && crd.getStatus() != null
+                && crd.getStatus().getConditions() != null
                 && crd.getStatus().getConditions().stream()
                         .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
     }

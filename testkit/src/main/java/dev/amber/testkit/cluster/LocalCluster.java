@@ -33,6 +33,7 @@ public final class LocalCluster {
 
     /** A cold first run builds Kubernetes, containerd and etcd from source. */
     private static final Duration UP_TIMEOUT = Duration.ofMinutes(45);
+
     private static final Duration DOWN_TIMEOUT = Duration.ofMinutes(2);
     private static final Pattern EXPORT_LINE = Pattern.compile("(?m)^export KUBECONFIG=(\\S+)$");
 

@@ -22,7 +22,8 @@ public final class LocalClusterExtension implements BeforeAllCallback, AfterAllC
     /** Label on every namespace this extension creates; its value is the test class's simple name. */
     public static final String TEST_CLASS_LABEL = "amber.dev/test-class";
 
-    private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(LocalClusterExtension.class);
+    private static final ExtensionContext.Namespace STORE =
+            ExtensionContext.Namespace.create(LocalClusterExtension.class);
     private static final long NAMESPACE_READY_SECONDS = 60;
     private static final long NAMESPACE_GONE_SECONDS = 120;
 
@@ -31,11 +32,19 @@ public final class LocalClusterExtension implements BeforeAllCallback, AfterAllC
         LocalCluster cluster = LocalCluster.up();
         TestNamespace namespace = new TestNamespace(namespaceFor(context.getRequiredTestClass()));
         KubernetesClient client = cluster.newClient(namespace.name());
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace.name())
-                .addToLabels(TEST_CLASS_LABEL, context.getRequiredTestClass().getSimpleName())
-                .endMetadata().build()).create();
+        client.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(namespace.name())
+                        .addToLabels(
+                                TEST_CLASS_LABEL, context.getRequiredTestClass().getSimpleName())
+                        .endMetadata()
+                        .build())
+                .create();
         // Pods are refused until the service-account controller has made the namespace's default account.
-        client.serviceAccounts().inNamespace(namespace.name()).withName("default")
+        client.serviceAccounts()
+                .inNamespace(namespace.name())
+                .withName("default")
                 .waitUntilCondition(account -> account != null, NAMESPACE_READY_SECONDS, TimeUnit.SECONDS);
         ExtensionContext.Store store = context.getStore(STORE);
         store.put(LocalCluster.class, cluster);
@@ -56,7 +65,8 @@ public final class LocalClusterExtension implements BeforeAllCallback, AfterAllC
             // A test may have taken the cluster down itself; then there is nothing left to delete.
             if (cluster.isRunning()) {
                 client.namespaces().withName(namespace.name()).delete();
-                client.namespaces().withName(namespace.name())
+                client.namespaces()
+                        .withName(namespace.name())
                         .waitUntilCondition(ns -> ns == null, NAMESPACE_GONE_SECONDS, TimeUnit.SECONDS);
             }
         }
@@ -80,7 +90,10 @@ public final class LocalClusterExtension implements BeforeAllCallback, AfterAllC
     }
 
     static String namespaceFor(Class<?> testClass) {
-        String base = testClass.getSimpleName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT)
+        String base = testClass
+                .getSimpleName()
+                .replaceAll("([a-z0-9])([A-Z])", "$1-$2")
+                .toLowerCase(Locale.ROOT)
                 .replaceAll("[^a-z0-9-]", "-");
         if (base.length() > 40) {
             base = base.substring(0, 40);

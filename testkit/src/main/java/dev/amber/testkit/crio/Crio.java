@@ -7,7 +7,6 @@ import dev.amber.testkit.process.Checkout;
 import dev.amber.testkit.process.ExternalCommand;
 import dev.amber.testkit.process.LogPolling;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +21,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -44,14 +42,17 @@ public final class Crio {
 
     /** A machine's first {@code up} builds CRI-O and crictl from source. */
     private static final Duration UP_TIMEOUT = Duration.ofMinutes(30);
+
     private static final Duration CRICTL_TIMEOUT = Duration.ofMinutes(2);
-    private static final Pattern EXPORT = Pattern.compile("(?m)^export (CONTAINER_RUNTIME_ENDPOINT|AMBER_CRICTL)=(\\S+)$");
+    private static final Pattern EXPORT =
+            Pattern.compile("(?m)^export (CONTAINER_RUNTIME_ENDPOINT|AMBER_CRICTL)=(\\S+)$");
     /** Where scripts/crio points CRI-O's log_dir; the kubelet makes one directory per pod beneath its own. */
     private static final Path POD_LOGS = Path.of("/var/lib/amber-crio/pod-logs");
     /** scripts/crio makes this cgroup in every hierarchy; pods go beneath it. */
     private static final String CGROUP_PARENT = "/amber-crio";
     /** CRI NamespaceMode.CONTAINER: a pid namespace per container, the kubelet's default. */
     private static final int NAMESPACE_MODE_CONTAINER = 1;
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
     private static final Set<String> PODS = ConcurrentHashMap.newKeySet();
@@ -70,7 +71,8 @@ public final class Crio {
     public static synchronized Crio up() {
         if (instance == null) {
             Path repository = Checkout.root("scripts/crio");
-            String out = run(List.of(repository.resolve("scripts/crio").toString(), "up"), UP_TIMEOUT, "scripts/crio up");
+            String out =
+                    run(List.of(repository.resolve("scripts/crio").toString(), "up"), UP_TIMEOUT, "scripts/crio up");
             Map<String, String> exports = new ConcurrentHashMap<>();
             Matcher m = EXPORT.matcher(out);
             while (m.find()) {
@@ -90,13 +92,20 @@ public final class Crio {
         String name = "amber-" + purpose + "-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
         String uid = UUID.randomUUID().toString();
         ObjectNode config = JSON.createObjectNode();
-        config.putObject("metadata").put("name", name).put("namespace", NAMESPACE).put("uid", uid).put("attempt", 0);
+        config.putObject("metadata")
+                .put("name", name)
+                .put("namespace", NAMESPACE)
+                .put("uid", uid)
+                .put("attempt", 0);
         config.put("hostname", name);
         config.put("log_directory", podLogDirectory(name, uid).toString());
         ObjectNode labels = config.putObject("labels");
-        labels.put("io.kubernetes.pod.name", name).put("io.kubernetes.pod.namespace", NAMESPACE)
-                .put("io.kubernetes.pod.uid", uid).put("app", purpose);
-        config.putObject("annotations").put("kubernetes.io/config.source", "api")
+        labels.put("io.kubernetes.pod.name", name)
+                .put("io.kubernetes.pod.namespace", NAMESPACE)
+                .put("io.kubernetes.pod.uid", uid)
+                .put("app", purpose);
+        config.putObject("annotations")
+                .put("kubernetes.io/config.source", "api")
                 .put("kubernetes.io/config.seen", Instant.now().toString());
         ObjectNode linux = config.putObject("linux");
         linux.put("cgroup_parent", CGROUP_PARENT + "/pod" + uid);
@@ -133,13 +142,18 @@ public final class Crio {
         }
         config.put("log_path", name + "/0.log");
         ObjectNode labels = config.putObject("labels");
-        labels.put("io.kubernetes.container.name", name).put("io.kubernetes.pod.name", pod.name())
-                .put("io.kubernetes.pod.namespace", pod.namespace()).put("io.kubernetes.pod.uid", pod.uid());
-        config.putObject("annotations").put("io.kubernetes.container.restartCount", "0")
+        labels.put("io.kubernetes.container.name", name)
+                .put("io.kubernetes.pod.name", pod.name())
+                .put("io.kubernetes.pod.namespace", pod.namespace())
+                .put("io.kubernetes.pod.uid", pod.uid());
+        config.putObject("annotations")
+                .put("io.kubernetes.container.restartCount", "0")
                 .put("io.kubernetes.container.terminationMessagePath", "/dev/termination-log")
                 .put("io.kubernetes.container.terminationMessagePolicy", "File")
                 .put("io.kubernetes.pod.terminationGracePeriod", "30");
-        config.putObject("linux").putObject("security_context").putObject("namespace_options")
+        config.putObject("linux")
+                .putObject("security_context")
+                .putObject("namespace_options")
                 .put("pid", NAMESPACE_MODE_CONTAINER);
         try {
             // The kubelet makes the container's log directory; conmon only creates the file.
@@ -150,7 +164,8 @@ public final class Crio {
         Path containerFile = writeConfig("container", config);
         Path podFile = writeConfig("pod", podConfig(pod));
         try {
-            return crictl("create", pod.id(), containerFile.toString(), podFile.toString()).strip();
+            return crictl("create", pod.id(), containerFile.toString(), podFile.toString())
+                    .strip();
         } finally {
             deleteQuietly(containerFile);
             deleteQuietly(podFile);
@@ -169,9 +184,10 @@ public final class Crio {
      * {@code directory}, under the kubelet's file name {@code checkpoint-<pod>_<namespace>-<container>-<time>.tar}.
      */
     public Path checkpoint(CrioPod pod, String containerName, String containerId, Path directory) {
-        String time = DateTimeFormatter.ISO_OFFSET_DATE_TIME
-                .format(Instant.now().truncatedTo(ChronoUnit.SECONDS).atOffset(ZoneOffset.UTC));
-        Path archive = directory.resolve("checkpoint-" + pod.name() + "_" + pod.namespace() + "-" + containerName + "-" + time + ".tar");
+        String time = DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
+                Instant.now().truncatedTo(ChronoUnit.SECONDS).atOffset(ZoneOffset.UTC));
+        Path archive = directory.resolve(
+                "checkpoint-" + pod.name() + "_" + pod.namespace() + "-" + containerName + "-" + time + ".tar");
         crictl("checkpoint", "--export=" + archive, containerId);
         if (!Files.isRegularFile(archive)) {
             throw new CrioException("crictl checkpoint succeeded but wrote no " + archive);
@@ -209,14 +225,18 @@ public final class Crio {
         if (polled.satisfied()) {
             return polled.log();
         }
-        throw new CrioException("container " + containerId + " (" + state(containerId) + ") did not log what was expected within "
-                + timeout + "; log ends with: " + ExternalCommand.tail(polled.log(), 5, " | "));
+        throw new CrioException(
+                "container " + containerId + " (" + state(containerId) + ") did not log what was expected within "
+                        + timeout + "; log ends with: " + ExternalCommand.tail(polled.log(), 5, " | "));
     }
 
     /** CONTAINER_RUNNING, CONTAINER_EXITED, ... as CRI-O reports it. */
     public String state(String containerId) {
         try {
-            return JSON.readTree(crictl("inspect", "--output", "json", containerId)).path("status").path("state").asText();
+            return JSON.readTree(crictl("inspect", "--output", "json", containerId))
+                    .path("status")
+                    .path("state")
+                    .asText();
         } catch (IOException | CrioException e) {
             return "state unknown";
         }
@@ -236,7 +256,10 @@ public final class Crio {
      * wait out the grace period for each.
      */
     private void remove(String podId) {
-        for (String container : crictl("ps", "--all", "--quiet", "--pod", podId).lines().filter(l -> !l.isBlank()).toList()) {
+        for (String container : crictl("ps", "--all", "--quiet", "--pod", podId)
+                .lines()
+                .filter(l -> !l.isBlank())
+                .toList()) {
             crictl("stop", "--timeout", "0", container);
         }
         crictl("rmp", "--force", podId);
@@ -244,8 +267,16 @@ public final class Crio {
 
     /** Runs {@code crictl args...} against this CRI-O and returns its stdout; throws with its stderr. */
     public String crictl(String... args) {
-        List<String> command = new ArrayList<>(List.of(crictl.toString(), "--config", "/dev/null",
-                "--runtime-endpoint", endpoint, "--image-endpoint", endpoint, "--timeout", "60s"));
+        List<String> command = new ArrayList<>(List.of(
+                crictl.toString(),
+                "--config",
+                "/dev/null",
+                "--runtime-endpoint",
+                endpoint,
+                "--image-endpoint",
+                endpoint,
+                "--timeout",
+                "60s"));
         command.addAll(Arrays.asList(args));
         return run(command, CRICTL_TIMEOUT, "crictl " + String.join(" ", args));
     }
@@ -269,7 +300,11 @@ public final class Crio {
 
     private static ObjectNode podConfig(CrioPod pod) {
         ObjectNode config = JSON.createObjectNode();
-        config.putObject("metadata").put("name", pod.name()).put("namespace", pod.namespace()).put("uid", pod.uid()).put("attempt", 0);
+        config.putObject("metadata")
+                .put("name", pod.name())
+                .put("namespace", pod.namespace())
+                .put("uid", pod.uid())
+                .put("attempt", 0);
         config.put("log_directory", podLogDirectory(pod.name(), pod.uid()).toString());
         config.putObject("linux").put("cgroup_parent", CGROUP_PARENT + "/pod" + pod.uid());
         return config;
@@ -295,7 +330,8 @@ public final class Crio {
             ExternalCommand.Result result = ExternalCommand.run(command, null, Map.of(), timeout);
             if (!result.succeeded()) {
                 String stderr = ExternalCommand.tail(result.stderr(), 10, "\n");
-                throw new CrioException(what + " exited with " + result.exitCode() + (stderr.isEmpty() ? "" : ": " + stderr));
+                throw new CrioException(
+                        what + " exited with " + result.exitCode() + (stderr.isEmpty() ? "" : ": " + stderr));
             }
             return result.stdout();
         } catch (ExternalCommand.TimedOut e) {
@@ -307,7 +343,6 @@ public final class Crio {
             throw new CrioException("interrupted while running " + what, e);
         }
     }
-
 
     private static void deleteQuietly(Path file) {
         if (file != null) {

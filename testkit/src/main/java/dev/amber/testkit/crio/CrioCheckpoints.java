@@ -99,7 +99,8 @@ public final class CrioCheckpoints {
     private static String archivedLog(Path archive) {
         try {
             Process tar = new ProcessBuilder("tar", "-xOf", archive.toString(), LOG_ENTRY)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             String log = new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!tar.waitFor(60, TimeUnit.SECONDS) || tar.exitValue() != 0) {
                 throw new CrioException("the CRI-O archive " + archive + " has no " + LOG_ENTRY);

@@ -57,8 +57,8 @@ public final class Podman {
         } catch (ExternalCommand.TimedOut e) {
             throw new PodmanException(e.getMessage(), e);
         } catch (IOException e) {
-            throw new PodmanException("cannot run " + String.join(" ", command)
-                    + " (is Podman installed? run scripts/setup-runtime)", e);
+            throw new PodmanException(
+                    "cannot run " + String.join(" ", command) + " (is Podman installed? run scripts/setup-runtime)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PodmanException("interrupted while running " + String.join(" ", command), e);

@@ -39,6 +39,7 @@ public final class PodmanCheckpoints {
 
     /** busybox sh counting five times a second: the simplest process whose progress shows in its log. */
     static final String COUNTER_SCRIPT = "i=0; while :; do echo $i; i=$((i+1)); sleep 0.2; done";
+
     private static final int TCP_PORT = 7000;
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration CHECKPOINT_TIMEOUT = Duration.ofMinutes(10);
@@ -58,7 +59,8 @@ public final class PodmanCheckpoints {
             Podman.awaitLogs(name, READY_TIMEOUT, log -> lastCounterValue(log).orElse(-1) >= 5);
             Path archive = checkpoint(name, key, c);
             // The checkpoint stopped the container, so its log ends exactly where the archive's does.
-            COUNTER_AT_CHECKPOINT.put(archive, lastCounterValue(Podman.logs(name)).orElseThrow());
+            COUNTER_AT_CHECKPOINT.put(
+                    archive, lastCounterValue(Podman.logs(name)).orElseThrow());
             Podman.remove(name);
             return archive;
         });
@@ -81,8 +83,8 @@ public final class PodmanCheckpoints {
         return ARCHIVES.computeIfAbsent("tcp", key -> {
             // The client runs as pid 1 and the server as its child: one listening socket and both
             // ends of an established connection on loopback.
-            String name = Podman.startTestContainer("tcp", "sh", "-c",
-                    "tcpecho server " + TCP_PORT + " & exec tcpecho client 127.0.0.1 " + TCP_PORT);
+            String name = Podman.startTestContainer(
+                    "tcp", "sh", "-c", "tcpecho server " + TCP_PORT + " & exec tcpecho client 127.0.0.1 " + TCP_PORT);
             Podman.awaitLogs(name, READY_TIMEOUT, log -> log.contains("tcpecho echo 2"));
             Path archive = checkpoint(name, key, Compression.NONE, "--tcp-established");
             Podman.remove(name);
@@ -121,7 +123,10 @@ public final class PodmanCheckpoints {
     public static synchronized Path filesArchive() {
         return ARCHIVES.computeIfAbsent("files", key -> {
             // /etc/amber-test/change-me and delete-me come with the test image (scripts/lib/test-rootfs).
-            String name = Podman.startTestContainer("files", "sh", "-c",
+            String name = Podman.startTestContainer(
+                    "files",
+                    "sh",
+                    "-c",
                     "echo changed by the test > /etc/amber-test/change-me"
                             + " && rm /etc/amber-test/delete-me"
                             + " && mkdir -p /data && echo created by the test > /data/new-file"
@@ -139,7 +144,8 @@ public final class PodmanCheckpoints {
      */
     public static String restore(Path archive, String purpose, String... extraOptions) {
         String name = Podman.uniqueName(purpose);
-        List<String> args = new ArrayList<>(List.of("container", "restore", "--import", archive.toString(), "--name", name));
+        List<String> args =
+                new ArrayList<>(List.of("container", "restore", "--import", archive.toString(), "--name", name));
         args.addAll(List.of(extraOptions));
         Podman.run(CHECKPOINT_TIMEOUT, args.toArray(String[]::new));
         return name;
@@ -182,8 +188,8 @@ public final class PodmanCheckpoints {
 
     private static Path checkpoint(String container, String key, Compression c, String... extraOptions) {
         Path archive = directory().resolve(key + c.suffix);
-        List<String> args = new ArrayList<>(List.of("container", "checkpoint", "--export", archive.toString(),
-                "--compress", c.podmanName));
+        List<String> args = new ArrayList<>(
+                List.of("container", "checkpoint", "--export", archive.toString(), "--compress", c.podmanName));
         args.addAll(List.of(extraOptions));
         args.add(container);
         Podman.run(CHECKPOINT_TIMEOUT, args.toArray(String[]::new));
@@ -209,7 +215,8 @@ public final class PodmanCheckpoints {
 
     private static void deleteTree(Path root) {
         try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException ignored) {
             // best effort at exit: the directory is under the system temp directory anyway
         }

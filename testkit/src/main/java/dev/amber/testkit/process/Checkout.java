@@ -21,7 +21,7 @@ public final class Checkout {
                 return dir;
             }
         }
-        throw new IllegalStateException("no " + script + " above " + Path.of("").toAbsolutePath()
-                + "; set -Damber.repository=<checkout>");
+        throw new IllegalStateException(
+                "no " + script + " above " + Path.of("").toAbsolutePath() + "; set -Damber.repository=<checkout>");
     }
 }

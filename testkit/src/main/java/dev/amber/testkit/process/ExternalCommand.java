@@ -44,7 +44,8 @@ public final class ExternalCommand {
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectOutput(out.toFile())
                     .redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+                    .redirectInput(
+                            ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
             if (directory != null) {
                 builder.directory(directory.toFile());
             }
@@ -54,7 +55,9 @@ public final class ExternalCommand {
                 process.destroyForcibly().waitFor();
                 throw new TimedOut(String.join(" ", command) + " timed out after " + timeout);
             }
-            return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+            return new Result(
+                    process.exitValue(),
+                    Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));
         } finally {
             deleteQuietly(out);

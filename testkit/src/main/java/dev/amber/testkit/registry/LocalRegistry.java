@@ -50,7 +50,8 @@ public final class LocalRegistry implements AutoCloseable {
      */
     public static LocalRegistry start(String httpSettings, String topLevel) {
         if (!Files.isExecutable(Path.of(BINARY))) {
-            throw new IllegalStateException(BINARY + " is missing: run scripts/setup-runtime (Debian package docker-registry)");
+            throw new IllegalStateException(
+                    BINARY + " is missing: run scripts/setup-runtime (Debian package docker-registry)");
         }
         Path directory;
         try {
@@ -110,8 +111,11 @@ public final class LocalRegistry implements AutoCloseable {
      * process still runs (not another process that took the port meanwhile) has to do.
      */
     private void awaitReady(boolean open) {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        HttpRequest ping = HttpRequest.newBuilder(uri().resolve("/v2/")).timeout(Duration.ofSeconds(2)).build();
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpRequest ping = HttpRequest.newBuilder(uri().resolve("/v2/"))
+                .timeout(Duration.ofSeconds(2))
+                .build();
         Instant deadline = Instant.now().plus(START_TIMEOUT);
         while (Instant.now().isBefore(deadline) && !Thread.currentThread().isInterrupted()) {
             if (!process.isAlive()) {
@@ -121,7 +125,9 @@ public final class LocalRegistry implements AutoCloseable {
             }
             try {
                 if (open) {
-                    if (client.send(ping, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    if (client.send(ping, HttpResponse.BodyHandlers.discarding())
+                                    .statusCode()
+                            == 200) {
                         return;
                     }
                 } else {
@@ -141,7 +147,8 @@ public final class LocalRegistry implements AutoCloseable {
         }
         String log = log();
         close();
-        throw new IllegalStateException("docker-registry did not answer on " + hostPort() + " within " + START_TIMEOUT + ": " + log);
+        throw new IllegalStateException(
+                "docker-registry did not answer on " + hostPort() + " within " + START_TIMEOUT + ": " + log);
     }
 
     private String log() {
@@ -183,7 +190,8 @@ public final class LocalRegistry implements AutoCloseable {
 
     private static void deleteTree(Path root) {
         try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException ignored) {
             // best effort: a leftover under the temp directory does no harm
         }

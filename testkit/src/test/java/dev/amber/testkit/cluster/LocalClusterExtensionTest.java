@@ -28,21 +28,34 @@ class LocalClusterExtensionTest {
         for (String name : List.of(LocalCluster.NODE_A, LocalCluster.NODE_B)) {
             Node node = client.nodes().withName(name).get();
             assertThat(node).as(name).isNotNull();
-            assertThat(node.getStatus().getConditions()).as(name)
-                    .filteredOn(c -> c.getType().equals("Ready")).extracting(NodeCondition::getStatus).containsExactly("True");
-            assertThat(node.getStatus().getNodeInfo().getContainerRuntimeVersion()).as(name).startsWith("containerd://2.3.");
-            assertThat(node.getStatus().getImages()).as(name).flatExtracting(ContainerImage::getNames)
+            assertThat(node.getStatus().getConditions())
+                    .as(name)
+                    .filteredOn(c -> c.getType().equals("Ready"))
+                    .extracting(NodeCondition::getStatus)
+                    .containsExactly("True");
+            assertThat(node.getStatus().getNodeInfo().getContainerRuntimeVersion())
+                    .as(name)
+                    .startsWith("containerd://2.3.");
+            assertThat(node.getStatus().getImages())
+                    .as(name)
+                    .flatExtracting(ContainerImage::getNames)
                     .contains(LocalCluster.TEST_IMAGE, "localhost/amber-test/pause:latest");
         }
     }
 
     @Test
     void upAgainReusesTheRunningCluster(LocalCluster cluster, KubernetesClient client) {
-        String nodeUid = client.nodes().withName(LocalCluster.NODE_A).get().getMetadata().getUid();
+        String nodeUid =
+                client.nodes().withName(LocalCluster.NODE_A).get().getMetadata().getUid();
 
         LocalCluster again = LocalCluster.up();
 
         assertThat(again.kubeconfig()).isEqualTo(cluster.kubeconfig());
-        assertThat(client.nodes().withName(LocalCluster.NODE_A).get().getMetadata().getUid()).isEqualTo(nodeUid);
+        assertThat(client.nodes()
+                        .withName(LocalCluster.NODE_A)
+                        .get()
+                        .getMetadata()
+                        .getUid())
+                .isEqualTo(nodeUid);
     }
 }

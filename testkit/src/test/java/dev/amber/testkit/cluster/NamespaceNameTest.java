@@ -18,7 +18,8 @@ class NamespaceNameTest {
 
     @Test
     void longClassNamesStayAValidDnsLabel() {
-        String name = LocalClusterExtension.namespaceFor(AVeryLongTestClassNameThatWouldNotFitIntoAKubernetesNamespaceName.class);
+        String name = LocalClusterExtension.namespaceFor(
+                AVeryLongTestClassNameThatWouldNotFitIntoAKubernetesNamespaceName.class);
 
         assertThat(name).hasSizeLessThanOrEqualTo(63).matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     }

@@ -33,9 +33,13 @@ class PodmanCheckpointsTest {
             case ZSTD -> assertThat(HexFormat.of().formatHex(head, 0, 4)).isEqualTo("28b52ffd");
             case GZIP -> assertThat(HexFormat.of().formatHex(head, 0, 3)).isEqualTo("1f8b08");
             // A plain tar carries "ustar" at offset 257 of its first header.
-            case NONE -> assertThat(new String(head, 257, 5, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("ustar");
+            case NONE ->
+                assertThat(new String(head, 257, 5, java.nio.charset.StandardCharsets.US_ASCII))
+                        .isEqualTo("ustar");
         }
-        assertThat(PodmanCheckpoints.counterArchive(compression)).as("cached per JVM").isEqualTo(archive);
+        assertThat(PodmanCheckpoints.counterArchive(compression))
+                .as("cached per JVM")
+                .isEqualTo(archive);
     }
 
     @ParameterizedTest
@@ -45,7 +49,9 @@ class PodmanCheckpointsTest {
         long atCheckpoint = PodmanCheckpoints.counterAtCheckpoint(archive);
 
         String restored = PodmanCheckpoints.restore(archive, "counter-restored");
-        String log = Podman.awaitLogs(restored, RESTORE_WAIT,
+        String log = Podman.awaitLogs(
+                restored,
+                RESTORE_WAIT,
                 l -> PodmanCheckpoints.lastCounterValue(l).orElse(-1) >= atCheckpoint + 5);
 
         // A restarted shell would begin at 0 again; a restored one prints the next number.
@@ -68,8 +74,8 @@ class PodmanCheckpointsTest {
         String restored = PodmanCheckpoints.restoreWithEstablishedTcp(archive);
         int echoesBefore = countOccurrences(Podman.logs(restored), "tcpecho echo ");
         // Echo lines keep coming only if the client's connection to the server survived.
-        String log = Podman.awaitLogs(restored, RESTORE_WAIT,
-                l -> countOccurrences(l, "tcpecho echo ") >= echoesBefore + 2);
+        String log =
+                Podman.awaitLogs(restored, RESTORE_WAIT, l -> countOccurrences(l, "tcpecho echo ") >= echoesBefore + 2);
         assertThat(log).doesNotContain("connection closed");
         Podman.remove(restored);
     }
@@ -85,7 +91,9 @@ class PodmanCheckpointsTest {
         byte[] content = Files.readAllBytes(archive);
         byte[] marker = "AMBER-SECRET-TOKEN-1234".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         boolean planted = false;
-        for (int at = indexOf(content, 0, content.length, marker); at > 0; at = indexOf(content, at + 1, content.length, marker)) {
+        for (int at = indexOf(content, 0, content.length, marker);
+                at > 0;
+                at = indexOf(content, at + 1, content.length, marker)) {
             int end = at + marker.length;
             planted |= end < content.length && !isDelimiter(content[at - 1]) && !isDelimiter(content[end]);
         }

@@ -21,7 +21,11 @@ final class TarEntries {
         while (at + BLOCK <= tar.length && tar[at] != 0) {
             String name = text(tar, at, 100);
             String prefix = text(tar, at + 345, 155);
-            long size = Long.parseLong(text(tar, at + 124, 12).trim().isEmpty() ? "0" : text(tar, at + 124, 12).trim(), 8);
+            long size = Long.parseLong(
+                    text(tar, at + 124, 12).trim().isEmpty()
+                            ? "0"
+                            : text(tar, at + 124, 12).trim(),
+                    8);
             char type = (char) tar[at + 156];
             int data = at + BLOCK;
             byte[] content = java.util.Arrays.copyOfRange(tar, data, (int) (data + size));

@@ -23,13 +23,18 @@ class LocalRegistryTest {
         Path storage;
         try (LocalRegistry registry = LocalRegistry.start()) {
             storage = registry.storage();
-            skopeo("copy", "--quiet", "--dest-tls-verify=false",
+            skopeo(
+                    "copy",
+                    "--quiet",
+                    "--dest-tls-verify=false",
                     "containers-storage:" + Podman.TEST_IMAGE,
                     "docker://" + registry.hostPort() + "/amber-test/busybox:pushed");
 
-            HttpResponse<String> tags = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(registry.uri().resolve("/v2/amber-test/busybox/tags/list")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> tags = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(registry.uri().resolve("/v2/amber-test/busybox/tags/list"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(tags.statusCode()).isEqualTo(200);
             assertThat(tags.body()).contains("\"pushed\"");
             assertThat(storage).isDirectory();
@@ -38,10 +43,14 @@ class LocalRegistryTest {
     }
 
     private static void skopeo(String... args) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(concat("skopeo", args)).redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(concat("skopeo", args))
+                .redirectErrorStream(true)
+                .start();
         String output = new String(process.getInputStream().readAllBytes());
         assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
-        assertThat(process.exitValue()).as("skopeo %s: %s", String.join(" ", args), output).isZero();
+        assertThat(process.exitValue())
+                .as("skopeo %s: %s", String.join(" ", args), output)
+                .isZero();
     }
 
     private static String[] concat(String first, String[] rest) {

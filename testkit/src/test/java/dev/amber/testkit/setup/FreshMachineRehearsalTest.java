@@ -53,8 +53,11 @@ class FreshMachineRehearsalTest {
         String tree = System.getProperty("amber.rehearsal.tree", repository.toString());
         ExternalCommand.Result made = host(Duration.ofMinutes(10), rehearse.toString(), "root", root.toString(), tree);
         assertThat(made.exitCode()).as("rehearse root: %s", made.stderr()).isZero();
-        ExternalCommand.Result installed = inRoot(Duration.ofMinutes(1), "dpkg-query", "-W", "-f=${Package}\\n", "podman", "buildah", "gcc");
-        assertThat(installed.stdout()).as("the new root lacks what the set-up installs").isBlank();
+        ExternalCommand.Result installed =
+                inRoot(Duration.ofMinutes(1), "dpkg-query", "-W", "-f=${Package}\\n", "podman", "buildah", "gcc");
+        assertThat(installed.stdout())
+                .as("the new root lacks what the set-up installs")
+                .isBlank();
     }
 
     @AfterAll
@@ -65,18 +68,26 @@ class FreshMachineRehearsalTest {
     @Test
     @Order(1)
     void thePackageStepInstallsEveryPackageTheSetUpScriptsNeed() throws Exception {
-        ExternalCommand.Result step = inRoot(INSTALL_TIMEOUT, "bash", "-c", System.getProperty("amber.rehearsal.packageStep", PACKAGE_STEP));
-        assertThat(step.exitCode()).as("package step: %s", ExternalCommand.tail(step.stderr(), 20, "\n")).isZero();
+        ExternalCommand.Result step =
+                inRoot(INSTALL_TIMEOUT, "bash", "-c", System.getProperty("amber.rehearsal.packageStep", PACKAGE_STEP));
+        assertThat(step.exitCode())
+                .as("package step: %s", ExternalCommand.tail(step.stderr(), 20, "\n"))
+                .isZero();
 
         List<String> notInstalled = new ArrayList<>();
         for (String pkg : requiredPackages()) {
-            String status = inRoot(Duration.ofMinutes(1), "dpkg-query", "-W", "-f=${db:Status-Status}", pkg).stdout().strip();
+            String status = inRoot(Duration.ofMinutes(1), "dpkg-query", "-W", "-f=${db:Status-Status}", pkg)
+                    .stdout()
+                    .strip();
             if (!status.equals("installed")) {
                 notInstalled.add(pkg + " (" + (status.isEmpty() ? "unknown to dpkg" : status) + ")");
             }
         }
-        assertThat(notInstalled).as("packages of %s not installed after the package step; it said: %s",
-                SETS, ExternalCommand.tail(step.stderr(), 20, "\n")).isEmpty();
+        assertThat(notInstalled)
+                .as(
+                        "packages of %s not installed after the package step; it said: %s",
+                        SETS, ExternalCommand.tail(step.stderr(), 20, "\n"))
+                .isEmpty();
         assertThat(step.stderr()).as("it says what it installs").contains("installing ");
     }
 
@@ -85,39 +96,69 @@ class FreshMachineRehearsalTest {
     void aSecondRunInstallsNothing() throws Exception {
         String before = dpkgState();
         ExternalCommand.Result again = inRoot(Duration.ofMinutes(5), "bash", "-c", PACKAGE_STEP);
-        assertThat(again.exitCode()).as("second package step: %s", again.stderr()).isZero();
+        assertThat(again.exitCode())
+                .as("second package step: %s", again.stderr())
+                .isZero();
         assertThat(again.stderr()).as("nothing to say when nothing is missing").isBlank();
         assertThat(dpkgState()).as("dpkg's status and log are unchanged").isEqualTo(before);
-        assertThat(inRoot(Duration.ofMinutes(1), "scripts/lib/packages", "missing", "runtime", "cluster", "crio", "image").stdout())
+        assertThat(inRoot(
+                                Duration.ofMinutes(1),
+                                "scripts/lib/packages",
+                                "missing",
+                                "runtime",
+                                "cluster",
+                                "crio",
+                                "image")
+                        .stdout())
                 .isBlank();
     }
 
     @Test
     @Order(3)
     void criuBuildsInThatRootFromItsSourcePackage() throws Exception {
-        ExternalCommand.Result built = inRoot(Duration.ofMinutes(15), "bash", "-c",
+        ExternalCommand.Result built = inRoot(
+                Duration.ofMinutes(15),
+                "bash",
+                "-c",
                 "set -e; . scripts/lib/criu; criu_build; /usr/local/sbin/criu --version");
-        assertThat(built.exitCode()).as("criu_build: %s", ExternalCommand.tail(built.stderr(), 30, "\n")).isZero();
+        assertThat(built.exitCode())
+                .as("criu_build: %s", ExternalCommand.tail(built.stderr(), 30, "\n"))
+                .isZero();
         Matcher version = Pattern.compile("Version: (\\d+)\\.(\\d+)").matcher(built.stdout());
-        assertThat(version.find()).as("criu --version printed %s", built.stdout()).isTrue();
+        assertThat(version.find())
+                .as("criu --version printed %s", built.stdout())
+                .isTrue();
         int major = Integer.parseInt(version.group(1));
         int minor = Integer.parseInt(version.group(2));
         assertThat(major * 100 + minor).as("CRIU %s.%s", major, minor).isGreaterThanOrEqualTo(402);
     }
 
     private List<String> requiredPackages() throws Exception {
-        List<String> command = new ArrayList<>(List.of(repository.resolve("scripts/lib/packages").toString(), "list"));
+        List<String> command = new ArrayList<>(
+                List.of(repository.resolve("scripts/lib/packages").toString(), "list"));
         command.addAll(SETS);
         ExternalCommand.Result listed = ExternalCommand.run(command, repository, Map.of(), Duration.ofMinutes(1));
         assertThat(listed.exitCode()).as("packages list: %s", listed.stderr()).isZero();
-        List<String> packages = listed.stdout().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
-        assertThat(packages).contains("podman", "buildah", "docker-registry", "containernetworking-plugins", "protobuf-compiler", "libnet1-dev");
+        List<String> packages = listed.stdout()
+                .lines()
+                .map(String::strip)
+                .filter(l -> !l.isEmpty())
+                .toList();
+        assertThat(packages)
+                .contains(
+                        "podman",
+                        "buildah",
+                        "docker-registry",
+                        "containernetworking-plugins",
+                        "protobuf-compiler",
+                        "libnet1-dev");
         return packages;
     }
 
     /** dpkg's database and log: what changes when a package is installed, removed or configured. */
     private String dpkgState() throws Exception {
-        return inRoot(Duration.ofMinutes(1), "sha256sum", "/var/lib/dpkg/status", "/var/log/dpkg.log").stdout();
+        return inRoot(Duration.ofMinutes(1), "sha256sum", "/var/lib/dpkg/status", "/var/log/dpkg.log")
+                .stdout();
     }
 
     private ExternalCommand.Result inRoot(Duration timeout, String... command) throws Exception {
