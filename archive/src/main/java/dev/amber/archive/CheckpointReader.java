@@ -99,6 +99,7 @@ public final class CheckpointReader {
         private final PageConsumer userPages;
         private final boolean needImages;
         private final RangeCapture strings = new RangeCapture();
+        private final Set<Integer> stringRangesAdded = new HashSet<>();
 
         private final Map<String, byte[]> metadata = new HashMap<>();
         private final Map<String, byte[]> images = new HashMap<>();
@@ -169,7 +170,7 @@ public final class CheckpointReader {
             boolean metadataDone =
                     metadata.containsKey(MetadataFiles.CONFIG_DUMP) && metadata.containsKey(MetadataFiles.SPEC_DUMP);
             boolean rootfsDone = !parts.contains(ReadPart.ROOTFS_DIFF) || sawRootfsDiff;
-            return metadataDone && rootfsDone && (!needImages || (leftCheckpoint && neededImagesSeen()));
+            return metadataDone && rootfsDone && (!needImages || leftCheckpoint && neededImagesSeen());
         }
 
         /** pstree, and for each process its core and, when memory is read, its mm, pagemap and pages. */
@@ -281,8 +282,6 @@ public final class CheckpointReader {
             return wanting.size() == 1 ? wanting.get(0) : new CompositeConsumer(wanting);
         }
 
-        private final Set<Integer> stringRangesAdded = new HashSet<>();
-
         private void addStringRanges(int pid) throws ArchiveException {
             if (!stringRangesAdded.add(pid)) {
                 return;
@@ -325,18 +324,8 @@ public final class CheckpointReader {
             }
             Map<Integer, List<OpenFile>> files = new LinkedHashMap<>();
             Map<Integer, List<SocketInfo>> sockets = new LinkedHashMap<>();
-            if (tree != null && (parts.contains(ReadPart.FILES) || parts.contains(ReadPart.SOCKETS))) {
-                for (ProcessNode p : tree.flatten().toList()) {
-                    if (!p.state().aliveOrStopped()) {
-                        continue;
-                    }
-                    if (parts.contains(ReadPart.FILES)) {
-                        files.put(p.pid(), FileDescriptorDecoder.openFiles(criu, p.pid()));
-                    }
-                    if (parts.contains(ReadPart.SOCKETS)) {
-                        sockets.put(p.pid(), FileDescriptorDecoder.sockets(criu, p.pid()));
-                    }
-                }
+            if (tree != null) {
+                readDescriptors(tree, files, sockets);
             }
             List<RootfsChange> changes = null;
             if (parts.contains(ReadPart.ROOTFS_DIFF)) {
@@ -358,6 +347,26 @@ public final class CheckpointReader {
                     parts.contains(ReadPart.STATISTICS) ? statistics(criu) : null,
                     changes,
                     parts.contains(ReadPart.MEMORY_MAPS) ? Collections.unmodifiableMap(pageMaps) : Map.of());
+        }
+
+        /** The open files and sockets of each live process of {@code tree}, as far as they were asked for. */
+        private void readDescriptors(
+                ProcessNode tree, Map<Integer, List<OpenFile>> files, Map<Integer, List<SocketInfo>> sockets)
+                throws ArchiveException {
+            if (!parts.contains(ReadPart.FILES) && !parts.contains(ReadPart.SOCKETS)) {
+                return;
+            }
+            for (ProcessNode p : tree.flatten().toList()) {
+                if (!p.state().aliveOrStopped()) {
+                    continue;
+                }
+                if (parts.contains(ReadPart.FILES)) {
+                    files.put(p.pid(), FileDescriptorDecoder.openFiles(criu, p.pid()));
+                }
+                if (parts.contains(ReadPart.SOCKETS)) {
+                    sockets.put(p.pid(), FileDescriptorDecoder.sockets(criu, p.pid()));
+                }
+            }
         }
 
         /** Pages that could not be streamed (seekable archives, spilled files) are read now, process by process. */

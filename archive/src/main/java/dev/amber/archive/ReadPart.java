@@ -1,5 +1,6 @@
 package dev.amber.archive;
 
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -16,13 +17,13 @@ public enum ReadPart {
     ROOTFS_DIFF,
     MEMORY_MAPS;
 
-    public static Set<ReadPart> of(ReadPart... parts) {
-        Set<ReadPart> set = EnumSet.noneOf(ReadPart.class);
-        java.util.Collections.addAll(set, parts); // Set.of would throw on a part named twice
-        return set;
-    }
-
     /** Parts that are decoded from the CRIU images under {@code checkpoint/}. */
     static final Set<ReadPart> FROM_IMAGES =
             EnumSet.of(PROCESSES, COMMAND_LINES, ENVIRONMENT, FILES, SOCKETS, MEMORY_MAPS);
+
+    public static Set<ReadPart> of(ReadPart... parts) {
+        Set<ReadPart> set = EnumSet.noneOf(ReadPart.class);
+        Collections.addAll(set, parts); // Set.of would throw on a part named twice
+        return set;
+    }
 }

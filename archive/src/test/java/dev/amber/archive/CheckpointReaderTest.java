@@ -8,9 +8,12 @@ import dev.amber.archive.model.ProcessNode;
 import dev.amber.archive.model.RootfsChange;
 import dev.amber.archive.model.SocketInfo;
 import dev.amber.archive.synthetic.SyntheticCheckpoint;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -134,7 +137,7 @@ class CheckpointReaderTest {
     void pagesThatStreamPastBeforeTheirPagemapAreSpilledAndStillRead() throws Exception {
         // Engines write pagemap-N before pages-N; an archive in the other order must read the same.
         var entries = SyntheticCheckpoint.standard(memory()).entries();
-        var reordered = new java.util.LinkedHashMap<String, byte[]>();
+        var reordered = new LinkedHashMap<String, byte[]>();
         entries.forEach((name, data) -> {
             if (!name.startsWith("checkpoint/")) {
                 reordered.put(name, data);
@@ -148,7 +151,7 @@ class CheckpointReaderTest {
         entries.forEach(reordered::putIfAbsent);
         Path archive = dir.resolve("reordered.tar.zst");
         try (var tar = new dev.amber.archive.synthetic.TarWriter(
-                new com.github.luben.zstd.ZstdOutputStream(java.nio.file.Files.newOutputStream(archive)))) {
+                new com.github.luben.zstd.ZstdOutputStream(Files.newOutputStream(archive)))) {
             for (var e : reordered.entrySet()) {
                 tar.file(e.getKey(), e.getValue());
             }
@@ -158,7 +161,7 @@ class CheckpointReaderTest {
 
         assertThat(search.matches()).extracting(MemorySearch.Match::address).containsExactly(0x600000L + 4096 - 10);
         assertThat(c.processTree().children().get(0).commandLine()).containsExactly("/memhog", "64");
-        try (var left = java.nio.file.Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+        try (var left = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
             assertThat(left.map(f -> f.getFileName().toString())).noneMatch(n -> n.startsWith("amber-pages-"));
         }
     }
@@ -168,7 +171,7 @@ class CheckpointReaderTest {
         // A hand-repacked archive: the pass leaves checkpoint/ after the process tree, meets config.dump and
         // spec.dump (all the metadata it wants), and only then the memory images. It must not stop there.
         var entries = SyntheticCheckpoint.standard(memory()).entries();
-        var split = new java.util.LinkedHashMap<String, byte[]>();
+        var split = new LinkedHashMap<String, byte[]>();
         entries.forEach((name, data) -> {
             if (name.startsWith("checkpoint/") && !name.matches("checkpoint/(mm|pagemap|pages)-.*")) {
                 split.put(name, data);
@@ -184,7 +187,7 @@ class CheckpointReaderTest {
                 .isLessThan(List.copyOf(split.keySet()).indexOf("checkpoint/pages-1.img"));
         Path archive = dir.resolve("split.tar.zst");
         try (var tar = new dev.amber.archive.synthetic.TarWriter(
-                new com.github.luben.zstd.ZstdOutputStream(java.nio.file.Files.newOutputStream(archive)))) {
+                new com.github.luben.zstd.ZstdOutputStream(Files.newOutputStream(archive)))) {
             for (var e : split.entrySet()) {
                 tar.file(e.getKey(), e.getValue());
             }
@@ -201,7 +204,7 @@ class CheckpointReaderTest {
         // No part decodes CRIU's mount table, so its image must cost nothing: one larger than any image the
         // pass would hold in memory is passed over even when every part is asked for.
         Path extracted = SyntheticCheckpoint.standard(memory()).writeDirectory(dir.resolve("extracted"));
-        try (var sparse = new java.io.RandomAccessFile(
+        try (var sparse = new RandomAccessFile(
                 extracted.resolve("checkpoint/mountpoints-13.img").toFile(), "rw")) {
             sparse.setLength((256L << 20) + 1);
         }

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.amber.archive.metadata.KubeletFileName;
 import dev.amber.archive.model.ContainerInfo;
 import dev.amber.archive.synthetic.SyntheticCheckpoint;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,8 +23,7 @@ class EngineMetadataTest {
                 .engine(Engine.CRIO)
                 .container("web")
                 .pod("shop-7d9f", "team-a")
-                .process(new SyntheticCheckpoint.Process(
-                        1, 0, "nginx", java.util.List.of("nginx"), java.util.List.of(), new byte[10]))
+                .process(new SyntheticCheckpoint.Process(1, 0, "nginx", List.of("nginx"), List.of(), new byte[10]))
                 .writeTar(
                         dir.resolve("checkpoint-shop-7d9f_team-a-web-2026-11-20T11:00:00Z.tar"),
                         SyntheticCheckpoint.Compression.NONE);
@@ -48,15 +49,14 @@ class EngineMetadataTest {
     @Test
     void crioLabelsComeFromTheirAnnotation() throws Exception {
         var entries = new SyntheticCheckpoint().engine(Engine.CRIO).entries();
-        String spec = new String(entries.get("spec.dump"), java.nio.charset.StandardCharsets.UTF_8)
+        String spec = new String(entries.get("spec.dump"), StandardCharsets.UTF_8)
                 .replace(
                         "\"io.container.manager\":\"cri-o\"",
                         "\"io.container.manager\":\"cri-o\",\"io.kubernetes.cri-o.Labels\":\"{\\\"app\\\":\\\"shop\\\"}\"");
         Path archive = new SyntheticCheckpoint()
                 .engine(Engine.CRIO)
-                .process(new SyntheticCheckpoint.Process(
-                        1, 0, "app", java.util.List.of("app"), java.util.List.of(), new byte[10]))
-                .file("spec.dump", spec.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .process(new SyntheticCheckpoint.Process(1, 0, "app", List.of("app"), List.of(), new byte[10]))
+                .file("spec.dump", spec.getBytes(StandardCharsets.UTF_8))
                 .writeTar(
                         dir.resolve("checkpoint-counter-pod_default-counter-2026-11-20T11:00:00Z.tar"),
                         SyntheticCheckpoint.Compression.NONE);
@@ -70,8 +70,7 @@ class EngineMetadataTest {
                 .engine(Engine.CONTAINERD)
                 .container("worker")
                 .pod("batch-1", "jobs")
-                .process(new SyntheticCheckpoint.Process(
-                        1, 0, "app", java.util.List.of("app"), java.util.List.of(), new byte[10]))
+                .process(new SyntheticCheckpoint.Process(1, 0, "app", List.of("app"), List.of(), new byte[10]))
                 .writeTar(
                         dir.resolve("checkpoint-batch-1_jobs-worker-2026-11-20T11:00:00Z.tar"),
                         SyntheticCheckpoint.Compression.NONE);

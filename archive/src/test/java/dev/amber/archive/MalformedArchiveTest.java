@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -52,7 +53,7 @@ class MalformedArchiveTest {
         Path whole = SyntheticCheckpoint.standard(new byte[8192])
                 .writeTar(dir.resolve("w.tar"), SyntheticCheckpoint.Compression.NONE);
         byte[] bytes = Files.readAllBytes(whole);
-        Path cut = Files.write(dir.resolve("cut.tar"), java.util.Arrays.copyOf(bytes, bytes.length / 2 + 100));
+        Path cut = Files.write(dir.resolve("cut.tar"), Arrays.copyOf(bytes, bytes.length / 2 + 100));
         assertThat(failure(cut)).contains("truncated");
     }
 
@@ -61,7 +62,7 @@ class MalformedArchiveTest {
         Path whole = SyntheticCheckpoint.standard(new byte[8192])
                 .writeTar(dir.resolve("w.tar.zst"), SyntheticCheckpoint.Compression.ZSTD);
         byte[] bytes = Files.readAllBytes(whole);
-        Path cut = Files.write(dir.resolve("cut.tar.zst"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        Path cut = Files.write(dir.resolve("cut.tar.zst"), Arrays.copyOf(bytes, bytes.length / 2));
         assertThat(failure(cut)).containsAnyOf("truncated", "corrupt");
     }
 
@@ -70,7 +71,7 @@ class MalformedArchiveTest {
         Path whole = SyntheticCheckpoint.standard(new byte[8192])
                 .writeTar(dir.resolve("w.tar.gz"), SyntheticCheckpoint.Compression.GZIP);
         byte[] bytes = Files.readAllBytes(whole);
-        Path cut = Files.write(dir.resolve("cut.tar.gz"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        Path cut = Files.write(dir.resolve("cut.tar.gz"), Arrays.copyOf(bytes, bytes.length / 2));
         assertThat(failure(cut)).containsAnyOf("truncated", "corrupt");
     }
 

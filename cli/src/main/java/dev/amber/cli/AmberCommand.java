@@ -1,5 +1,6 @@
 package dev.amber.cli;
 
+import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -55,15 +56,13 @@ public final class AmberCommand implements Runnable {
      */
     public static CommandLine commandLine(String... args) {
         CommandLine cli = new CommandLine(new AmberCommand());
-        String first = java.util.Arrays.stream(args)
-                .filter(a -> !a.startsWith("-"))
-                .findFirst()
-                .orElse(null);
+        String first =
+                Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse(null);
         // help and completion describe the other commands, so they need all of them.
         boolean needsAll = first == null || first.equals("help") || first.equals("completion");
         Class<?> only = needsAll
                 ? null
-                : java.util.Arrays.stream(SUBCOMMANDS)
+                : Arrays.stream(SUBCOMMANDS)
                         .filter(c -> first.equals(c.getAnnotation(Command.class).name()))
                         .findFirst()
                         .orElse(null);

@@ -1,7 +1,11 @@
 package dev.amber.cli;
 
 import dev.amber.cli.archive.TrainingArchive;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,10 +19,10 @@ import picocli.CommandLine.Command;
 final class AotTrainingCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
-        Path dir = java.nio.file.Files.createTempDirectory("amber-aot-");
+        Path dir = Files.createTempDirectory("amber-aot-");
         try {
             Path archive = TrainingArchive.write(dir);
-            java.io.PrintWriter sink = new java.io.PrintWriter(java.io.OutputStream.nullOutputStream());
+            PrintWriter sink = new PrintWriter(OutputStream.nullOutputStream());
             for (String[] args : new String[][] {
                 {"show", archive.toString()},
                 {"show", "--format", "json", archive.toString()},
@@ -35,9 +39,9 @@ final class AotTrainingCommand implements Callable<Integer> {
             }
             return 0;
         } finally {
-            try (var files = java.nio.file.Files.walk(dir)) {
-                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    java.nio.file.Files.deleteIfExists(p);
+            try (var files = Files.walk(dir)) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
                 }
             }
         }

@@ -5,6 +5,7 @@ import dev.amber.image.oci.Descriptor;
 import dev.amber.image.oci.ImageConfig;
 import dev.amber.image.oci.ImageManifest;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 
 /**
@@ -55,7 +56,7 @@ public record CheckpointImageInfo(
         if (createdAnnotation != null) {
             try {
                 created = Instant.parse(createdAnnotation);
-            } catch (java.time.format.DateTimeParseException e) {
+            } catch (DateTimeParseException e) {
                 created = config.created();
             }
         }

@@ -40,6 +40,8 @@ public record ImageReference(
                     + "|\\[[0-9A-Fa-f:.]+\\](?::[0-9]{1,5})?");
 
     /** Parses a reference; throws {@link ImageException} naming what is wrong with it. */
+    // One branch per rule of the reference grammar, each with its own message, read top to bottom.
+    @SuppressWarnings("checkstyle:CyclomaticComplexity")
     public static ImageReference parse(String text) throws ImageException {
         if (text == null || text.isBlank()) {
             throw new ImageException("empty image reference");

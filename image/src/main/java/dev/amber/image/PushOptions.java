@@ -1,5 +1,7 @@
 package dev.amber.image;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -10,7 +12,7 @@ public record PushOptions(Map<String, String> extraAnnotations, ProgressListener
     public PushOptions {
         extraAnnotations = extraAnnotations == null
                 ? Map.of()
-                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(extraAnnotations));
+                : Collections.unmodifiableMap(new LinkedHashMap<>(extraAnnotations));
         progress = progress == null ? ProgressListener.NONE : progress;
     }
 

@@ -25,7 +25,8 @@
  *       copied or recompressed: Podman 4.3 (containers/image) pulls and restores images with {@code tar},
  *       {@code tar+gzip} and {@code tar+zstd} layers (PodmanRestoreTest), containerd 2.3 restores a pod on
  *       another node from the {@code tar} layer of a kubelet archive (the cluster acceptance test), CRI-O
- *       pulls with the same containers/image code as Podman, and containerd has unpacked zstd since 1.5. The config's {@code rootfs.diff_ids} must be the sha256 of the
+ *       pulls with the same containers/image code as Podman, and containerd has unpacked zstd since 1.5.
+ *       The config's {@code rootfs.diff_ids} must be the sha256 of the
  *       <em>uncompressed</em> tar, so a compressed archive is decompressed once, in a thread beside the
  *       upload ({@link dev.amber.image.LayerDigests}).</li>
  *   <li><b>Hash while uploading, one read of the file.</b> The digest is only needed by the final

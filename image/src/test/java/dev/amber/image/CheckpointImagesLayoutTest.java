@@ -13,8 +13,12 @@ import dev.amber.image.oci.ImageManifest;
 import dev.amber.image.oci.MediaTypes;
 import dev.amber.image.registry.RegistryOptions;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -95,7 +99,7 @@ class CheckpointImagesLayoutTest {
         }) {
             Path archive = archive("podman-" + compression, Engine.PODMAN, compression);
             ImageReference ref = ImageReference.parse(
-                    "oci:" + dir.resolve("layout") + ":" + compression.name().toLowerCase());
+                    "oci:" + dir.resolve("layout") + ":" + compression.name().toLowerCase(Locale.ROOT));
             PushResult pushed = images.push(archive, ref, PushOptions.defaults());
 
             assertThat(pushed.layer().mediaType())
@@ -136,7 +140,7 @@ class CheckpointImagesLayoutTest {
     @Test
     void aSecondPushDoesNotStoreTheLayerAgain() throws Exception {
         Path archive = archive("k.tar", Engine.CRIO, SyntheticCheckpoint.Compression.NONE);
-        var xattrs = Files.getFileAttributeView(archive, java.nio.file.attribute.UserDefinedFileAttributeView.class);
+        var xattrs = Files.getFileAttributeView(archive, UserDefinedFileAttributeView.class);
         org.junit.jupiter.api.Assumptions.assumeTrue(
                 xattrs != null && canWriteXattr(xattrs),
                 "the digest cache needs user extended attributes, which " + dir + " does not support");
@@ -148,9 +152,9 @@ class CheckpointImagesLayoutTest {
                 .isFalse();
     }
 
-    private static boolean canWriteXattr(java.nio.file.attribute.UserDefinedFileAttributeView view) {
+    private static boolean canWriteXattr(UserDefinedFileAttributeView view) {
         try {
-            view.write("amber.probe", java.nio.ByteBuffer.wrap(new byte[] {1}));
+            view.write("amber.probe", ByteBuffer.wrap(new byte[] {1}));
             view.delete("amber.probe");
             return true;
         } catch (IOException | UnsupportedOperationException e) {
@@ -193,16 +197,14 @@ class CheckpointImagesLayoutTest {
     void pullRefusesAnImageThatIsNotACheckpoint() throws Exception {
         Path layoutDir = dir.resolve("layout");
         byte[] layer = "not a checkpoint".getBytes();
-        byte[] config = new ImageConfig("amd64", "linux", null, java.util.List.of(Digests.sha256(layer))).toJson();
+        byte[] config = new ImageConfig("amd64", "linux", null, List.of(Digests.sha256(layer))).toJson();
         Descriptor layerD = new Descriptor(MediaTypes.OCI_LAYER_TAR, Digests.sha256(layer), layer.length);
         Descriptor configD = new Descriptor(MediaTypes.OCI_CONFIG, Digests.sha256(config), config.length);
         try (OciLayoutStore store = OciLayoutStore.open(layoutDir, true)) {
             store.putBlob(layerD, BlobContent.ofBytes(layer), ProgressListener.NONE);
             store.putBlob(configD, BlobContent.ofBytes(config), ProgressListener.NONE);
             store.putManifest(
-                    "plain",
-                    ImageManifest.toJson(configD, java.util.List.of(layerD), Map.of()),
-                    MediaTypes.OCI_MANIFEST);
+                    "plain", ImageManifest.toJson(configD, List.of(layerD), Map.of()), MediaTypes.OCI_MANIFEST);
         }
         ImageReference ref = ImageReference.parse("oci:" + layoutDir + ":plain");
         assertThat(images.inspect(ref).checkpoint()).isFalse();

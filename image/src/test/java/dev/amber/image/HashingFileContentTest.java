@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.amber.image.oci.Digests;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -59,7 +60,7 @@ class HashingFileContentTest {
         try {
             view.write("amber.probe", ByteBuffer.wrap(new byte[] {1}));
             xattrs = true;
-        } catch (java.io.IOException | UnsupportedOperationException e) {
+        } catch (IOException | UnsupportedOperationException e) {
             xattrs = false;
         }
         Assumptions.assumeTrue(xattrs, "the digest cache needs user extended attributes");

@@ -11,9 +11,11 @@ import dev.amber.testkit.podman.PodmanCheckpoints;
 import dev.amber.testkit.podman.PodmanCheckpoints.Compression;
 import dev.amber.testkit.registry.LocalRegistry;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,7 +57,7 @@ class PodmanRestoreTest {
     void podmanRestoresTheCounterFromTheImageAmberPushed(Compression compression) throws Exception {
         Path archive = PodmanCheckpoints.counterArchive(compression);
         long stoppedAt = PodmanCheckpoints.counterAtCheckpoint(archive);
-        String ref = registry.hostPort() + "/ckpt/counter-" + compression.name().toLowerCase() + ":v1";
+        String ref = registry.hostPort() + "/ckpt/counter-" + compression.name().toLowerCase(Locale.ROOT) + ":v1";
         IMAGES.push(archive, ImageReference.parse(ref), PushOptions.defaults());
 
         Podman.run("pull", "--quiet", "--tls-verify=false", ref);
@@ -132,7 +134,7 @@ class PodmanRestoreTest {
                         dir.resolve("back.tar.zst"),
                         ProgressListener.NONE)
                 .archive();
-        assertThat(java.nio.file.Files.readAllBytes(back)).isEqualTo(java.nio.file.Files.readAllBytes(archive));
+        assertThat(Files.readAllBytes(back)).isEqualTo(Files.readAllBytes(archive));
     }
 
     @Test

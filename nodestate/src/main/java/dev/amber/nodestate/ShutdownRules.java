@@ -23,6 +23,9 @@ public final class ShutdownRules {
         }
     }
 
+    /** The kubelet's graceful node shutdown sets Ready=False with this message. */
+    static final String KUBELET_SHUTDOWN_MESSAGE = "node is shutting down";
+
     private static final List<TaintSignal> TAINTS = List.of(
             new TaintSignal("ToBeDeletedByClusterAutoscaler", false, "cluster-autoscaler is removing the node"),
             new TaintSignal("karpenter.sh/disrupted", false, "Karpenter is disrupting the node"),
@@ -45,9 +48,6 @@ public final class ShutdownRules {
             new TaintSignal(
                     "aks-node-termination-handler/", true, "Azure scheduled event (AKS node termination handler)"),
             new TaintSignal("node.kubernetes.io/out-of-service", false, "the node is marked out of service"));
-
-    /** The kubelet's graceful node shutdown sets Ready=False with this message. */
-    static final String KUBELET_SHUTDOWN_MESSAGE = "node is shutting down";
 
     private ShutdownRules() {}
 

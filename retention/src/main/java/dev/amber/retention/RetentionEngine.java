@@ -3,9 +3,11 @@ package dev.amber.retention;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -43,7 +45,7 @@ public final class RetentionEngine {
 
         private final Map<ArchiveRecord, String> governedBy = new IdentityHashMap<>();
         private final Map<ArchiveRecord, Boolean> disabledFor = new IdentityHashMap<>();
-        private final Map<String, String> withinDetails = new java.util.HashMap<>();
+        private final Map<String, String> withinDetails = new HashMap<>();
         private final List<List<RetentionPolicy.Rule>> ruleLevels;
 
         Pass(RetentionPolicy policy, LivePods live, Instant now) {
@@ -186,7 +188,7 @@ public final class RetentionEngine {
                                         + limits.maxAge()
                                                 .toString()
                                                 .substring(2)
-                                                .toLowerCase() + " of " + ruleName);
+                                                .toLowerCase(Locale.ROOT) + " of " + ruleName);
                     }
                 }
             }

@@ -1,6 +1,8 @@
 package dev.amber.retention;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * A validated {@code CheckpointPolicy} spec in the form the engine uses. Built only by the policy
@@ -29,9 +31,8 @@ public record RetentionPolicy(
     public record Rule(String name, Level level, ArchiveMatcher matcher, Limits limits) {}
 
     /** Archives matching {@code matcher} are pushed to {@code repository} before they may be deleted. */
-    public record Export(
-            String repository, boolean plainHttp, java.util.Set<String> namespaces, LabelMatcher selector) {
-        public boolean covers(dev.amber.retention.ArchiveRecord archive, java.util.Map<String, String> podLabels) {
+    public record Export(String repository, boolean plainHttp, Set<String> namespaces, LabelMatcher selector) {
+        public boolean covers(dev.amber.retention.ArchiveRecord archive, Map<String, String> podLabels) {
             return (namespaces.isEmpty() || namespaces.contains(archive.namespace()))
                     && (selector == null || selector.matches(podLabels));
         }

@@ -1,5 +1,7 @@
 package dev.amber.wrapper;
 
+import java.util.Locale;
+
 /** When SIGTERM should turn into a checkpoint instead of reaching the app. */
 public enum CheckpointOn {
     /** Every SIGTERM checkpoints: the container is always restored where it stopped. */
@@ -10,6 +12,6 @@ public enum CheckpointOn {
     NEVER;
 
     public String yamlName() {
-        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

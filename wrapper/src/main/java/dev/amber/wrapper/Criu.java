@@ -2,6 +2,7 @@ package dev.amber.wrapper;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,8 +13,18 @@ import java.util.concurrent.ExecutionException;
 
 /** Runs the {@code criu} binary and turns its failures into one-line errors quoting its log. */
 final class Criu {
+    /** CRIU's last line of a restore that worked (criu/cr-restore.c). */
+    static final String RESTORE_FINISHED = "Restore finished successfully. Tasks resumed.";
+
     /** Where CRIU lands when built from source or installed by a distribution. */
     private static final List<String> SBIN = List.of("/usr/local/sbin", "/usr/sbin", "/sbin");
+
+    /**
+     * Errors CRIU logs and then carries on from: it cannot raise its own fd limit without
+     * CAP_SYS_RESOURCE, and its start-up probe of the kernel's features tries to create a tun
+     * device, which a container without /dev/net/tun refuses.
+     */
+    private static final List<String> HARMLESS_ERRORS = List.of("rlimit: Can't setup", "tun: Unable to create tun");
 
     private final Path binary;
 
@@ -123,13 +134,10 @@ final class Criu {
         return restored(pidFile, millis, true);
     }
 
-    /** CRIU's last line of a restore that worked (criu/cr-restore.c). */
-    static final String RESTORE_FINISHED = "Restore finished successfully. Tasks resumed.";
-
     private static boolean logSays(Path log, String line) {
         try (var lines = Files.lines(log)) {
             return lines.anyMatch(l -> l.endsWith(line));
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             return false;
         }
     }
@@ -211,13 +219,6 @@ final class Criu {
         }
     }
 
-    /**
-     * Errors CRIU logs and then carries on from: it cannot raise its own fd limit without
-     * CAP_SYS_RESOURCE, and its start-up probe of the kernel's features tries to create a tun
-     * device, which a container without /dev/net/tun refuses.
-     */
-    private static final List<String> HARMLESS_ERRORS = List.of("rlimit: Can't setup", "tun: Unable to create tun");
-
     /** CRIU's first "Error" line is the cause; later ones are consequences. */
     static Optional<String> firstError(Path log) {
         try (var lines = Files.lines(log)) {
@@ -225,7 +226,7 @@ final class Criu {
                             l.contains("Error (") && HARMLESS_ERRORS.stream().noneMatch(l::contains))
                     .findFirst()
                     .map(l -> l.replaceFirst("^\\(\\s*[0-9.]+\\)\\s*", "").strip());
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             return Optional.empty();
         }
     }

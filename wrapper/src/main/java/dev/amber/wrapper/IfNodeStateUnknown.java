@@ -1,5 +1,7 @@
 package dev.amber.wrapper;
 
+import java.util.Locale;
+
 /** What {@code checkpointOn: node-shutdown} does when the node-state server cannot answer. */
 public enum IfNodeStateUnknown {
     /** Keep the state: a needless checkpoint costs seconds, a lost one costs the app's work. */
@@ -8,6 +10,6 @@ public enum IfNodeStateUnknown {
     TERMINATE;
 
     public String yamlName() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

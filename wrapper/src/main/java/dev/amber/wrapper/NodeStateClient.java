@@ -49,7 +49,7 @@ public final class NodeStateClient {
             }
             return new NodeStateAnswer(
                     String.valueOf(map.get("state")),
-                    (map.get("reason") == null ? "" : String.valueOf(map.get("reason"))),
+                    map.get("reason") == null ? "" : String.valueOf(map.get("reason")),
                     true);
         } catch (IOException | RuntimeException e) {
             return NodeStateAnswer.unreachable(

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class TermSignal {
     private static final sun.misc.Signal TERM = new sun.misc.Signal("TERM");
-    private static final AtomicBoolean caughtEarly = new AtomicBoolean();
+    private static final AtomicBoolean CAUGHT_EARLY = new AtomicBoolean();
 
     private TermSignal() {}
 
@@ -21,12 +21,12 @@ final class TermSignal {
      * of the JVM's start. Only the JVM's boot before {@code main} is left to its default.
      */
     static void holdFromNow() {
-        sun.misc.Signal.handle(TERM, signal -> caughtEarly.set(true));
+        sun.misc.Signal.handle(TERM, signal -> CAUGHT_EARLY.set(true));
     }
 
     static <E> void deliverTo(BlockingQueue<E> events, E termEvent) {
         sun.misc.Signal.handle(TERM, signal -> events.add(termEvent));
-        if (caughtEarly.getAndSet(false)) {
+        if (CAUGHT_EARLY.getAndSet(false)) {
             events.add(termEvent);
         }
     }

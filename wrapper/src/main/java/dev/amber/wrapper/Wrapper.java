@@ -24,10 +24,10 @@ public final class Wrapper {
     static final int APP_PID_FLOOR = 10_000;
     /** The floor when ns_last_pid is read-only and pids are taken one thread at a time. */
     static final int APP_PID_FLOOR_WITHOUT_NS_LAST_PID = 1_000;
-
-    private static final int PID_RETRIES = 25;
     /** Where criu restore writes the restored root's pid, inside the checkpoint directory. */
     static final String RESTORED_PID_FILE = "restored.pid";
+
+    private static final int PID_RETRIES = 25;
 
     private final WrapperConfigLoader.ConfigFile configFile;
     private final WrapperConfig config;
@@ -329,8 +329,8 @@ public final class Wrapper {
             app.exitCode().get(5, TimeUnit.SECONDS);
             while (!descendants.stream().allMatch(Wrapper::reapedOrOurZombie)) {
                 if (System.nanoTime() > deadline) {
-                    log.info(
-                            "some dumped processes are not reaped yet; a restore in this pid namespace may find their pids taken");
+                    log.info("some dumped processes are not reaped yet; a restore in this pid namespace may find"
+                            + " their pids taken");
                     return;
                 }
                 Thread.sleep(10);

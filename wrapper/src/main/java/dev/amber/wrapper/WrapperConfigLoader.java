@@ -2,6 +2,7 @@ package dev.amber.wrapper;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
@@ -208,7 +209,7 @@ public final class WrapperConfigLoader {
             String v = string(key);
             try {
                 return v == null ? null : new URI(v);
-            } catch (java.net.URISyntaxException e) {
+            } catch (URISyntaxException e) {
                 throw wrong(key, v, "a URL");
             }
         }

@@ -5,15 +5,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,8 +67,7 @@ class EarlyRestoreTest {
     /** Runs the launcher; returns what the stand-in java saw in AMBER_EARLY_RESTORE_PID. */
     private String launch(String... args) throws Exception {
         Process p = new ProcessBuilder(launcher.toString())
-                .command(java.util.stream.Stream.concat(
-                                java.util.stream.Stream.of(launcher.toString()), java.util.Arrays.stream(args))
+                .command(Stream.concat(Stream.of(launcher.toString()), Arrays.stream(args))
                         .toList())
                 .redirectErrorStream(true)
                 .start();
@@ -78,7 +86,7 @@ class EarlyRestoreTest {
         try {
             return Files.readAllLines(ran);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -250,7 +258,7 @@ class EarlyRestoreTest {
 
     /** Mode and owner of {@code path} and each directory above it. */
     private static Map<Path, String> modesAndOwners(Path path) throws IOException {
-        Map<Path, String> found = new java.util.TreeMap<>();
+        Map<Path, String> found = new TreeMap<>();
         for (Path p = path; p != null; p = p.getParent()) {
             found.put(p, Files.getAttribute(p, "unix:mode") + " " + Files.getOwner(p));
         }
@@ -305,8 +313,8 @@ class EarlyRestoreTest {
         assertThat(EarlyRestore.writePlan(checkpoint, criu, ARGS, "imageDir: /x\n", List.of()))
                 .isTrue();
         assertThat(EarlyRestore.readPlan(checkpoint))
-                .contains(java.util.stream.Stream.concat(java.util.stream.Stream.of(criu.toString()), ARGS.stream())
-                        .toList());
+                .contains(
+                        Stream.concat(Stream.of(criu.toString()), ARGS.stream()).toList());
         assertThat(Files.readString(checkpoint.resolve(EarlyRestore.CONFIG_FILE)))
                 .isEqualTo("imageDir: /x\n");
 
@@ -336,13 +344,13 @@ class EarlyRestoreTest {
      */
     @Test
     void leavesTheEnvironmentAsItFoundIt() throws Exception {
-        java.util.regex.Matcher assigned = java.util.regex.Pattern.compile(
+        Matcher assigned = Pattern.compile(
                         "(?:^|[\\s;{(])([a-z_][a-z0-9_]*)=|read -r ([a-z_][a-z0-9_]*)|for ([a-z_][a-z0-9_]*) in")
                 .matcher(Files.readString(TestLauncher.TEMPLATE));
-        java.util.Set<String> names = new java.util.TreeSet<>();
+        Set<String> names = new TreeSet<>();
         while (assigned.find()) {
-            names.add(java.util.stream.Stream.of(assigned.group(1), assigned.group(2), assigned.group(3))
-                    .filter(java.util.Objects::nonNull)
+            names.add(Stream.of(assigned.group(1), assigned.group(2), assigned.group(3))
+                    .filter(Objects::nonNull)
                     .findFirst()
                     .orElseThrow());
         }

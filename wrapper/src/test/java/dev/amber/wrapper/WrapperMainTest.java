@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.amber.wrapper.WrapperMain.Invocation;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,13 +47,12 @@ class WrapperMainTest {
                 .isZero();
         String app = "trap 'echo app-got-term; exit 7' TERM; echo app-up; while :; do sleep 0.05; done";
         // checkpointOn: never, so no CRIU is needed: the SIGTERM goes on to the app.
-        try (WrapperProcess w =
-                WrapperProcess.start(config, java.util.Map.of("AMBER_CRIU", "/bin/true"), "sh", "-c", app)) {
+        try (WrapperProcess w = WrapperProcess.start(config, Map.of("AMBER_CRIU", "/bin/true"), "sh", "-c", app)) {
             try (var writer = Files.newOutputStream(config)) { // returns once the wrapper has opened it
                 w.sigterm();
                 Thread.sleep(300); // the JVM's default would have exited by now
                 writer.write(("imageDir: " + dir.resolve("images") + "\ncheckpointOn: never\n").getBytes());
-            } catch (java.io.IOException wrapperGone) {
+            } catch (IOException wrapperGone) {
                 // Broken pipe: the wrapper exited on the signal instead; the assertions below say so.
             }
             assertThat(w.awaitExit()).as("stderr: %s", w.err).isEqualTo(7);

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -11,19 +12,24 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * The wrapper as a real process ({@code java -cp <this test's class path> WrapperMain run ...}), with
  * its stdout and stderr read from pipes, as a container runtime would.
  */
 final class WrapperProcess implements AutoCloseable {
-    private final Process process;
+    private static final List<String> AS_INIT = List.of(
+            "unshare", "--pid", "--fork", "--mount-proc", "setsid", "sh", "-c", "exec \"$0\" \"$@\" < /dev/null");
+
     final List<String> out = new CopyOnWriteArrayList<>();
     final List<String> err = new CopyOnWriteArrayList<>();
+    private final Process process;
 
     private WrapperProcess(Process process) {
         this.process = process;
@@ -32,10 +38,10 @@ final class WrapperProcess implements AutoCloseable {
     }
 
     static WrapperProcess start(Path config, String... command) {
-        return start(config, java.util.Map.of(), command);
+        return start(config, Map.of(), command);
     }
 
-    static WrapperProcess start(Path config, java.util.Map<String, String> env, String... command) {
+    static WrapperProcess start(Path config, Map<String, String> env, String... command) {
         return start(List.of(), config, env, command);
     }
 
@@ -44,7 +50,7 @@ final class WrapperProcess implements AutoCloseable {
      * leader (as runc makes it), stdin opened inside, stdout and stderr pipes.
      */
     static WrapperProcess startAsInit(Path config, String... command) {
-        return start(AS_INIT, config, java.util.Map.of(), command);
+        return start(AS_INIT, config, Map.of(), command);
     }
 
     /** {@link #startAsInit} through the runtime's launcher. */
@@ -52,26 +58,21 @@ final class WrapperProcess implements AutoCloseable {
         List<String> args = new ArrayList<>(AS_INIT);
         args.addAll(List.of(launcher.toString(), "run", "--config", config.toString(), "--"));
         args.addAll(List.of(command));
-        return start(args, java.util.Map.of());
+        return start(args, Map.of());
     }
-
-    private static final List<String> AS_INIT = List.of(
-            "unshare", "--pid", "--fork", "--mount-proc", "setsid", "sh", "-c", "exec \"$0\" \"$@\" < /dev/null");
 
     /** Through the runtime's launcher (see {@link TestLauncher}), which may start a restore early. */
     static WrapperProcess startThroughLauncher(Path launcher, Path config, String... command) {
-        return startThroughLauncher(launcher, config, java.util.Map.of(), command);
+        return startThroughLauncher(launcher, config, Map.of(), command);
     }
 
-    static WrapperProcess startThroughLauncher(
-            Path launcher, Path config, java.util.Map<String, String> env, String... command) {
+    static WrapperProcess startThroughLauncher(Path launcher, Path config, Map<String, String> env, String... command) {
         List<String> args = new ArrayList<>(List.of(launcher.toString(), "run", "--config", config.toString(), "--"));
         args.addAll(List.of(command));
         return start(args, env);
     }
 
-    private static WrapperProcess start(
-            List<String> prefix, Path config, java.util.Map<String, String> env, String... command) {
+    private static WrapperProcess start(List<String> prefix, Path config, Map<String, String> env, String... command) {
         List<String> args = new ArrayList<>(prefix);
         args.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -87,7 +88,7 @@ final class WrapperProcess implements AutoCloseable {
         return start(args, env);
     }
 
-    private static WrapperProcess start(List<String> args, java.util.Map<String, String> env) {
+    private static WrapperProcess start(List<String> args, Map<String, String> env) {
         try {
             ProcessBuilder builder = new ProcessBuilder(args);
             builder.environment().putAll(env);
@@ -97,7 +98,7 @@ final class WrapperProcess implements AutoCloseable {
         }
     }
 
-    private static void pump(java.io.InputStream in, List<String> into) {
+    private static void pump(InputStream in, List<String> into) {
         Thread.ofPlatform().daemon().start(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
@@ -150,7 +151,7 @@ final class WrapperProcess implements AutoCloseable {
 
     /** The pid the wrapper reported for its app ("started ... (pid N" or "restored ... (pid N"). */
     long appPid() {
-        var m = java.util.regex.Pattern.compile("\\(pid ([0-9]+)").matcher(awaitErr(l -> l.contains("(pid ")));
+        var m = Pattern.compile("\\(pid ([0-9]+)").matcher(awaitErr(l -> l.contains("(pid ")));
         m.find();
         return Long.parseLong(m.group(1));
     }

@@ -10,6 +10,7 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.security.spec.InvalidKeySpecException;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 import javax.net.ssl.KeyManagerFactory;
@@ -53,7 +54,7 @@ public final class PemTls {
         for (String algorithm : new String[] {"RSA", "EC", "Ed25519"}) {
             try {
                 return KeyFactory.getInstance(algorithm).generatePrivate(spec);
-            } catch (java.security.spec.InvalidKeySpecException e) {
+            } catch (InvalidKeySpecException e) {
                 // try the next algorithm
             }
         }

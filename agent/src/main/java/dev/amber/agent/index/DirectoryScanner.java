@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
@@ -82,7 +83,7 @@ public final class DirectoryScanner {
         // Stats are independent system calls: spread them over the cores, then reconcile in order.
         List<Stat> stats = names.parallelStream()
                 .map(name -> stat(dir, name))
-                .filter(java.util.Objects::nonNull)
+                .filter(Objects::nonNull)
                 .toList();
         Set<String> present = new HashSet<>(stats.size() * 2);
         stats.forEach(st -> present.add(st.name()));

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.amber.agent.store.ArchiveFiles;
 import dev.amber.retention.ArchiveRecord;
+import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,9 +18,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Persists the index as a compacted snapshot plus an append-only log of changes, both JSON lines.
@@ -31,9 +35,9 @@ import java.util.Map;
  * is re-read on the next start.
  */
 public final class IndexStore implements AutoCloseable {
-    private static final org.slf4j.Logger LOGGER = org.slf4j.LoggerFactory.getLogger(IndexStore.class);
+    private static final Logger LOG = LoggerFactory.getLogger(IndexStore.class);
     private static final String SNAPSHOT = "index.snapshot";
-    private static final String LOG = "index.log";
+    private static final String LOG_FILE = "index.log";
     private static final int FORMAT = 1;
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -51,13 +55,11 @@ public final class IndexStore implements AutoCloseable {
         if (!Files.isDirectory(stateDir)) {
             // Archive names and pod labels say what ran where: owner only, like the archives.
             Files.createDirectories(
-                    stateDir,
-                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+                    stateDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
         Map<String, ArchiveRecord> records = new LinkedHashMap<>();
         Path snapshot = stateDir.resolve(SNAPSHOT);
-        Path logFile = stateDir.resolve(LOG);
+        Path logFile = stateDir.resolve(LOG_FILE);
         try {
             if (Files.exists(snapshot)) {
                 loadSnapshot(snapshot, records);
@@ -75,7 +77,7 @@ public final class IndexStore implements AutoCloseable {
             }
         } catch (IOException e) {
             // The index is a cache of the directory: set a damaged one aside and rebuild from the archives.
-            LOGGER.warn(
+            LOG.warn(
                     "index in {} is damaged ({}); moving it aside and reading the directory again",
                     stateDir,
                     e.getMessage());
@@ -120,7 +122,7 @@ public final class IndexStore implements AutoCloseable {
                         StandardOpenOption.CREATE,
                         StandardOpenOption.WRITE,
                         StandardOpenOption.TRUNCATE_EXISTING);
-                OutputStream out = new java.io.BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
+                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
             out.write(("{\"format\":" + FORMAT + "}\n").getBytes(StandardCharsets.UTF_8));
             for (ArchiveRecord r : records) {
                 out.write(line(r, null));

@@ -4,11 +4,6 @@ import dev.amber.retention.InvalidPolicyException;
 
 /** Where the agent reports what it did: the policy's status in a cluster, the log elsewhere. */
 public interface StatusSink {
-    void report(NodeReport report);
-
-    /** The policy was rejected; the agent keeps applying the last valid one (or none). */
-    void policyRejected(InvalidPolicyException problem);
-
     StatusSink NONE = new StatusSink() {
         @Override
         public void report(NodeReport report) {}
@@ -16,4 +11,9 @@ public interface StatusSink {
         @Override
         public void policyRejected(InvalidPolicyException problem) {}
     };
+
+    void report(NodeReport report);
+
+    /** The policy was rejected; the agent keeps applying the last valid one (or none). */
+    void policyRejected(InvalidPolicyException problem);
 }

@@ -23,8 +23,8 @@ import java.util.Set;
 public final class ArchiveFiles {
     public static final String PIN_SUFFIX = ".keep";
     public static final String DELETING_SUFFIX = ".deleting";
-    private static final List<String> ARCHIVE_SUFFIXES = List.of(".tar", ".tar.gz", ".tgz", ".tar.zst", ".tar.zstd");
     public static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+    private static final List<String> ARCHIVE_SUFFIXES = List.of(".tar", ".tar.gz", ".tgz", ".tar.zst", ".tar.zstd");
 
     private final Path directory;
 

@@ -39,12 +39,6 @@ import org.junit.jupiter.api.io.TempDir;
  * and {@link KubernetesAccessReviewerTest} checks the real reviewer's requests.
  */
 class AgentHttpServerTest {
-    @TempDir
-    Path dir;
-
-    @TempDir
-    Path state;
-
     private static final Instant T = Instant.parse("2026-11-20T10:00:00Z");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -54,6 +48,12 @@ class AgentHttpServerTest {
     private static final Map<String, Set<String>> GRANTS = Map.of(
             "alice", Set.of("list shop ", "get shop ", "get shop content", "delete shop "),
             "bob", Set.of("list * ", "get * "));
+
+    @TempDir
+    Path dir;
+
+    @TempDir
+    Path state;
 
     private final AccessReviewer fake = new AccessReviewer() {
         @Override

@@ -19,13 +19,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The index over real tar files in both kubelet layouts, persisted and reloaded as after a restart. */
 class IndexOnRealFilesTest {
+    private static final Instant T = Instant.parse("2026-11-20T10:00:00Z");
+
     @TempDir
     Path dir;
 
     @TempDir
     Path state;
-
-    private static final Instant T = Instant.parse("2026-11-20T10:00:00Z");
 
     @Test
     void readsIdentityFromBothKubeletLayouts() throws Exception {

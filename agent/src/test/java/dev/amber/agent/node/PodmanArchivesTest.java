@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ class PodmanArchivesTest {
         int i = 0;
         for (Compression c : Compression.values()) {
             Path source = PodmanCheckpoints.counterArchive(c);
-            Path copy = dir.resolve("counter-" + c.name().toLowerCase()
+            Path copy = dir.resolve("counter-" + c.name().toLowerCase(Locale.ROOT)
                     + source.getFileName()
                             .toString()
                             .substring(source.getFileName().toString().indexOf(".tar")));
@@ -56,7 +57,7 @@ class PodmanArchivesTest {
         assertThat(scan.unreadable()).isZero();
         for (Compression c : Compression.values()) {
             ArchiveRecord r = index.all().stream()
-                    .filter(a -> a.fileName().startsWith("counter-" + c.name().toLowerCase()))
+                    .filter(a -> a.fileName().startsWith("counter-" + c.name().toLowerCase(Locale.ROOT)))
                     .findFirst()
                     .orElseThrow();
             assertThat(r.engine()).isEqualTo("PODMAN");

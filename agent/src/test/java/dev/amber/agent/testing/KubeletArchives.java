@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -36,7 +37,7 @@ public final class KubeletArchives {
         Path file = dir.resolve(fileName(namespace, pod, container, time));
         Files.write(file, bytes(layout, namespace, pod, container, time, paddingBytes));
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(time));
+        Files.setLastModifiedTime(file, FileTime.from(time));
         return file;
     }
 

@@ -15,8 +15,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version(CheckpointPolicy.VERSION)
 @ShortNames("cpol")
 public class CheckpointPolicy extends CustomResource<CheckpointPolicySpec, CheckpointPolicyStatus> {
-    private static final long serialVersionUID = 1L;
-
     public static final String GROUP = "amber.dev";
     public static final String VERSION = "v1alpha1";
+
+    private static final long serialVersionUID = 1L;
 }

@@ -30,6 +30,7 @@ public class CheckpointPolicySpec {
     public List<NamespacePolicy> namespacePolicies = new ArrayList<>();
 
     @JsonPropertyDescription(
-            "Push matching archives to a registry as checkpoint images; a matching archive is deleted only after its push is verified.")
+            "Push matching archives to a registry as checkpoint images; a matching archive is deleted only after its push"
+                    + " is verified.")
     public ExportRule export;
 }

@@ -12,10 +12,17 @@ import dev.amber.archive.model.SocketInfo;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** Turns a process's descriptor table (fdinfo + files.img) into open files and sockets. */
 public final class FileDescriptorDecoder {
+    static final int REG = 1;
+    static final int PIPE = 2;
+    static final int FIFO = 3;
+    static final int INETSK = 4;
+    static final int UNIXSK = 5;
+
     private static final String[] FD_TYPES = {
         "UND",
         "REG",
@@ -39,11 +46,6 @@ public final class FileDescriptorDecoder {
         "BPFMAP",
         "PIDFD"
     };
-    static final int REG = 1;
-    static final int PIPE = 2;
-    static final int FIFO = 3;
-    static final int INETSK = 4;
-    static final int UNIXSK = 5;
 
     private FileDescriptorDecoder() {}
 
@@ -88,7 +90,7 @@ public final class FileDescriptorDecoder {
                             + (f != null && f.hasUsk()
                                     ? Integer.toUnsignedString(f.getUsk().getIno())
                                     : "?") + "]";
-                default -> path = type.toLowerCase(java.util.Locale.ROOT);
+                default -> path = type.toLowerCase(Locale.ROOT);
             }
             out.add(new OpenFile(Integer.toString(fd.getFd()), type, path, deleted, pos));
         }

@@ -1,5 +1,6 @@
 package dev.amber.archive.criu;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,7 +17,7 @@ public record MemoryStrings(List<String> commandLine, List<String> environment) 
         for (int i = 0; i <= data.length; i++) {
             if (i == data.length || data[i] == 0) {
                 if (i > start) {
-                    out.add(new String(data, start, i - start, java.nio.charset.StandardCharsets.UTF_8));
+                    out.add(new String(data, start, i - start, StandardCharsets.UTF_8));
                 }
                 start = i + 1;
             }

@@ -2,6 +2,7 @@ package dev.amber.archive.memory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntPredicate;
 import java.util.regex.Matcher;
@@ -123,9 +124,9 @@ public final class MemorySearch implements PageConsumer {
             matches.add(new Match(
                     currentPid,
                     windowAddress + start,
-                    java.util.Arrays.copyOfRange(window, start, end),
-                    java.util.Arrays.copyOfRange(window, beforeStart, start),
-                    java.util.Arrays.copyOfRange(window, end, afterEnd)));
+                    Arrays.copyOfRange(window, start, end),
+                    Arrays.copyOfRange(window, beforeStart, start),
+                    Arrays.copyOfRange(window, end, afterEnd)));
             return true;
         });
         scannedUpTo = startLimit;
@@ -133,7 +134,7 @@ public final class MemorySearch implements PageConsumer {
 
     private void append(byte[] buffer, int offset, int length) {
         if (windowLength + length > window.length) {
-            window = java.util.Arrays.copyOf(window, Math.max(window.length * 2, windowLength + length));
+            window = Arrays.copyOf(window, Math.max(window.length * 2, windowLength + length));
         }
         System.arraycopy(buffer, offset, window, windowLength, length);
         windowLength += length;
@@ -168,7 +169,7 @@ public final class MemorySearch implements PageConsumer {
 
         LiteralFinder(byte[] pattern) {
             this.pattern = pattern;
-            java.util.Arrays.fill(shift, pattern.length);
+            Arrays.fill(shift, pattern.length);
             for (int i = 0; i < pattern.length - 1; i++) {
                 shift[pattern[i] & 0xff] = pattern.length - 1 - i;
             }

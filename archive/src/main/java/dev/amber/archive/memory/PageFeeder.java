@@ -5,6 +5,8 @@ import dev.amber.archive.source.RandomAccessData;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -74,14 +76,14 @@ public final class PageFeeder {
         if (wanted == null) {
             return List.of(new AddressRange(run.address(), run.end()));
         }
-        java.util.ArrayList<AddressRange> parts = new java.util.ArrayList<>();
+        ArrayList<AddressRange> parts = new ArrayList<>();
         for (AddressRange w : wanted) {
             AddressRange part = w.clip(run.address(), run.end());
             if (part != null) {
                 parts.add(part);
             }
         }
-        parts.sort(java.util.Comparator.comparingLong(AddressRange::start));
+        parts.sort(Comparator.comparingLong(AddressRange::start));
         return parts;
     }
 

@@ -1,5 +1,6 @@
 package dev.amber.archive.memory;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,7 @@ public final class RangeCapture implements PageConsumer {
         if (range.length() <= 0 || range.length() > MAX_RANGE) {
             return;
         }
-        wanted.computeIfAbsent(pid, k -> new java.util.ArrayList<>()).add(range);
+        wanted.computeIfAbsent(pid, k -> new ArrayList<>()).add(range);
         captured.put(new AddressRangeKey(pid, range), new byte[(int) range.length()]);
     }
 

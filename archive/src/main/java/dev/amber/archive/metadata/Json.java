@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amber.archive.ArchiveException;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -46,7 +47,7 @@ public final class Json {
             throw new ArchiveException(fileName + " is not valid JSON (" + e.getOriginalMessage() + ")");
         } catch (ArchiveException e) {
             throw e;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new ArchiveException(fileName + " cannot be read: " + e.getMessage());
         }
     }
@@ -59,13 +60,13 @@ public final class Json {
         try (JsonParser parser = FACTORY.createParser(json)) {
             JsonToken first = parser.nextToken();
             return first == null ? MissingNode.getInstance() : readValue(parser, first);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return MissingNode.getInstance();
         }
     }
 
     /** Builds the tree without recursion, so a hostile file nested a million deep cannot overflow the stack. */
-    private static JsonNode readValue(JsonParser parser, JsonToken first) throws java.io.IOException {
+    private static JsonNode readValue(JsonParser parser, JsonToken first) throws IOException {
         if (!first.isStructStart()) {
             return scalar(parser, first);
         }
@@ -101,7 +102,7 @@ public final class Json {
         return root;
     }
 
-    private static JsonNode scalar(JsonParser parser, JsonToken token) throws java.io.IOException {
+    private static JsonNode scalar(JsonParser parser, JsonToken token) throws IOException {
         return switch (token) {
             case VALUE_STRING -> NODES.textNode(parser.getText());
             case VALUE_NUMBER_INT ->

@@ -1,6 +1,7 @@
 package dev.amber.archive.model;
 
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * One process of the checkpointed tree.
@@ -27,9 +28,8 @@ public record ProcessNode(
     public record Credentials(int uid, int gid, int euid, int egid) {}
 
     /** Depth-first, parents before children. */
-    public java.util.stream.Stream<ProcessNode> flatten() {
-        return java.util.stream.Stream.concat(
-                java.util.stream.Stream.of(this), children.stream().flatMap(ProcessNode::flatten));
+    public Stream<ProcessNode> flatten() {
+        return Stream.concat(Stream.of(this), children.stream().flatMap(ProcessNode::flatten));
     }
 
     public ProcessNode find(int wanted) {

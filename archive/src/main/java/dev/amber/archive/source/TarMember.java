@@ -2,10 +2,10 @@ package dev.amber.archive.source;
 
 import dev.amber.archive.tar.TarEntry;
 import java.io.InputStream;
+import java.util.function.Supplier;
 
 /** An archive entry that is a tar member, read either through a stream or at its offset. */
-record TarMember(TarEntry tar, java.util.function.Supplier<InputStream> opener, RandomAccessData random)
-        implements ArchiveEntry {
+record TarMember(TarEntry tar, Supplier<InputStream> opener, RandomAccessData random) implements ArchiveEntry {
 
     @Override
     public String name() {

@@ -26,10 +26,12 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -62,7 +64,7 @@ public final class SyntheticCheckpoint {
     private String checkpointedTime = "2026-11-20T11:00:00Z";
 
     /** The checkpoint time CRI-O and containerd record in config.dump (Podman records none). */
-    public SyntheticCheckpoint checkpointed(java.time.Instant time) {
+    public SyntheticCheckpoint checkpointed(Instant time) {
         this.checkpointedTime = time.toString();
         return this;
     }
@@ -128,7 +130,7 @@ public final class SyntheticCheckpoint {
         files.put("rootfs-diff.tar", rootfsDiff());
         files.put("deleted.files", "[\"/etc/motd\"]".getBytes(StandardCharsets.UTF_8));
         files.putAll(extra);
-        files.values().removeIf(java.util.Objects::isNull);
+        files.values().removeIf(Objects::isNull);
         return files;
     }
 
@@ -183,7 +185,8 @@ public final class SyntheticCheckpoint {
                         + containerName + "\\\"}\","
                         + "\"io.kubernetes.pod.name\":\"" + pod + "\",\"io.kubernetes.pod.namespace\":\"" + namespace
                         + "\","
-                        + "\"io.kubernetes.pod.uid\":\"0c6b5a1e-1111-2222-3333-444455556666\",\"io.kubernetes.cri-o.IP.0\":\"10.244.0.7\"";
+                        + "\"io.kubernetes.pod.uid\":\"0c6b5a1e-1111-2222-3333-444455556666\","
+                        + "\"io.kubernetes.cri-o.IP.0\":\"10.244.0.7\"";
             default ->
                 "\"io.kubernetes.cri.container-name\":\"" + containerName + "\",\"io.kubernetes.cri.sandbox-name\":\""
                         + pod + "\"," + "\"io.kubernetes.cri.sandbox-namespace\":\"" + namespace
@@ -195,6 +198,8 @@ public final class SyntheticCheckpoint {
         return json.getBytes(StandardCharsets.UTF_8);
     }
 
+    // One image after another, in the order CRIU writes them: splitting it would only scatter the fixture.
+    @SuppressWarnings("checkstyle:MethodLength")
     private Map<String, byte[]> images() throws IOException {
         Map<String, byte[]> img = new LinkedHashMap<>();
         // Lexical order, as the engines' tar writers walk the directory.
@@ -215,9 +220,9 @@ public final class SyntheticCheckpoint {
                         .setSrcPort(8080)
                         .setDstPort(54321)
                         .addAllSrcAddr(List.of(0, 0, 0xffff0000, 0x0100007f)) // ::ffff:127.0.0.1
+                        // ::ffff:127.0.0.2
                         .addAllDstAddr(List.of(0, 0, 0xffff0000, 0x0200007f)))
-                . // ::ffff:127.0.0.2
-                build());
+                .build());
         files.add(FileEntry.newBuilder()
                 .setType(4)
                 .setId(5)

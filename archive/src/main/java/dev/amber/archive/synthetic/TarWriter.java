@@ -3,6 +3,7 @@ package dev.amber.archive.synthetic;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /** A minimal ustar writer: enough to produce archives shaped like the engines' (and hostile ones for tests). */
 public final class TarWriter implements AutoCloseable {
@@ -31,7 +32,7 @@ public final class TarWriter implements AutoCloseable {
             header("././@LongLink", longName.length, 'L', 0644);
             out.write(longName);
             pad(longName.length);
-            n = java.util.Arrays.copyOf(n, 100);
+            n = Arrays.copyOf(n, 100);
         }
         System.arraycopy(n, 0, h, 0, n.length);
         octal(h, 100, 8, mode);
@@ -43,7 +44,7 @@ public final class TarWriter implements AutoCloseable {
         System.arraycopy("ustar\0".getBytes(StandardCharsets.US_ASCII), 0, h, 257, 6);
         h[263] = '0';
         h[264] = '0';
-        java.util.Arrays.fill(h, 148, 156, (byte) ' ');
+        Arrays.fill(h, 148, 156, (byte) ' ');
         long sum = 0;
         for (byte b : h) {
             sum += b & 0xff;

@@ -76,9 +76,9 @@ public final class TarInputReader {
 
     /** Byte source that counts what it consumed, so entry boundaries are known without extra state. */
     private static final class CountingInput implements TarWalker.BlockSource {
+        long position;
         private final InputStream in;
         private final byte[] scratch = new byte[1 << 20]; // large: skipping through a decompressor costs per call
-        long position;
 
         CountingInput(InputStream in) {
             this.in = in;

@@ -11,6 +11,7 @@ import dev.amber.archive.model.RootfsChange;
 import dev.amber.archive.model.SocketInfo;
 import dev.amber.cli.output.JsonOutput;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -95,7 +96,7 @@ final class CheckpointJson {
             for (RootfsChange ch : c.rootfsChanges()) {
                 ObjectNode o = changes.addObject();
                 o.put("path", ch.path());
-                o.put("change", ch.kind().name().toLowerCase(java.util.Locale.ROOT));
+                o.put("change", ch.kind().name().toLowerCase(Locale.ROOT));
                 if (ch.kind() == RootfsChange.Kind.WRITTEN) {
                     o.put("type", ch.fileType());
                     o.put("size", ch.size());
@@ -173,7 +174,7 @@ final class CheckpointJson {
     private static ArrayNode sockets(Map<Integer, List<SocketInfo>> sockets, InspectSelection s) {
         ArrayNode out = JsonOutput.MAPPER.createArrayNode();
         sockets.forEach((pid, list) -> {
-            if ((s.pid() != null && !s.pid().equals(pid)) || list.isEmpty()) {
+            if (s.pid() != null && !s.pid().equals(pid) || list.isEmpty()) {
                 return; // like checkpointctl, only processes that hold sockets are listed
             }
             ObjectNode p = out.addObject();

@@ -10,7 +10,9 @@ import dev.amber.archive.model.SocketInfo;
 import dev.amber.cli.output.Bytes;
 import dev.amber.cli.output.Tree;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /** The tree view of a checkpoint, laid out as checkpointctl's so its users read it at a glance. */
 final class CheckpointTree {
@@ -113,11 +115,7 @@ final class CheckpointTree {
     }
 
     private static <T> void perProcess(
-            Tree parent,
-            Checkpoint c,
-            Map<Integer, List<T>> byPid,
-            InspectSelection s,
-            java.util.function.BiConsumer<Tree, T> item) {
+            Tree parent, Checkpoint c, Map<Integer, List<T>> byPid, InspectSelection s, BiConsumer<Tree, T> item) {
         byPid.forEach((pid, items) -> {
             if (s.pid() != null && !s.pid().equals(pid)) {
                 return;
@@ -164,6 +162,6 @@ final class CheckpointTree {
     }
 
     private static String micros(long us) {
-        return us < 1000 ? us + " µs" : String.format(java.util.Locale.ROOT, "%.1f ms", us / 1000.0);
+        return us < 1000 ? us + " µs" : String.format(Locale.ROOT, "%.1f ms", us / 1000.0);
     }
 }

@@ -21,6 +21,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.IntPredicate;
+import java.util.regex.PatternSyntaxException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -149,13 +151,13 @@ public final class MemparseCommand implements Callable<Integer> {
     }
 
     private int search(Path archive, PrintWriter out) throws IOException {
-        java.util.function.IntPredicate pids = pid == null ? p -> true : p -> p == pid;
+        IntPredicate pids = pid == null ? p -> true : p -> p == pid;
         MemorySearch searcher;
         try {
             searcher = search != null
                     ? MemorySearch.literal(search, pids, context, limit)
                     : MemorySearch.regex(searchRegex, pids, context, limit);
-        } catch (java.util.regex.PatternSyntaxException e) {
+        } catch (PatternSyntaxException e) {
             throw new picocli.CommandLine.ParameterException(
                     spec.commandLine(),
                     "invalid regular expression: " + e.getDescription() + " near index " + e.getIndex());
@@ -259,7 +261,7 @@ public final class MemparseCommand implements Callable<Integer> {
         }
 
         @Override
-        public java.util.List<dev.amber.archive.memory.AddressRange> ranges(int pid) {
+        public List<dev.amber.archive.memory.AddressRange> ranges(int pid) {
             return inner.ranges(pid);
         }
 

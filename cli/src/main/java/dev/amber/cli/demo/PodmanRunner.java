@@ -1,5 +1,6 @@
 package dev.amber.cli.demo;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,7 +41,7 @@ final class PodmanRunner {
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectOutput(out.toFile())
                     .redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             // runc looks CRIU up on the PATH; scripts/setup-runtime installs it in /usr/local/sbin.
             builder.environment().merge("PATH", "/usr/local/sbin:/usr/sbin:/sbin", (path, extra) -> extra + ":" + path);
             Process process = builder.start();

@@ -9,10 +9,10 @@ import picocli.CommandLine.Option;
 final class RegistryFlags {
     @Option(
             names = "--insecure",
-            description =
-                    "Talk plain HTTP to the registry (a local registry). Otherwise TLS, trusting "
-                            + "the JVM's CAs and those in certs.d/HOST:PORT/*.crt and offering the client certificate NAME.cert with NAME.key "
-                            + "from there (~/.config/containers/certs.d, /etc/containers/certs.d or /etc/docker/certs.d, the first that has HOST:PORT).")
+            description = "Talk plain HTTP to the registry (a local registry). Otherwise TLS, trusting "
+                    + "the JVM's CAs and those in certs.d/HOST:PORT/*.crt and offering the client certificate "
+                    + "NAME.cert with NAME.key from there (~/.config/containers/certs.d, /etc/containers/certs.d "
+                    + "or /etc/docker/certs.d, the first that has HOST:PORT).")
     boolean insecure;
 
     @Option(
@@ -20,7 +20,8 @@ final class RegistryFlags {
             paramLabel = "FILE",
             description =
                     "Credentials file (Podman/Docker format). Default: $REGISTRY_AUTH_FILE, "
-                            + "$XDG_RUNTIME_DIR/containers/auth.json, ~/.config/containers/auth.json, ~/.docker/config.json (or $DOCKER_CONFIG/config.json). "
+                            + "$XDG_RUNTIME_DIR/containers/auth.json, ~/.config/containers/auth.json, "
+                            + "~/.docker/config.json (or $DOCKER_CONFIG/config.json). "
                             + "Runs the credential helpers they name (credHelpers, credsStore: docker-credential-NAME on PATH).")
     Path authFile;
 

@@ -2,6 +2,7 @@ package dev.amber.cli.output;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** A plain aligned table, as checkpointctl and kubectl print them: a header row, two spaces between columns. */
@@ -23,7 +24,7 @@ public final class Table {
     }
 
     public Table row(String... cells) {
-        return row(java.util.Arrays.asList(cells));
+        return row(Arrays.asList(cells));
     }
 
     public boolean isEmpty() {

@@ -26,6 +26,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
@@ -87,6 +88,9 @@ public final class RetentionApplyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    private final List<String[]> exported = new ArrayList<>();
+    private final List<String[]> exportFailures = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         RetentionPolicy policy = PolicyFiles.load(policyFile);
@@ -110,9 +114,6 @@ public final class RetentionApplyCommand implements Callable<Integer> {
         print(plan, outcomes);
         return failed ? 1 : 0;
     }
-
-    private final List<String[]> exported = new java.util.ArrayList<>();
-    private final List<String[]> exportFailures = new java.util.ArrayList<>();
 
     private void exportAll(RetentionPlan plan, ArchiveFiles files, ArchiveIndex index, RetentionPolicy policy)
             throws IOException {

@@ -9,7 +9,9 @@ import dev.amber.cli.CliRun;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -165,7 +167,7 @@ class ArchiveCommandsTest {
                 .container("web")
                 .pod("shop", "team-a")
                 .process(new SyntheticCheckpoint.Process(1, 0, "nginx", List.of("nginx"), List.of(), new byte[1]))
-                .checkpointed(java.time.Instant.parse("2026-11-21T11:00:00Z"))
+                .checkpointed(Instant.parse("2026-11-21T11:00:00Z"))
                 .writeTar(
                         kubelet.resolve("checkpoint-shop_team-a-web-2026-11-21T11:00:00Z.tar"),
                         SyntheticCheckpoint.Compression.NONE);
@@ -183,7 +185,7 @@ class ArchiveCommandsTest {
     @ValueSource(strings = {"show", "inspect", "memparse"})
     void badInputIsOneLineAndNonZero(String command) throws Exception {
         byte[] junk = new byte[4096];
-        new java.util.Random(7).nextBytes(junk);
+        new Random(7).nextBytes(junk);
         for (Path bad : List.of(
                 Files.write(dir.resolve("junk.tar"), junk),
                 Files.write(dir.resolve("empty.tar"), new byte[0]),

@@ -8,9 +8,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.amber.cli.CliRun;
 import dev.amber.testkit.podman.PodmanCheckpoints;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
@@ -97,18 +100,18 @@ class CheckpointctlAgreementTest {
                         System.getenv("AMBER_CHECKPOINTCTL"),
                         System.getProperty("user.home") + "/.cache/amber/bin/checkpointctl",
                         System.getProperty("user.home") + "/go/bin/checkpointctl")
-                .filter(java.util.Objects::nonNull)
+                .filter(Objects::nonNull)
                 .map(Path::of)
                 .filter(Files::isExecutable)
                 .findFirst()
                 .orElseThrow(() ->
                         new AssertionError("checkpointctl is not installed (scripts/lib/install-peers installs it)"));
-        List<String> command = new java.util.ArrayList<>(List.of(binary.toString()));
+        List<String> command = new ArrayList<>(List.of(binary.toString()));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as("checkpointctl %s", String.join(" ", args)).isZero();
         return out;

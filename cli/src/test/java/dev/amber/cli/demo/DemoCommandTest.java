@@ -6,6 +6,7 @@ import dev.amber.cli.AmberCommand;
 import dev.amber.testkit.podman.Podman;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,14 +28,10 @@ class DemoCommandTest {
 
     @Test
     void archiveNameChoosesTheCompression() {
-        assertThat(DemoCommand.compressionFor(java.nio.file.Path.of("/tmp/a.tar")))
-                .isEqualTo("none");
-        assertThat(DemoCommand.compressionFor(java.nio.file.Path.of("a.tar.gz")))
-                .isEqualTo("gzip");
-        assertThat(DemoCommand.compressionFor(java.nio.file.Path.of("a.tar.zst")))
-                .isEqualTo("zstd");
-        assertThat(DemoCommand.compressionFor(java.nio.file.Path.of("checkpoint")))
-                .isEqualTo("zstd");
+        assertThat(DemoCommand.compressionFor(Path.of("/tmp/a.tar"))).isEqualTo("none");
+        assertThat(DemoCommand.compressionFor(Path.of("a.tar.gz"))).isEqualTo("gzip");
+        assertThat(DemoCommand.compressionFor(Path.of("a.tar.zst"))).isEqualTo("zstd");
+        assertThat(DemoCommand.compressionFor(Path.of("checkpoint"))).isEqualTo("zstd");
     }
 
     /** The whole tour against the real Podman and CRIU, exactly as a user runs it. */

@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,7 +67,10 @@ class AgentDaemonSetTest {
     private static final String TLS_NAME = "amber-agent";
 
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
-    /** An archive the kubelet wrote reaching the agent's index, or the policy acting on it (inotify: well under a second here). */
+    /**
+     * An archive the kubelet wrote reaching the agent's index, or the policy acting on it (inotify: well
+     * under a second here).
+     */
     private static final Duration AGENT_TIMEOUT = Duration.ofSeconds(60);
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -75,7 +79,7 @@ class AgentDaemonSetTest {
     private static DaemonSet daemonSet;
     private static Path stateRoot;
     private static Path certificate;
-    private static final List<HasMetadata> clusterScoped = new ArrayList<>();
+    private static final List<HasMetadata> CLUSTER_SCOPED = new ArrayList<>();
 
     @BeforeAll
     static void deployTheShippedAgentWithTheBuiltImage(
@@ -83,7 +87,7 @@ class AgentDaemonSetTest {
         CustomResourceDefinitions.install(client, "checkpointpolicies.amber.dev-v1.yml");
         String image = ShippedManifests.pushAmberImage(cluster.repository(), namespace);
         policyName = "agent-daemonset-" + namespace.name();
-        clusterScoped.add(client.resource(Serialization.unmarshal(
+        CLUSTER_SCOPED.add(client.resource(Serialization.unmarshal(
                         AgentFixtures.policyKeepingOneCheckpointOf(policyName, namespace, "sleeper"),
                         CheckpointPolicy.class))
                 .create());
@@ -96,7 +100,7 @@ class AgentDaemonSetTest {
         List<HasMetadata> objects = new ArrayList<>(ShippedManifests.load(cluster.repository(), RBAC, client));
         objects.addAll(ShippedManifests.load(cluster.repository(), DAEMONSET, client));
         for (HasMetadata object : objects) {
-            if (ShippedManifests.createAccessObject(object, namespace, client, clusterScoped)) {
+            if (ShippedManifests.createAccessObject(object, namespace, client, CLUSTER_SCOPED)) {
                 continue;
             }
             if (!(object instanceof DaemonSet ds)) {
@@ -139,7 +143,7 @@ class AgentDaemonSetTest {
                                 .isEmpty());
             }
         } finally {
-            clusterScoped.forEach(object -> client.resource(object).delete());
+            CLUSTER_SCOPED.forEach(object -> client.resource(object).delete());
             for (Path dir : new Path[] {stateRoot, certificate == null ? null : certificate.getParent()}) {
                 if (dir != null) {
                     ShippedManifests.run(Path.of("/"), Duration.ofSeconds(30), Map.of(), "rm", "-rf", dir.toString());
@@ -364,7 +368,7 @@ class AgentDaemonSetTest {
     }
 
     private static Map<String, Pod> agentsByNode(KubernetesClient client) {
-        Map<String, Pod> byNode = new java.util.TreeMap<>();
+        Map<String, Pod> byNode = new TreeMap<>();
         client.pods().withLabels(daemonSet.getSpec().getSelector().getMatchLabels()).list().getItems().stream()
                 .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null)
                 .forEach(pod -> byNode.put(pod.getSpec().getNodeName(), pod));

@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -289,7 +290,7 @@ class CheckpointAcrossNodesTest {
 
     private static List<Count> counts(String log) {
         Matcher m = COUNT_LINE.matcher(log == null ? "" : log);
-        List<Count> counts = new java.util.ArrayList<>();
+        List<Count> counts = new ArrayList<>();
         while (m.find()) {
             counts.add(new Count(Long.parseLong(m.group(1)), m.group(2)));
         }
@@ -311,7 +312,7 @@ class CheckpointAcrossNodesTest {
      * the counter itself, wherever it runs.
      */
     private static List<String> clusterProcesses() throws IOException {
-        List<String> found = new java.util.ArrayList<>();
+        List<String> found = new ArrayList<>();
         try (var procs = Files.list(Path.of("/proc"))) {
             for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+"))
                     .toList()) {

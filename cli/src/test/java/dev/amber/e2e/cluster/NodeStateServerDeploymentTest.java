@@ -69,7 +69,7 @@ class NodeStateServerDeploymentTest {
     private static Service service;
     private static String taintValue;
     /** Cluster-scoped objects this class created; namespaced ones go with the namespace. */
-    private static final List<HasMetadata> clusterScoped = new ArrayList<>();
+    private static final List<HasMetadata> CLUSTER_SCOPED = new ArrayList<>();
 
     @BeforeAll
     static void deployTheShippedManifestWithTheBuiltImage(
@@ -77,7 +77,7 @@ class NodeStateServerDeploymentTest {
         String image = ShippedManifests.pushAmberImage(cluster.repository(), namespace);
         taintValue = namespace.name();
         for (HasMetadata object : ShippedManifests.load(cluster.repository(), MANIFEST, client)) {
-            if (ShippedManifests.createAccessObject(object, namespace, client, clusterScoped)) {
+            if (ShippedManifests.createAccessObject(object, namespace, client, CLUSTER_SCOPED)) {
                 continue;
             }
             switch (object) {
@@ -115,7 +115,7 @@ class NodeStateServerDeploymentTest {
 
     @AfterAll
     static void removeClusterScopedObjects(KubernetesClient client) {
-        clusterScoped.forEach(object -> client.resource(object).delete());
+        CLUSTER_SCOPED.forEach(object -> client.resource(object).delete());
     }
 
     @Test

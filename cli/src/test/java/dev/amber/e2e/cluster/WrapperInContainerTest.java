@@ -91,7 +91,7 @@ class WrapperInContainerTest {
     private static Path imageDir;
     private static String volumeName;
     /** Cluster-scoped objects this class created; namespaced ones go with the namespace. */
-    private static final List<HasMetadata> clusterScoped = new ArrayList<>();
+    private static final List<HasMetadata> CLUSTER_SCOPED = new ArrayList<>();
 
     @BeforeAll
     static void buildAndPushTheExampleImage(LocalCluster cluster, TestNamespace namespace, KubernetesClient client)
@@ -153,7 +153,7 @@ class WrapperInContainerTest {
         if (volumeName != null) {
             client.persistentVolumes().withName(volumeName).delete();
         }
-        clusterScoped.forEach(object -> client.resource(object).delete());
+        CLUSTER_SCOPED.forEach(object -> client.resource(object).delete());
         if (imageDir != null) {
             ShippedManifests.run(
                     imageDir.getParent(), Duration.ofMinutes(1), Map.of(), "rm", "-rf", imageDir.toString());
@@ -307,7 +307,7 @@ class WrapperInContainerTest {
     private static String applyNodeStateServerAccess(KubernetesClient client, TestNamespace namespace)
             throws IOException {
         List<HasMetadata> objects = manifest(client, "node-state-server.yaml");
-        objects.forEach(object -> ShippedManifests.createAccessObject(object, namespace, client, clusterScoped));
+        objects.forEach(object -> ShippedManifests.createAccessObject(object, namespace, client, CLUSTER_SCOPED));
         String account = objects.stream()
                 .filter(ServiceAccount.class::isInstance)
                 .findFirst()

@@ -8,14 +8,14 @@ import dev.amber.image.ImageReference;
 import dev.amber.image.oci.Digests;
 import dev.amber.image.oci.Json;
 import dev.amber.image.oci.MediaTypes;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /** The {@code index.json} of an OCI image layout: which manifest each tag names. */
 final class LayoutIndex {
     static final String REF_NAME = "org.opencontainers.image.ref.name";
-    static final byte[] OCI_LAYOUT =
-            "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    static final byte[] OCI_LAYOUT = "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);
 
     record Entry(String mediaType, String digest, long size, String tag) {}
 

@@ -9,9 +9,12 @@ import dev.amber.image.ProgressListener;
 import dev.amber.image.oci.Descriptor;
 import dev.amber.image.oci.Digests;
 import java.io.BufferedOutputStream;
+import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -159,7 +162,7 @@ public final class OciArchiveStore implements ImageStore {
     public void getBlob(Descriptor blob, Path target, ProgressListener progress) throws IOException {
         TarEntry e = blobEntry(blob);
         channel.position(e.dataOffset());
-        InputStream in = new java.io.FilterInputStream(Channels.newInputStream(channel)) {
+        InputStream in = new FilterInputStream(Channels.newInputStream(channel)) {
             private long left = e.size();
 
             @Override
@@ -191,7 +194,7 @@ public final class OciArchiveStore implements ImageStore {
     }
 
     private byte[] read(TarEntry e) throws IOException {
-        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate((int) e.size());
+        ByteBuffer buffer = ByteBuffer.allocate((int) e.size());
         long position = e.dataOffset();
         while (buffer.hasRemaining()) {
             int n = channel.read(buffer, position);
@@ -234,7 +237,7 @@ public final class OciArchiveStore implements ImageStore {
     }
 
     /** Lets a copy close its stream without closing the tar under it. */
-    private static final class NonClosing extends java.io.FilterOutputStream {
+    private static final class NonClosing extends FilterOutputStream {
         NonClosing(OutputStream out) {
             super(out);
         }

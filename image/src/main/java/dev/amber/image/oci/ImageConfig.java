@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amber.image.ImageException;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -49,7 +50,7 @@ public record ImageConfig(String architecture, String os, Instant created, List<
         if (root.hasNonNull("created")) {
             try {
                 created = Instant.parse(root.get("created").asText());
-            } catch (java.time.format.DateTimeParseException e) {
+            } catch (DateTimeParseException e) {
                 created = null; // other tools write odd dates; the field is informational
             }
         }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amber.image.ImageException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,9 +18,7 @@ public record ImageManifest(
         String mediaType, Descriptor config, List<Descriptor> layers, Map<String, String> annotations) {
     public ImageManifest {
         layers = List.copyOf(layers);
-        annotations = annotations == null
-                ? Map.of()
-                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(annotations));
+        annotations = annotations == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(annotations));
     }
 
     /** The exact bytes to push; their sha256 is the manifest's digest. Annotations keep the caller's order. */

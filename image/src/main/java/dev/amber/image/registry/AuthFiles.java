@@ -33,6 +33,8 @@ import java.util.Optional;
  * as in containers/image. An explicit {@code --authfile} is the only place looked at.
  */
 public final class AuthFiles {
+    private static final String DOCKER_HUB_SERVER = "https://index.docker.io/v1/";
+
     private final List<Path> files;
     private final boolean explicit;
     private final Map<String, String> env;
@@ -176,8 +178,6 @@ public final class AuthFiles {
     static String helperServerAddress(String registry) {
         return registry.equals("docker.io") ? DOCKER_HUB_SERVER : registry;
     }
-
-    private static final String DOCKER_HUB_SERVER = "https://index.docker.io/v1/";
 
     /** Keys to try, most specific first. */
     static List<String> candidateKeys(ImageReference ref) {

@@ -17,6 +17,7 @@ import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -180,6 +181,6 @@ final class PemFiles {
     }
 
     private static byte[] hex(String text) {
-        return java.util.HexFormat.of().parseHex(text);
+        return HexFormat.of().parseHex(text);
     }
 }

@@ -5,6 +5,7 @@ import dev.amber.image.ImageException;
 import dev.amber.image.ImageReference;
 import dev.amber.image.oci.Json;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -37,6 +38,19 @@ import javax.net.ssl.SSLException;
  * with Basic authentication, as Docker does when it has no refresh token.
  */
 final class RegistryHttp {
+    /** Docker's OAuth2 requests say {@code client_id=docker}; the spec asks each client to name itself. */
+    static final String OAUTH_CLIENT_ID = "amber";
+
+    private static final Set<String> CLIENT_CERTIFICATE_ALERTS = Set.of(
+            "certificate_required",
+            "bad_certificate",
+            "unknown_ca",
+            "certificate_unknown",
+            "certificate_expired",
+            "certificate_revoked",
+            "unsupported_certificate",
+            "access_denied");
+
     private final HttpClient client;
     private final ImageReference ref;
     private final URI base;
@@ -184,11 +198,10 @@ final class RegistryHttp {
         HttpResponse<byte[]> response =
                 exchange(request, HttpResponse.BodyHandlers.ofByteArray(), "token request for " + action);
         // OAuth2 answers a refused refresh token with 400 invalid_grant; the Basic flow with 401 or 403.
-        boolean refusedAnswer = response.statusCode() == 401
-                || response.statusCode() == 403
-                || (response.statusCode() == 400
-                        && credentials.isPresent()
-                        && credentials.get().isIdentityToken());
+        boolean refusedGrant = response.statusCode() == 400
+                && credentials.isPresent()
+                && credentials.get().isIdentityToken();
+        boolean refusedAnswer = response.statusCode() == 401 || response.statusCode() == 403 || refusedGrant;
         if (refusedAnswer) {
             throw credentials.isPresent() ? refused(action) : noCredentials(action);
         }
@@ -203,9 +216,6 @@ final class RegistryHttp {
         }
         return token;
     }
-
-    /** Docker's OAuth2 requests say {@code client_id=docker}; the spec asks each client to name itself. */
-    static final String OAUTH_CLIENT_ID = "amber";
 
     private static String formEncode(Map<String, String> fields) {
         StringBuilder out = new StringBuilder();
@@ -312,22 +322,12 @@ final class RegistryHttp {
         return tls.directory() != null ? tls.directory().toString() : "/etc/containers/certs.d/" + registry();
     }
 
-    private static final Set<String> CLIENT_CERTIFICATE_ALERTS = Set.of(
-            "certificate_required",
-            "bad_certificate",
-            "unknown_ca",
-            "certificate_unknown",
-            "certificate_expired",
-            "certificate_revoked",
-            "unsupported_certificate",
-            "access_denied");
-
     private static HttpRequest.Builder copy(HttpRequest request) {
         return HttpRequest.newBuilder(request, (name, value) -> !name.equalsIgnoreCase("Authorization"));
     }
 
     private static void discard(HttpResponse<?> response) {
-        if (response.body() instanceof java.io.InputStream in) {
+        if (response.body() instanceof InputStream in) {
             try {
                 in.close();
             } catch (IOException ignored) {
@@ -341,7 +341,7 @@ final class RegistryHttp {
         String detail = "";
         Object body = response.body();
         byte[] bytes = body instanceof byte[] b ? b : null;
-        if (body instanceof java.io.InputStream in) {
+        if (body instanceof InputStream in) {
             try (in) {
                 bytes = in.readNBytes(8192);
             } catch (IOException ignored) {

@@ -2,6 +2,7 @@ package dev.amber.image.registry;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * How to talk to registries.
@@ -14,16 +15,11 @@ import java.time.Duration;
  * @param certsDirs where per-registry CA certificates live ({@code DIR/HOST[:PORT]/*.crt})
  */
 public record RegistryOptions(
-        boolean insecure,
-        Path authFile,
-        long chunkBytes,
-        int attempts,
-        Duration timeout,
-        java.util.List<Path> certsDirs) {
+        boolean insecure, Path authFile, long chunkBytes, int attempts, Duration timeout, List<Path> certsDirs) {
     public static final long DEFAULT_CHUNK_BYTES = 64L << 20;
 
     public RegistryOptions {
-        certsDirs = java.util.List.copyOf(certsDirs);
+        certsDirs = List.copyOf(certsDirs);
     }
 
     public static RegistryOptions defaults() {
@@ -47,7 +43,7 @@ public record RegistryOptions(
         return new RegistryOptions(insecure, authFile, chunkBytes, value, timeout, certsDirs);
     }
 
-    public RegistryOptions withCertsDirs(java.util.List<Path> value) {
+    public RegistryOptions withCertsDirs(List<Path> value) {
         return new RegistryOptions(insecure, authFile, chunkBytes, attempts, timeout, value);
     }
 

@@ -50,6 +50,11 @@ public record RegistryTls(Path directory, SSLContext context, List<Path> clientC
             Path.of("/etc/containers/certs.d"),
             Path.of("/etc/docker/certs.d"));
 
+    private static final int PROBE_READ_MILLIS = 3000;
+
+    /** The JDK's words for an alert the server sent: "(bad_certificate) Received fatal alert: bad_certificate". */
+    private static final Pattern RECEIVED_ALERT = Pattern.compile("Received fatal alert: ([a-z_]+)");
+
     public RegistryTls {
         clientCertificates = List.copyOf(clientCertificates);
     }
@@ -157,11 +162,6 @@ public record RegistryTls(Path directory, SSLContext context, List<Path> clientC
             return null;
         }
     }
-
-    private static final int PROBE_READ_MILLIS = 3000;
-
-    /** The JDK's words for an alert the server sent: "(bad_certificate) Received fatal alert: bad_certificate". */
-    private static final Pattern RECEIVED_ALERT = Pattern.compile("Received fatal alert: ([a-z_]+)");
 
     /** The name of the alert the server sent, or null when the exception is not about one. */
     static String receivedAlert(SSLException e) {

@@ -7,7 +7,9 @@ import dev.amber.image.ImageReference;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -174,7 +176,7 @@ class AuthFilesTest {
                 {"credHelpers": {"reg.example": "empty"}, "auths": {"reg.example": {"auth": "%s"}}}""".formatted(auth("skipped", "x")));
         write(home.resolve(".docker/config.json"), """
                 {"auths": {"reg.example": {"auth": "%s"}}}""".formatted(auth("next-file", "y")));
-        Map<String, String> env = new java.util.HashMap<>(HelperScripts.env(bin));
+        Map<String, String> env = new HashMap<>(HelperScripts.env(bin));
         env.put("HOME", home.toString());
         env.put("XDG_RUNTIME_DIR", runtime.toString());
         AuthFiles files = AuthFiles.standard(null, env);
@@ -224,7 +226,7 @@ class AuthFilesTest {
         Path bin = home.resolve("bin");
         HelperScripts.hanging(bin, "stuck");
         CredentialHelper helper = new CredentialHelper("stuck", "credsStore in config.json");
-        assertThatThrownBy(() -> helper.get("reg.example", HelperScripts.env(bin), java.time.Duration.ofSeconds(1)))
+        assertThatThrownBy(() -> helper.get("reg.example", HelperScripts.env(bin), Duration.ofSeconds(1)))
                 .hasMessage(
                         "credential helper docker-credential-stuck (credsStore in config.json) did not answer within 1 s");
     }

@@ -31,12 +31,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("registry")
 class CredentialHelperRegistryTest {
+    @TempDir
+    static Path dir;
+
     private static HtpasswdRegistry basic;
     private static TokenAuthRegistry tokens;
     private static Path archive;
-
-    @TempDir
-    static Path dir;
 
     @BeforeAll
     static void start() throws Exception {
@@ -78,8 +78,9 @@ class CredentialHelperRegistryTest {
         HelperScripts.answering(
                 bin, "amber-test", Map.of(basic.hostPort(), List.of(HtpasswdRegistry.USER, HtpasswdRegistry.PASSWORD)));
         // auths holds a wrong password: the helper must win over it.
-        Path config = config("basic.json", """
-                {"auths": {"%1$s": {"auth": "d3Jvbmc6d3Jvbmc="}}, "credHelpers": {"%1$s": "amber-test"}}""".formatted(basic.hostPort()));
+        String json = """
+                {"auths": {"%1$s": {"auth": "d3Jvbmc6d3Jvbmc="}}, "credHelpers": {"%1$s": "amber-test"}}""";
+        Path config = config("basic.json", json.formatted(basic.hostPort()));
         ImageReference ref = ImageReference.parse(basic.hostPort() + "/ckpt/helper:v1");
 
         PushResult pushed = images(config, bin).push(archive, ref, PushOptions.defaults());

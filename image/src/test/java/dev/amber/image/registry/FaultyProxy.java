@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -99,7 +100,7 @@ final class FaultyProxy implements AutoCloseable {
                                     && !failed
                                     && mode == Mode.DROP_ONCE_BETWEEN_CHUNKS
                                     && upstreamBytes.get() > failAfter
-                                    && new String(buffer, 0, Math.min(n, 6), java.nio.charset.StandardCharsets.US_ASCII)
+                                    && new String(buffer, 0, Math.min(n, 6), StandardCharsets.US_ASCII)
                                             .equals("PATCH ")) {
                                 fail();
                                 return;

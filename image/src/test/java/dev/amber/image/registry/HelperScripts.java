@@ -2,6 +2,7 @@ package dev.amber.image.registry;
 
 import dev.amber.image.oci.Json;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -26,7 +27,7 @@ final class HelperScripts {
                             .put("ServerURL", server)
                             .put("Username", userAndSecret.get(0))
                             .put("Secret", userAndSecret.get(1))),
-                    java.nio.charset.StandardCharsets.UTF_8);
+                    StandardCharsets.UTF_8);
             cases.append("  ")
                     .append(quote(server))
                     .append(") printf '%s\\n' ")

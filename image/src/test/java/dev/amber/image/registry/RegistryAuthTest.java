@@ -9,6 +9,7 @@ import dev.amber.image.ImageException;
 import dev.amber.image.ImageReference;
 import dev.amber.image.PushOptions;
 import dev.amber.image.PushResult;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,11 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** The token challenge flow and auth-file credentials against a registry that requires tokens. */
 @Tag("registry")
 class RegistryAuthTest {
-    private static TokenAuthRegistry registry;
-    private static Path archive;
-
     @TempDir
     static Path dir;
+
+    private static TokenAuthRegistry registry;
+    private static Path archive;
 
     @BeforeAll
     static void start() throws Exception {
@@ -68,7 +69,7 @@ class RegistryAuthTest {
 
     @Test
     void missingCredentialsSayWhereTheyWereLookedFor() throws Exception {
-        Path empty = java.nio.file.Files.writeString(dir.resolve("empty-auth.json"), "{\"auths\":{}}");
+        Path empty = Files.writeString(dir.resolve("empty-auth.json"), "{\"auths\":{}}");
         ImageReference ref = ImageReference.parse(registry.hostPort() + "/ckpt/anon:v1");
         assertThatThrownBy(() -> images(empty).inspect(ref))
                 .hasMessage("registry " + registry.hostPort()

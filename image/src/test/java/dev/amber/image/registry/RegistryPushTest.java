@@ -28,13 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
 /** The distribution client against Debian's real docker-registry, with real network faults in between. */
 @Tag("registry")
 class RegistryPushTest {
+    @TempDir
+    static Path dir;
+
     private static final long CHUNK = 1 << 20;
     private static LocalRegistry registry;
     private static Path archive;
     private static long archiveSize;
-
-    @TempDir
-    static Path dir;
 
     @BeforeAll
     static void start() throws Exception {

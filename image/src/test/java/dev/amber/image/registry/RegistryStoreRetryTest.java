@@ -37,14 +37,14 @@ import org.junit.jupiter.api.io.TempDir;
 class RegistryStoreRetryTest {
     private static final int CHUNK = 100;
 
+    @TempDir
+    Path dir;
+
     private ScriptedRegistry registry;
     private final List<Long> uploaded = new ArrayList<>();
     private final List<Long> downloaded = new ArrayList<>();
     private final ProgressListener progress =
             (step, done, total) -> (step.equals("uploading") ? uploaded : downloaded).add(done);
-
-    @TempDir
-    Path dir;
 
     @BeforeEach
     void start() throws Exception {

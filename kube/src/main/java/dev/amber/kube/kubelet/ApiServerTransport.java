@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -42,8 +43,7 @@ public final class ApiServerTransport implements CheckpointTransport {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         } catch (TimeoutException e) {
-            throw new java.net.http.HttpTimeoutException(
-                    "no answer from " + describe() + " within " + timeout.toSeconds() + " s");
+            throw new HttpTimeoutException("no answer from " + describe() + " within " + timeout.toSeconds() + " s");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof IOException io) {

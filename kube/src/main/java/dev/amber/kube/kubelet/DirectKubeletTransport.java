@@ -2,18 +2,23 @@ package dev.amber.kube.kubelet;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Straight to the local kubelet ({@code https://NODE_IP:10250}) with the pod's service-account token,
@@ -32,15 +37,6 @@ public final class DirectKubeletTransport implements CheckpointTransport {
         this(kubelet, tokenFile, caFile != null ? trusting(caFile) : null);
     }
 
-    /**
-     * Kubelets often serve a self-signed certificate for their host name only, so reaching one by IP
-     * cannot be verified; like metrics-server's {@code --kubelet-insecure-tls}, this skips verification.
-     * Use it only for the kubelet of the node the caller runs on (the token goes to whoever answers).
-     */
-    public static DirectKubeletTransport insecure(URI kubelet, Path tokenFile) throws IOException {
-        return new DirectKubeletTransport(kubelet, tokenFile, trustingAnything());
-    }
-
     private DirectKubeletTransport(URI kubelet, Path tokenFile, SSLContext tls) {
         this.kubelet = kubelet;
         this.tokenFile = tokenFile;
@@ -51,8 +47,17 @@ public final class DirectKubeletTransport implements CheckpointTransport {
         this.http = b.build();
     }
 
+    /**
+     * Kubelets often serve a self-signed certificate for their host name only, so reaching one by IP
+     * cannot be verified; like metrics-server's {@code --kubelet-insecure-tls}, this skips verification.
+     * Use it only for the kubelet of the node the caller runs on (the token goes to whoever answers).
+     */
+    public static DirectKubeletTransport insecure(URI kubelet, Path tokenFile) throws IOException {
+        return new DirectKubeletTransport(kubelet, tokenFile, trustingAnything());
+    }
+
     private static SSLContext trustingAnything() throws IOException {
-        javax.net.ssl.X509ExtendedTrustManager any = new javax.net.ssl.X509ExtendedTrustManager() {
+        X509ExtendedTrustManager any = new X509ExtendedTrustManager() {
             @Override
             public void checkClientTrusted(X509Certificate[] c, String a) {}
 
@@ -60,16 +65,16 @@ public final class DirectKubeletTransport implements CheckpointTransport {
             public void checkServerTrusted(X509Certificate[] c, String a) {}
 
             @Override
-            public void checkClientTrusted(X509Certificate[] c, String a, java.net.Socket s) {}
+            public void checkClientTrusted(X509Certificate[] c, String a, Socket s) {}
 
             @Override
-            public void checkServerTrusted(X509Certificate[] c, String a, java.net.Socket s) {}
+            public void checkServerTrusted(X509Certificate[] c, String a, Socket s) {}
 
             @Override
-            public void checkClientTrusted(X509Certificate[] c, String a, javax.net.ssl.SSLEngine e) {}
+            public void checkClientTrusted(X509Certificate[] c, String a, SSLEngine e) {}
 
             @Override
-            public void checkServerTrusted(X509Certificate[] c, String a, javax.net.ssl.SSLEngine e) {}
+            public void checkServerTrusted(X509Certificate[] c, String a, SSLEngine e) {}
 
             @Override
             public X509Certificate[] getAcceptedIssuers() {
@@ -78,9 +83,9 @@ public final class DirectKubeletTransport implements CheckpointTransport {
         };
         try {
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, new javax.net.ssl.TrustManager[] {any}, null);
+            ctx.init(null, new TrustManager[] {any}, null);
             return ctx;
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IOException("cannot set up TLS: " + e.getMessage(), e);
         }
     }
@@ -121,7 +126,7 @@ public final class DirectKubeletTransport implements CheckpointTransport {
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(null, tmf.getTrustManagers(), null);
             return ctx;
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IOException("cannot use " + caFile + " as the kubelet's CA: " + e.getMessage(), e);
         }
     }

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import javax.net.ssl.SSLException;
 
 /**
  * Takes checkpoints through the kubelet API ({@code POST /checkpoint/{ns}/{pod}/{container}}), as used by
@@ -75,7 +76,7 @@ public final class KubeletCheckpointClient {
                                 + requestTimeout.toSeconds() + " s (not retried: it may still be running)",
                         0,
                         e);
-            } catch (javax.net.ssl.SSLException e) {
+            } catch (SSLException e) {
                 // A certificate that is not trusted now will not be trusted on the next attempt either.
                 throw new KubeletCheckpointException(
                         "checkpoint of " + what + " failed: TLS with " + transport.describe()
@@ -106,8 +107,9 @@ public final class KubeletCheckpointClient {
                 case 403 ->
                     throw new KubeletCheckpointException(
                             "checkpoint of " + what + " forbidden by " + transport.describe()
-                                    + ": 403 (RBAC must grant create on nodes/proxy through the API server, or on nodes/checkpoint"
-                                    + " directly at the kubelet)" + (body.isEmpty() ? "" : ": " + body),
+                                    + ": 403 (RBAC must grant create on nodes/proxy through the API server,"
+                                    + " or on nodes/checkpoint directly at the kubelet)"
+                                    + (body.isEmpty() ? "" : ": " + body),
                             403,
                             null);
                 case 404 ->

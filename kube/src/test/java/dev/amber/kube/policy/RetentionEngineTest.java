@@ -10,6 +10,7 @@ import dev.amber.retention.RetentionPlan;
 import dev.amber.retention.RetentionPolicy;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,6 +43,8 @@ class RetentionEngineTest {
         }
     }
 
+    // The retention table: one row per case, the whole behaviour in one place.
+    @SuppressWarnings("checkstyle:MethodLength")
     static Stream<Arguments> table() {
         return Stream.of(
                 // ---- upstream: count
@@ -383,7 +386,7 @@ class RetentionEngineTest {
         String[] id = f[0].split("/", -1);
         Instant time = NOW.minus(PolicyValidator.parseDuration(f[1]));
         long size = Quantity.getAmountInBytes(new Quantity(f[2]))
-                .setScale(0, java.math.RoundingMode.UNNECESSARY)
+                .setScale(0, RoundingMode.UNNECESSARY)
                 .min(BigDecimal.valueOf(Long.MAX_VALUE))
                 .longValue();
         boolean pinned = false;

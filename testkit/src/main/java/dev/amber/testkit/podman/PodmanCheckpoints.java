@@ -78,7 +78,10 @@ public final class PodmanCheckpoints {
         return value;
     }
 
-    /** A container with a listening TCP socket and an established connection, checkpointed with --tcp-established (NONE compression). */
+    /**
+     * A container with a listening TCP socket and an established connection, checkpointed with
+     * --tcp-established (NONE compression).
+     */
     public static synchronized Path tcpArchive() {
         return ARCHIVES.computeIfAbsent("tcp", key -> {
             // The client runs as pid 1 and the server as its child: one listening socket and both

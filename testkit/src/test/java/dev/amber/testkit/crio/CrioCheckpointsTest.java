@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +53,7 @@ class CrioCheckpointsTest {
     }
 
     private static String tar(String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of("tar"));
+        List<String> command = new ArrayList<>(List.of("tar"));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)

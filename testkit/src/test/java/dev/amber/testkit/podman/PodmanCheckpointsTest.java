@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.amber.testkit.podman.PodmanCheckpoints.Compression;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,8 +35,7 @@ class PodmanCheckpointsTest {
             case GZIP -> assertThat(HexFormat.of().formatHex(head, 0, 3)).isEqualTo("1f8b08");
             // A plain tar carries "ustar" at offset 257 of its first header.
             case NONE ->
-                assertThat(new String(head, 257, 5, java.nio.charset.StandardCharsets.US_ASCII))
-                        .isEqualTo("ustar");
+                assertThat(new String(head, 257, 5, StandardCharsets.US_ASCII)).isEqualTo("ustar");
         }
         assertThat(PodmanCheckpoints.counterArchive(compression))
                 .as("cached per JVM")
@@ -89,7 +89,7 @@ class PodmanCheckpointsTest {
         // The marker also stands in argv (NUL around it) and in the JSON dumps (quotes around it);
         // only the planted copy has random bytes on both sides.
         byte[] content = Files.readAllBytes(archive);
-        byte[] marker = "AMBER-SECRET-TOKEN-1234".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] marker = "AMBER-SECRET-TOKEN-1234".getBytes(StandardCharsets.US_ASCII);
         boolean planted = false;
         for (int at = indexOf(content, 0, content.length, marker);
                 at > 0;
@@ -125,7 +125,7 @@ class PodmanCheckpointsTest {
 
     private static String text(byte[] bytes) {
         assertThat(bytes).as("entry present").isNotNull();
-        return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     private static byte[] firstBytes(Path file, int count) throws IOException {

@@ -1,6 +1,7 @@
 package dev.amber.testkit.podman;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -28,7 +29,7 @@ final class TarEntries {
                     8);
             char type = (char) tar[at + 156];
             int data = at + BLOCK;
-            byte[] content = java.util.Arrays.copyOfRange(tar, data, (int) (data + size));
+            byte[] content = Arrays.copyOfRange(tar, data, (int) (data + size));
             if (type == 'x') {
                 nextName = paxPath(new String(content, StandardCharsets.UTF_8));
             } else if (type == 'L') {

@@ -7,6 +7,7 @@ import dev.amber.testkit.process.ExternalCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -98,7 +99,7 @@ class SetUpScriptsTest {
     }
 
     private ExternalCommand.Result bash(String script, String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of("bash", "-c", script, "test"));
+        List<String> command = new ArrayList<>(List.of("bash", "-c", script, "test"));
         command.addAll(List.of(args));
         return run(command);
     }
