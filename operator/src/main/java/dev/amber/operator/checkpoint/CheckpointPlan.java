@@ -1,0 +1,173 @@
+package dev.amber.operator.checkpoint;
+
+import dev.amber.api.v1alpha1.Checkpoint;
+import dev.amber.api.v1alpha1.CheckpointSpec;
+import dev.amber.api.v1alpha1.ContainerCheckpointStatus;
+import dev.amber.kube.agent.CheckpointRequest;
+import dev.amber.operator.OperatorSettings;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * What a Checkpoint asks for, worked out from its spec and the pod as observed: pure functions, so
+ * that every decision the controller makes is unit-tested without a cluster.
+ */
+public final class CheckpointPlan {
+    private CheckpointPlan() {}
+
+    /**
+     * The containers to checkpoint, in the pod's order, or why the Checkpoint cannot be taken: an empty
+     * {@code spec.containers} means every container of the pod, one after another.
+     */
+    public static Result<List<String>> containers(CheckpointSpec spec, Pod pod) {
+        String where = "pod " + pod.getMetadata().getNamespace() + "/"
+                + pod.getMetadata().getName();
+        if (pod.getSpec().getNodeName() == null) {
+            return Result.failed("PodNotScheduled", where + " is not scheduled to a node yet");
+        }
+        List<String> all =
+                pod.getSpec().getContainers().stream().map(Container::getName).toList();
+        List<String> wanted = spec.containers == null || spec.containers.isEmpty() ? all : spec.containers;
+        Map<String, ContainerStatus> states =
+                pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null
+                        ? Map.of()
+                        : pod.getStatus().getContainerStatuses().stream()
+                                .collect(Collectors.toMap(ContainerStatus::getName, Function.identity(), (a, b) -> a));
+        List<String> ordered = new ArrayList<>();
+        for (String name : all) {
+            if (wanted.contains(name)) {
+                ordered.add(name);
+            }
+        }
+        for (String name : wanted) {
+            if (!all.contains(name)) {
+                return Result.failed(
+                        "NoSuchContainer",
+                        where + " has no container " + name + " (it has " + String.join(", ", all) + ")");
+            }
+            ContainerStatus state = states.get(name);
+            if (state == null || state.getState() == null || state.getState().getRunning() == null) {
+                return Result.failed(
+                        "ContainerNotRunning",
+                        "container " + name + " of " + where + " is not running" + waitingReason(state));
+            }
+        }
+        return Result.ok(List.copyOf(ordered));
+    }
+
+    /** The pod as a Restore recreates it: labels, annotations and spec, without what the cluster set. */
+    public static PodTemplateSpec podTemplate(Pod pod) {
+        PodTemplateSpec template = new PodTemplateSpec();
+        template.setMetadata(new ObjectMetaBuilder()
+                .withLabels(pod.getMetadata().getLabels())
+                .withAnnotations(pod.getMetadata().getAnnotations())
+                .build());
+        template.setSpec(pod.getSpec());
+        return template;
+    }
+
+    /**
+     * Where a container's archive is pushed, or null when nothing is exported; a failure when the
+     * Checkpoint asks for an export that names no repository and the operator has no default.
+     */
+    public static Result<String> exportReference(
+            Checkpoint checkpoint, String container, int containers, OperatorSettings settings) {
+        if (checkpoint.getSpec().export == null) {
+            return Result.ok(null);
+        }
+        String repository = checkpoint.getSpec().export.image;
+        if (repository == null || repository.isBlank()) {
+            repository = settings.defaultRepository();
+        }
+        if (repository == null || repository.isBlank()) {
+            return Result.failed(
+                    "NoExportRepository",
+                    "export names no image and the operator has no default repository"
+                            + " (set export.image, or the chart's export.repository)");
+        }
+        // One image per container: a pod-level checkpoint tags each container's archive apart.
+        String tag = containers == 1
+                ? checkpoint.getMetadata().getName()
+                : checkpoint.getMetadata().getName() + "-" + container;
+        return Result.ok(repository + ":" + tag);
+    }
+
+    /** The agent's operation id: stable across operator restarts, unique per Checkpoint and container. */
+    public static String operationId(Checkpoint checkpoint, String container) {
+        return checkpoint.getMetadata().getUid() + "-" + container;
+    }
+
+    public static CheckpointRequest request(
+            Checkpoint checkpoint,
+            String container,
+            String reference,
+            String dockerConfigJson,
+            OperatorSettings settings) {
+        int timeout = checkpoint.getSpec().timeoutSeconds != null
+                ? checkpoint.getSpec().timeoutSeconds
+                : settings.defaultTimeoutSeconds();
+        CheckpointRequest.ExportTarget export = reference == null
+                ? null
+                : new CheckpointRequest.ExportTarget(reference, settings.plainHttp(reference), dockerConfigJson);
+        return new CheckpointRequest(
+                operationId(checkpoint, container),
+                checkpoint.getMetadata().getNamespace(),
+                checkpoint.getSpec().podName,
+                container,
+                timeout,
+                export);
+    }
+
+    /** The next container whose checkpoint is not recorded yet, in order. */
+    public static Optional<ContainerCheckpointStatus> nextContainer(List<ContainerCheckpointStatus> containers) {
+        return containers.stream().filter(c -> c.checkpointedAt == null).findFirst();
+    }
+
+    /** Seconds between the first and the last container's dump; null for one container. */
+    public static Double skewSeconds(List<ContainerCheckpointStatus> containers) {
+        List<Instant> times = containers.stream()
+                .map(c -> Instant.parse(c.checkpointedAt))
+                .sorted()
+                .toList();
+        if (times.size() < 2) {
+            return null;
+        }
+        return Duration.between(times.getFirst(), times.getLast()).toMillis() / 1000.0;
+    }
+
+    private static String waitingReason(ContainerStatus state) {
+        if (state != null && state.getState() != null && state.getState().getWaiting() != null) {
+            return " (waiting: " + state.getState().getWaiting().getReason() + ")";
+        }
+        if (state != null && state.getState() != null && state.getState().getTerminated() != null) {
+            return " (terminated: " + state.getState().getTerminated().getReason() + ")";
+        }
+        return "";
+    }
+
+    /** A value, or the failure that stands in its place. */
+    public record Result<T>(T value, Failure failure) {
+        static <T> Result<T> ok(T value) {
+            return new Result<>(value, null);
+        }
+
+        static <T> Result<T> failed(String reason, String message) {
+            return new Result<>(null, new Failure(reason, message));
+        }
+
+        public boolean failed() {
+            return failure != null;
+        }
+    }
+}

@@ -1,0 +1,184 @@
+package dev.amber.operator.checkpoint;
+
+import dev.amber.api.v1alpha1.Checkpoint;
+import dev.amber.api.v1alpha1.CheckpointPhase;
+import dev.amber.api.v1alpha1.CheckpointStatus;
+import dev.amber.api.v1alpha1.ContainerCheckpointStatus;
+import dev.amber.errors.OneLine;
+import dev.amber.kube.agent.AgentClient;
+import dev.amber.kube.agent.AgentException;
+import dev.amber.kube.agent.CheckpointOperation;
+import dev.amber.operator.OperatorSettings;
+import dev.amber.operator.cluster.NodeAgents;
+import dev.amber.operator.cluster.Workloads;
+import dev.amber.operator.status.CheckpointStatusRecorder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Takes a Checkpoint through its phases: observe the pod, validate what the spec asks of it, then
+ * have the pod's node agent checkpoint each container in turn, recording every outcome through
+ * {@link CheckpointStatusRecorder}. Work under way is followed by polling only while a Checkpoint is
+ * Running; a finished one (Succeeded or Failed) costs nothing.
+ *
+ * <p>Restart-safe: the agent knows each container's operation by an id derived from the Checkpoint's
+ * uid, so after an operator restart or a leader change the next reconcile finds the operation already
+ * under way instead of checkpointing the container again. The agent refuses a second operation on a
+ * container that has one running, so two Checkpoints of one container are taken one after the other.
+ */
+@ControllerConfiguration(name = "checkpoint")
+public final class CheckpointReconciler implements Reconciler<Checkpoint> {
+    /** How often a Running checkpoint's operation is looked at: short, since a dump takes seconds. */
+    static final Duration POLL = Duration.ofSeconds(1);
+    /** How long to wait before trying again when the container or the node's agent is busy or away. */
+    static final Duration WAIT = Duration.ofSeconds(3);
+
+    private final Workloads workloads;
+    private final NodeAgents agents;
+    private final CheckpointStatusRecorder recorder;
+    private final OperatorSettings settings;
+
+    public CheckpointReconciler(
+            Workloads workloads, NodeAgents agents, CheckpointStatusRecorder recorder, OperatorSettings settings) {
+        this.workloads = workloads;
+        this.agents = agents;
+        this.recorder = recorder;
+        this.settings = settings;
+    }
+
+    @Override
+    public UpdateControl<Checkpoint> reconcile(Checkpoint checkpoint, Context<Checkpoint> context) {
+        CheckpointStatus status = recorder.statusOf(checkpoint);
+        if (status.phase.terminal()) {
+            return UpdateControl.noUpdate();
+        }
+        if (status.phase == CheckpointPhase.Pending) {
+            Optional<Failure> refused = start(checkpoint);
+            if (refused.isPresent()) {
+                recorder.failed(checkpoint, refused.get());
+                return UpdateControl.patchStatus(checkpoint);
+            }
+        }
+        return advance(checkpoint);
+    }
+
+    /**
+     * An unexpected error (the API server, a bug): JOSDK retries with its backoff, and the condition
+     * says so; after the last retry the Checkpoint fails, naming the error, rather than staying Running.
+     */
+    @Override
+    public ErrorStatusUpdateControl<Checkpoint> updateErrorStatus(
+            Checkpoint checkpoint, Context<Checkpoint> context, Exception error) {
+        CheckpointStatus status = recorder.statusOf(checkpoint);
+        if (status.phase.terminal()) {
+            return ErrorStatusUpdateControl.noStatusUpdate();
+        }
+        boolean last = context.getRetryInfo().map(r -> r.isLastAttempt()).orElse(false);
+        if (last) {
+            recorder.failed(checkpoint, new Failure("ReconcileError", OneLine.of(error)));
+            return ErrorStatusUpdateControl.patchStatus(checkpoint).withNoRetry();
+        }
+        recorder.waiting(checkpoint, "Retrying", OneLine.of(error));
+        return ErrorStatusUpdateControl.patchStatus(checkpoint);
+    }
+
+    /** Validates the spec against the pod and the node's agent; on success the Checkpoint is Running. */
+    private Optional<Failure> start(Checkpoint checkpoint) {
+        String namespace = checkpoint.getMetadata().getNamespace();
+        Optional<Pod> pod = workloads.pod(namespace, checkpoint.getSpec().podName);
+        if (pod.isEmpty()) {
+            return Optional.of(new Failure(
+                    "PodNotFound", "no pod " + checkpoint.getSpec().podName + " in namespace " + namespace));
+        }
+        CheckpointPlan.Result<List<String>> containers = CheckpointPlan.containers(checkpoint.getSpec(), pod.get());
+        if (containers.failed()) {
+            return Optional.of(containers.failure());
+        }
+        for (String container : containers.value()) {
+            CheckpointPlan.Result<String> reference = CheckpointPlan.exportReference(
+                    checkpoint, container, containers.value().size(), settings);
+            if (reference.failed()) {
+                return Optional.of(reference.failure());
+            }
+        }
+        String node = pod.get().getSpec().getNodeName();
+        try {
+            agents.onNode(node);
+        } catch (AgentException e) {
+            return Optional.of(new Failure("NoAgentOnNode", e.getMessage()));
+        }
+        recorder.running(checkpoint, node, CheckpointPlan.podTemplate(pod.get()), containers.value());
+        return Optional.empty();
+    }
+
+    /** One step of a Running checkpoint: follow the container under way, start the next, or finish. */
+    private UpdateControl<Checkpoint> advance(Checkpoint checkpoint) {
+        CheckpointStatus status = recorder.statusOf(checkpoint);
+        AgentClient agent;
+        try {
+            agent = agents.onNode(status.nodeName);
+        } catch (AgentException e) {
+            recorder.waiting(checkpoint, "AgentUnavailable", e.getMessage());
+            return UpdateControl.patchStatus(checkpoint).rescheduleAfter(WAIT);
+        }
+        Optional<ContainerCheckpointStatus> next;
+        while ((next = CheckpointPlan.nextContainer(status.containers)).isPresent()) {
+            String container = next.get().name;
+            CheckpointOperation operation;
+            try {
+                operation = operation(checkpoint, agent, container);
+            } catch (AgentException e) {
+                if (e.busy() || e.transientFailure()) {
+                    recorder.waiting(checkpoint, e.busy() ? "ContainerBusy" : "AgentUnavailable", e.getMessage());
+                    return UpdateControl.patchStatus(checkpoint).rescheduleAfter(WAIT);
+                }
+                recorder.failed(checkpoint, new Failure("AgentRefused", e.getMessage()));
+                return UpdateControl.patchStatus(checkpoint);
+            } catch (IllegalArgumentException e) {
+                recorder.failed(checkpoint, new Failure("PushSecretInvalid", e.getMessage()));
+                return UpdateControl.patchStatus(checkpoint);
+            }
+            switch (operation.state()) {
+                case RUNNING -> {
+                    return UpdateControl.patchStatus(checkpoint).rescheduleAfter(POLL);
+                }
+                case FAILED -> {
+                    recorder.failed(
+                            checkpoint,
+                            new Failure(
+                                    operation.reason() == null ? "CheckpointFailed" : operation.reason(),
+                                    "container " + container + ": " + operation.message()));
+                    return UpdateControl.patchStatus(checkpoint);
+                }
+                case SUCCEEDED -> recorder.containerDone(checkpoint, container, operation);
+                default -> throw new IllegalStateException("unknown operation state " + operation.state());
+            }
+        }
+        recorder.succeeded(checkpoint);
+        return UpdateControl.patchStatus(checkpoint);
+    }
+
+    /** The container's operation as the agent knows it, started now if it knows none. */
+    private CheckpointOperation operation(Checkpoint checkpoint, AgentClient agent, String container)
+            throws AgentException {
+        Optional<CheckpointOperation> known = agent.find(CheckpointPlan.operationId(checkpoint, container));
+        if (known.isPresent()) {
+            return known.get();
+        }
+        int containers = recorder.statusOf(checkpoint).containers.size();
+        String reference = CheckpointPlan.exportReference(checkpoint, container, containers, settings)
+                .value();
+        String secret = checkpoint.getSpec().export == null ? null : checkpoint.getSpec().export.pushSecretName;
+        String credentials = secret == null || reference == null
+                ? null
+                : workloads.dockerConfigJson(checkpoint.getMetadata().getNamespace(), secret);
+        return agent.start(CheckpointPlan.request(checkpoint, container, reference, credentials, settings));
+    }
+}

@@ -1,0 +1,134 @@
+package dev.amber.operator.status;
+
+import dev.amber.api.v1alpha1.Checkpoint;
+import dev.amber.api.v1alpha1.CheckpointPhase;
+import dev.amber.api.v1alpha1.CheckpointStatus;
+import dev.amber.api.v1alpha1.ConditionTypes;
+import dev.amber.api.v1alpha1.ContainerCheckpointStatus;
+import dev.amber.kube.Conditions;
+import dev.amber.kube.agent.CheckpointOperation;
+import dev.amber.operator.checkpoint.CheckpointPlan;
+import dev.amber.operator.checkpoint.Failure;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place a Checkpoint's status is changed. Each method is one step of the phase machine
+ * ({@link CheckpointPhase} lists the transitions): it refuses a transition the machine does not allow
+ * (a controller bug, never a user's), keeps the {@code Ready} condition and {@code observedGeneration}
+ * in step with the phase, and writes an Event and a log line, which name the resource, when the phase
+ * changes. The controller then patches the status it holds.
+ */
+public final class CheckpointStatusRecorder {
+    private static final Logger LOG = LoggerFactory.getLogger(CheckpointStatusRecorder.class);
+
+    private final Events events;
+    private final Clock clock;
+
+    public CheckpointStatusRecorder(Events events, Clock clock) {
+        this.events = events;
+        this.clock = clock;
+    }
+
+    /** The status, created Pending when the resource has none yet. */
+    public CheckpointStatus statusOf(Checkpoint checkpoint) {
+        if (checkpoint.getStatus() == null) {
+            CheckpointStatus status = new CheckpointStatus();
+            status.phase = CheckpointPhase.Pending;
+            checkpoint.setStatus(status);
+        } else if (checkpoint.getStatus().phase == null) {
+            checkpoint.getStatus().phase = CheckpointPhase.Pending;
+        }
+        return checkpoint.getStatus();
+    }
+
+    public void running(Checkpoint checkpoint, String node, PodTemplateSpec template, List<String> containers) {
+        CheckpointStatus status = move(checkpoint, CheckpointPhase.Running);
+        status.nodeName = node;
+        status.podTemplate = template;
+        status.startTime = clock.instant().toString();
+        status.containers = containers.stream()
+                .map(name -> {
+                    ContainerCheckpointStatus c = new ContainerCheckpointStatus();
+                    c.name = name;
+                    return c;
+                })
+                .toList();
+        condition(checkpoint, false, "Running", "checkpointing " + String.join(", ", containers) + " on node " + node);
+        announce(checkpoint, "Running", "checkpointing " + String.join(", ", containers) + " on node " + node, false);
+    }
+
+    /** The agent finished one container's checkpoint (and its export, if asked). */
+    public void containerDone(Checkpoint checkpoint, String container, CheckpointOperation operation) {
+        ContainerCheckpointStatus c = statusOf(checkpoint).containers.stream()
+                .filter(x -> x.name.equals(container))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no container " + container + " in the status"));
+        c.archivePath = operation.archivePath();
+        c.archiveSize = operation.archiveSize();
+        c.image = operation.image();
+        c.dumpStatistics = operation.dumpStatistics();
+        c.checkpointedAt = operation.checkpointedAt() != null
+                ? operation.checkpointedAt()
+                : clock.instant().toString();
+    }
+
+    /** Still running, but waiting on something outside (a busy container, an agent being replaced). */
+    public void waiting(Checkpoint checkpoint, String reason, String message) {
+        condition(checkpoint, false, reason, message);
+    }
+
+    public void succeeded(Checkpoint checkpoint) {
+        CheckpointStatus status = move(checkpoint, CheckpointPhase.Succeeded);
+        status.completionTime = clock.instant().toString();
+        status.containerSkewSeconds = CheckpointPlan.skewSeconds(status.containers);
+        String message = status.containers.size() + " container(s) checkpointed on node " + status.nodeName;
+        condition(checkpoint, true, "Succeeded", message);
+        announce(checkpoint, "Succeeded", message, false);
+    }
+
+    public void failed(Checkpoint checkpoint, Failure failure) {
+        CheckpointStatus status = move(checkpoint, CheckpointPhase.Failed);
+        status.completionTime = clock.instant().toString();
+        condition(checkpoint, false, failure.reason(), failure.message());
+        announce(checkpoint, failure.reason(), failure.message(), true);
+    }
+
+    private CheckpointStatus move(Checkpoint checkpoint, CheckpointPhase next) {
+        CheckpointStatus status = statusOf(checkpoint);
+        if (!status.phase.canMoveTo(next)) {
+            throw new IllegalStateException("a Checkpoint cannot move from " + status.phase + " to " + next);
+        }
+        status.phase = next;
+        status.observedGeneration = checkpoint.getMetadata().getGeneration();
+        return status;
+    }
+
+    private void condition(Checkpoint checkpoint, boolean ready, String reason, String message) {
+        CheckpointStatus status = statusOf(checkpoint);
+        status.observedGeneration = checkpoint.getMetadata().getGeneration();
+        Conditions.set(
+                status.conditions,
+                ConditionTypes.READY,
+                ready,
+                reason,
+                message,
+                checkpoint.getMetadata().getGeneration(),
+                clock.instant());
+    }
+
+    private void announce(Checkpoint checkpoint, String reason, String message, boolean warning) {
+        String name = checkpoint.getMetadata().getNamespace() + "/"
+                + checkpoint.getMetadata().getName();
+        if (warning) {
+            LOG.warn("{}: {}: {}", name, reason, message);
+            events.warning(checkpoint, reason, message);
+        } else {
+            LOG.info("{}: {}: {}", name, reason, message);
+            events.normal(checkpoint, reason, message);
+        }
+    }
+}
