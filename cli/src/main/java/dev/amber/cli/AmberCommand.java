@@ -33,6 +33,7 @@ public final class AmberCommand implements Runnable {
         dev.amber.cli.retention.RetentionCommand.class,
         dev.amber.cli.wrap.WrapCommand.class,
         dev.amber.cli.nodestate.NodeStateServerCommand.class,
+        dev.amber.cli.operator.OperatorCommand.class,
         CompletionCommand.class,
         AotTrainingCommand.class,
     };

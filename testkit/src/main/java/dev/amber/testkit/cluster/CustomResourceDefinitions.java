@@ -28,6 +28,8 @@ public final class CustomResourceDefinitions {
                     .v1()
                     .customResourceDefinitions()
                     .load(in)
+                    // The committed CRD is the truth: it wins over whoever applied an older copy by hand.
+                    .forceConflicts()
                     .serverSideApply();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + path, e);

@@ -1,0 +1,137 @@
+package dev.amber.operator;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.amber.operator.checkpoint.CheckpointReconciler;
+import dev.amber.operator.cluster.AgentTrust;
+import dev.amber.operator.cluster.KubernetesNodeAgents;
+import dev.amber.operator.cluster.KubernetesWorkloads;
+import dev.amber.operator.status.CheckpointStatusRecorder;
+import dev.amber.operator.status.KubernetesEvents;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator's one composition root: the seams, the controllers and JOSDK's {@link Operator}, plus
+ * {@code /healthz} (the process and its informers are alive) and {@code /readyz} (started: with
+ * leader election, a standby replica is ready too, so that it is kept running to take over).
+ */
+public final class AmberOperator implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AmberOperator.class);
+
+    private final Operator operator;
+    private final HttpServer health;
+
+    /**
+     * How the operator reaches the agents and the cluster.
+     *
+     * @param agentCa PEM of the CA of the agents' serving certificates; null talks plain HTTP (tests)
+     * @param tokenFile the service-account token the agents review; read on every request (rotation)
+     * @param leaseNamespace where the leader-election Lease lives; null runs without leader election
+     * @param health {@code /healthz} and {@code /readyz}; null serves neither
+     */
+    public record Settings(
+            OperatorSettings operator,
+            String agentNamespace,
+            String agentSelector,
+            int agentPort,
+            Path agentCa,
+            Path tokenFile,
+            String leaseNamespace,
+            InetSocketAddress health) {}
+
+    private AmberOperator(Operator operator, HttpServer health) {
+        this.operator = operator;
+        this.health = health;
+    }
+
+    public static AmberOperator start(KubernetesClient client, Settings settings) throws IOException {
+        SSLContext tls = settings.agentCa() == null ? null : AgentTrust.fromPem(settings.agentCa());
+        KubernetesNodeAgents agents = new KubernetesNodeAgents(
+                client,
+                settings.agentNamespace(),
+                settings.agentSelector(),
+                settings.agentPort(),
+                tls,
+                () -> token(settings.tokenFile()));
+        KubernetesEvents events = new KubernetesEvents(client);
+        Operator operator = new Operator(o -> {
+            o.withKubernetesClient(client);
+            if (settings.leaseNamespace() != null) {
+                o.withLeaderElectionConfiguration(
+                        new LeaderElectionConfiguration("amber-operator", settings.leaseNamespace()));
+            }
+        });
+        operator.register(new CheckpointReconciler(
+                new KubernetesWorkloads(client),
+                agents,
+                new CheckpointStatusRecorder(events, Clock.systemUTC()),
+                settings.operator()));
+        HttpServer health = settings.health() == null ? null : health(settings.health(), operator);
+        operator.start();
+        LOG.info(
+                "operator started{}",
+                settings.leaseNamespace() == null
+                        ? ""
+                        : " (leader election on Lease " + settings.leaseNamespace() + "/amber-operator)");
+        return new AmberOperator(operator, health);
+    }
+
+    /** The port {@code /healthz} listens on, or -1. */
+    public int healthPort() {
+        return health == null ? -1 : health.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        if (health != null) {
+            health.stop(0);
+        }
+        operator.stop();
+    }
+
+    private static HttpServer health(InetSocketAddress address, Operator operator) throws IOException {
+        HttpServer server = HttpServer.create(address, 0);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext(
+                "/healthz", ex -> answer(ex, operator.getRuntimeInfo().allEventSourcesAreHealthy()));
+        server.createContext(
+                "/readyz", ex -> answer(ex, operator.getRuntimeInfo().isStarted()));
+        server.start();
+        return server;
+    }
+
+    private static void answer(HttpExchange exchange, boolean ok) throws IOException {
+        try (exchange) {
+            byte[] body = (ok ? "ok\n" : "not ready\n").getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(ok ? 200 : 503, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    private static String token(Path file) {
+        if (file == null) {
+            return "";
+        }
+        try {
+            return Files.readString(file).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the service-account token " + file, e);
+        }
+    }
+}
