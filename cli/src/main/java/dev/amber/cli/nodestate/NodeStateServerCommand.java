@@ -1,5 +1,6 @@
 package dev.amber.cli.nodestate;
 
+import dev.amber.cli.ListenAddress;
 import dev.amber.nodestate.NodeStateServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -32,14 +33,7 @@ public final class NodeStateServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        int colon = listen.lastIndexOf(':');
-        int port;
-        try {
-            port = Integer.parseInt(listen.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--listen must be HOST:PORT, not '" + listen + "'");
-        }
-        InetSocketAddress address = new InetSocketAddress(colon > 0 ? listen.substring(0, colon) : "0.0.0.0", port);
+        InetSocketAddress address = ListenAddress.parse("--listen", listen);
         // The informer logs a failed first list with a stack trace; this command reports it in one line.
         System.setProperty(
                 "org.slf4j.simpleLogger.log.io.fabric8.kubernetes.client.informers.impl.cache.Reflector", "off");

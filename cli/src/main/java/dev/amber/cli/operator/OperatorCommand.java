@@ -1,5 +1,6 @@
 package dev.amber.cli.operator;
 
+import dev.amber.cli.ListenAddress;
 import dev.amber.operator.AmberOperator;
 import dev.amber.operator.OperatorSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -92,15 +93,7 @@ public final class OperatorCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--checkpoint-timeout must be at least 1 second, not " + checkpointTimeout);
         }
-        int colon = healthListen.lastIndexOf(':');
-        int port;
-        try {
-            port = Integer.parseInt(healthListen.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--health-listen must be HOST:PORT, not '" + healthListen + "'");
-        }
-        InetSocketAddress health =
-                new InetSocketAddress(colon > 0 ? healthListen.substring(0, colon) : "0.0.0.0", port);
+        InetSocketAddress health = ListenAddress.parse("--health-listen", healthListen);
         if (agentCa != null && !Files.isReadable(agentCa)) {
             throw new IllegalArgumentException("--agent-ca " + agentCa + " is not a readable file");
         }
