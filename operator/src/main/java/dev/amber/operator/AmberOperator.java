@@ -39,6 +39,7 @@ public final class AmberOperator implements AutoCloseable {
      * How the operator reaches the agents and the cluster.
      *
      * @param agentCa PEM of the CA of the agents' serving certificates; null talks plain HTTP (tests)
+     * @param agentTlsName the DNS name every agent's serving certificate carries
      * @param tokenFile the service-account token the agents review; read on every request (rotation)
      * @param leaseNamespace where the leader-election Lease lives; null runs without leader election
      * @param health {@code /healthz} and {@code /readyz}; null serves neither
@@ -49,6 +50,7 @@ public final class AmberOperator implements AutoCloseable {
             String agentSelector,
             int agentPort,
             Path agentCa,
+            String agentTlsName,
             Path tokenFile,
             String leaseNamespace,
             InetSocketAddress health) {}
@@ -59,7 +61,8 @@ public final class AmberOperator implements AutoCloseable {
     }
 
     public static AmberOperator start(KubernetesClient client, Settings settings) throws IOException {
-        SSLContext tls = settings.agentCa() == null ? null : AgentTrust.fromPem(settings.agentCa());
+        SSLContext tls =
+                settings.agentCa() == null ? null : AgentTrust.fromPem(settings.agentCa(), settings.agentTlsName());
         KubernetesNodeAgents agents = new KubernetesNodeAgents(
                 client,
                 settings.agentNamespace(),

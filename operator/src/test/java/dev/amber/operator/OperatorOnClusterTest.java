@@ -59,6 +59,7 @@ class OperatorOnClusterTest {
                         "app.kubernetes.io/name=amber-agent",
                         8443,
                         null,
+                        "amber-agent",
                         null,
                         null,
                         null));

@@ -55,6 +55,13 @@ public final class OperatorCommand implements Callable<Integer> {
     Path agentCa;
 
     @Option(
+            names = "--agent-tls-name",
+            defaultValue = "amber-agent",
+            description = "The DNS name every agent's serving certificate carries; agents are reached at pod IPs, so "
+                    + "this name is checked instead of the address (default: ${DEFAULT-VALUE}).")
+    String agentTlsName;
+
+    @Option(
             names = "--default-repository",
             paramLabel = "REPOSITORY",
             description = "Where a Checkpoint's `export: {}` pushes (a repository; the tag is the Checkpoint's name).")
@@ -108,6 +115,7 @@ public final class OperatorCommand implements Callable<Integer> {
                         agentSelector,
                         agentPort,
                         agentCa,
+                        agentTlsName,
                         Files.isReadable(SERVICE_ACCOUNT_TOKEN) ? SERVICE_ACCOUNT_TOKEN : null,
                         leaseNamespace,
                         health));
