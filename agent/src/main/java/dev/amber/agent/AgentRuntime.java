@@ -1,9 +1,11 @@
 package dev.amber.agent;
 
+import dev.amber.agent.checkpoint.CheckpointOperations;
 import dev.amber.agent.cluster.ClusterBinding;
 import dev.amber.agent.cluster.PolicyStatusWriter;
 import dev.amber.agent.export.CheckpointExporter;
 import dev.amber.agent.export.ImageExporter;
+import dev.amber.agent.export.RegistryTargetExporter;
 import dev.amber.agent.http.AccessReviewer;
 import dev.amber.agent.http.AgentHttpServer;
 import dev.amber.agent.http.KubernetesAccessReviewer;
@@ -11,12 +13,15 @@ import dev.amber.agent.http.PemTls;
 import dev.amber.agent.index.ArchiveIndex;
 import dev.amber.agent.index.DirectoryScanner;
 import dev.amber.agent.index.IndexStore;
+import dev.amber.agent.kubelet.KubeletAccess;
+import dev.amber.agent.kubelet.NodeKubelet;
 import dev.amber.agent.metrics.AgentMetrics;
 import dev.amber.agent.node.AgentConfig;
 import dev.amber.agent.node.NodeAgent;
 import dev.amber.agent.node.PolicyFileWatcher;
 import dev.amber.agent.node.StatusSink;
 import dev.amber.image.registry.RegistryOptions;
+import dev.amber.kube.kubelet.KubeletCheckpointClient;
 import dev.amber.kube.policy.PolicyFiles;
 import dev.amber.retention.InvalidPolicyException;
 import dev.amber.retention.RetentionPlan;
@@ -66,8 +71,11 @@ public final class AgentRuntime implements AutoCloseable {
      */
     public record HttpEndpoint(InetSocketAddress address, Path tlsCertificate, Path tlsKey) {}
 
-    /** This node, and the CheckpointPolicy its agent follows. */
-    public record ClusterTarget(String nodeName, String policyName) {}
+    /**
+     * This node, the CheckpointPolicy its agent follows, and how the agent reaches the node's kubelet to take the
+     * checkpoints it is asked for.
+     */
+    public record ClusterTarget(String nodeName, String policyName, KubeletAccess kubelet) {}
 
     /** Narrower than AutoCloseable, so that {@link #close} throws what the parts throw and no more. */
     private interface Part {
@@ -81,8 +89,8 @@ public final class AgentRuntime implements AutoCloseable {
 
     /**
      * An agent without a cluster: follows the policy file (re-read when it changes), knows no pods (so nothing is an
-     * orphan), publishes no status, and serves archives to nobody (no API server reviews tokens). Prints a summary
-     * of the first pass to {@code out}.
+     * orphan), publishes no status, serves archives to nobody (no API server reviews tokens) and takes no checkpoints
+     * (no kubelet). Prints a summary of the first pass to {@code out}.
      */
     public static AgentRuntime standalone(Settings settings, Path policyFile, PrintWriter out)
             throws IOException, InvalidPolicyException, InterruptedException, ExecutionException {
@@ -99,8 +107,9 @@ public final class AgentRuntime implements AutoCloseable {
 
     /**
      * An agent in the cluster: follows the CheckpointPolicy (an informer), judges orphans by this node's pods,
-     * writes its status into the policy and reviews the HTTP API's tokens through the API server. Prints one line
-     * to {@code out} once the directory is indexed.
+     * writes its status into the policy, reviews the HTTP API's tokens through the API server and, when it serves,
+     * takes the checkpoints it is asked for through this node's kubelet. Prints one line to {@code out} once the
+     * directory is indexed.
      */
     public static AgentRuntime inCluster(Settings settings, ClusterTarget target, PrintWriter out) throws IOException {
         AgentRuntime runtime = new AgentRuntime();
@@ -159,7 +168,7 @@ public final class AgentRuntime implements AutoCloseable {
         }
         PolicyFileWatcher reload = new PolicyFileWatcher(policyFile, agent);
         started.push(reload::close);
-        serve(settings.http(), agent, AccessReviewer.DENY_ALL, metrics);
+        serve(settings.http(), agent, AccessReviewer.DENY_ALL, metrics, null);
     }
 
     private void startInCluster(Settings settings, ClusterTarget target, PrintWriter out) throws IOException {
@@ -198,21 +207,38 @@ public final class AgentRuntime implements AutoCloseable {
         if (settings.once()) {
             return;
         }
-        serve(settings.http(), agent, new KubernetesAccessReviewer(client), metrics);
+        if (settings.http() == null) {
+            return;
+        }
+        // Before the server, so a kubelet that cannot be found fails the start with the fix in its message.
+        KubeletCheckpointClient kubelet = NodeKubelet.client(client, target.nodeName(), target.kubelet());
+        // A push's auth file lives in the temporary directory: an emptyDir in the DaemonSet, gone with the pod.
+        RegistryTargetExporter pushes =
+                new RegistryTargetExporter(RegistryOptions.defaults(), Path.of(System.getProperty("java.io.tmpdir")));
+        started.push(pushes::close);
+        CheckpointOperations checkpoints = new CheckpointOperations(kubelet, agent.files(), pushes, Clock.systemUTC());
+        started.push(checkpoints::close);
+        serve(settings.http(), agent, new KubernetesAccessReviewer(client), metrics, checkpoints);
     }
 
     private static CheckpointExporter exporter() {
         return new ImageExporter(RegistryOptions.defaults());
     }
 
-    private void serve(HttpEndpoint http, NodeAgent agent, AccessReviewer reviewer, AgentMetrics metrics)
+    /** @param checkpoints null when the agent takes no checkpoints */
+    private void serve(
+            HttpEndpoint http,
+            NodeAgent agent,
+            AccessReviewer reviewer,
+            AgentMetrics metrics,
+            CheckpointOperations checkpoints)
             throws IOException {
         if (http == null) {
             return;
         }
         SSLContext tls =
                 http.tlsCertificate() == null ? null : PemTls.serverContext(http.tlsCertificate(), http.tlsKey());
-        AgentHttpServer listening = new AgentHttpServer(http.address(), tls, agent, reviewer, metrics);
+        AgentHttpServer listening = new AgentHttpServer(http.address(), tls, agent, reviewer, metrics, checkpoints);
         listening.start();
         started.push(listening::close);
         server = listening;

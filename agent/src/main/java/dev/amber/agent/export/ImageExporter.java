@@ -1,9 +1,7 @@
 package dev.amber.agent.export;
 
-import dev.amber.image.CheckpointImageInfo;
 import dev.amber.image.CheckpointImages;
 import dev.amber.image.ImageReference;
-import dev.amber.image.PushOptions;
 import dev.amber.image.PushResult;
 import dev.amber.image.registry.RegistryOptions;
 import dev.amber.retention.ArchiveRecord;
@@ -20,8 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Exports through the image library: the archive becomes a one-layer checkpoint image tagged after the
  * archive's file name. Verified means the registry serves the manifest by the digest the push
- * returned and that manifest's layer is the archive that was pushed; only then does retention see an
- * export and may delete the archive.
+ * returned and that manifest's layer is the archive that was pushed ({@link VerifiedPush}); only then
+ * does retention see an export and may delete the archive.
  */
 public final class ImageExporter implements CheckpointExporter {
     private static final int MAX_TAG = 128;
@@ -38,14 +36,7 @@ public final class ImageExporter implements CheckpointExporter {
         CheckpointImages library = images.computeIfAbsent(
                 rule.plainHttp(), plain -> CheckpointImages.standard(options.withInsecure(plain)));
         ImageReference ref = ImageReference.parse(rule.repository() + ":" + tagFor(record.fileName()));
-        PushResult pushed = library.push(archive, ref, PushOptions.defaults());
-        CheckpointImageInfo stored = library.inspect(pushed.reference());
-        if (!pushed.manifestDigest().equals(stored.manifestDigest())
-                || stored.layer() == null
-                || !pushed.layer().digest().equals(stored.layer().digest())
-                || stored.layer().size() != record.size()) {
-            throw new IOException("the registry's image " + pushed.reference() + " is not the archive that was pushed");
-        }
+        PushResult pushed = VerifiedPush.push(library, archive, ref, record.size());
         return rule.repository() + "@" + pushed.manifestDigest();
     }
 

@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import dev.amber.agent.checkpoint.CheckpointOperations;
 import dev.amber.agent.metrics.AgentMetrics;
 import dev.amber.agent.node.NodeAgent;
 import dev.amber.retention.ArchiveRecord;
@@ -26,11 +27,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's HTTP API: list, metadata, streamed download and delete of the node's archives, plus
- * {@code /metrics} and {@code /healthz}. The JDK's server is enough for a handful of endpoints and keeps a
- * web framework (and its threads and jars) out of a process that runs on every node. Archive endpoints
- * require a bearer token (TokenReview) and are authorised per archive namespace (SubjectAccessReview on
- * {@code checkpointarchives.amber.dev}: list, get, get on subresource {@code content}, delete).
+ * The agent's HTTP API: list, metadata, streamed download and delete of the node's archives; checkpoints taken on
+ * request ({@code /v1/checkpoints}, {@link CheckpointHandler}); plus {@code /metrics} and {@code /healthz}. The JDK's
+ * server is enough for a handful of endpoints and keeps a web framework (and its threads and jars) out of a process
+ * that runs on every node; each request runs on a virtual thread of its own.
+ *
+ * <p>Invariant: every archive and checkpoint endpoint requires a bearer token (TokenReview through the
+ * {@link AccessReviewer}) and is authorised per namespace, by SubjectAccessReview on
+ * {@code checkpointarchives.amber.dev}: list, get, get on subresource {@code content} and delete for archives (in the
+ * archive's namespace); create for starting a checkpoint (in the pod's namespace) and get for reading an operation
+ * (in its pod's namespace). An archive holds a container's memory, and a checkpoint freezes one, so no archive is
+ * read or deleted, and no checkpoint started or read, without both; only {@code /healthz} and {@code /metrics} need
+ * neither. Errors are JSON, {@code {"error": "one line"}}.
  */
 public final class AgentHttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AgentHttpServer.class);
@@ -43,9 +51,16 @@ public final class AgentHttpServer implements AutoCloseable {
 
     /**
      * @param tls null serves plain HTTP (tests, or behind a TLS-terminating proxy on the same host)
+     * @param checkpoints takes checkpoints through the node's kubelet; null for an agent without a cluster, whose
+     *     checkpoint endpoint answers 503
      */
     public AgentHttpServer(
-            InetSocketAddress address, SSLContext tls, NodeAgent agent, AccessReviewer reviewer, AgentMetrics metrics)
+            InetSocketAddress address,
+            SSLContext tls,
+            NodeAgent agent,
+            AccessReviewer reviewer,
+            AgentMetrics metrics,
+            CheckpointOperations checkpoints)
             throws IOException {
         if (tls != null) {
             HttpsServer https = HttpsServer.create(address, 0);
@@ -60,6 +75,7 @@ public final class AgentHttpServer implements AutoCloseable {
         server.createContext("/healthz", ex -> send(ex, 200, "text/plain", "ok\n"));
         server.createContext("/metrics", ex -> send(ex, 200, "text/plain; version=0.0.4", metrics.scrape()));
         server.createContext(PREFIX, this::archives);
+        server.createContext(CheckpointHandler.PREFIX, new CheckpointHandler(checkpoints, reviewer));
     }
 
     public void start() {
@@ -74,7 +90,7 @@ public final class AgentHttpServer implements AutoCloseable {
         try (ex) {
             String rest = ex.getRequestURI().getRawPath().substring(PREFIX.length());
             String method = ex.getRequestMethod();
-            AccessReviewer.User user = authenticate(ex);
+            AccessReviewer.User user = authenticate(ex, reviewer);
             if (user == null) {
                 return;
             }
@@ -140,7 +156,8 @@ public final class AgentHttpServer implements AutoCloseable {
         }
     }
 
-    private AccessReviewer.User authenticate(HttpExchange ex) throws IOException {
+    /** The caller, or null once a 401 has been sent. */
+    static AccessReviewer.User authenticate(HttpExchange ex, AccessReviewer reviewer) throws IOException {
         String header = ex.getRequestHeaders().getFirst("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
             ex.getResponseHeaders().add("WWW-Authenticate", "Bearer");
@@ -233,7 +250,7 @@ public final class AgentHttpServer implements AutoCloseable {
         return null;
     }
 
-    private static void sendJson(HttpExchange ex, int status, Object body) throws IOException {
+    static void sendJson(HttpExchange ex, int status, Object body) throws IOException {
         send(
                 ex,
                 status,
@@ -241,7 +258,7 @@ public final class AgentHttpServer implements AutoCloseable {
                 JSON.writerWithDefaultPrettyPrinter().writeValueAsString(body) + "\n");
     }
 
-    private static void error(HttpExchange ex, int status, String message) throws IOException {
+    static void error(HttpExchange ex, int status, String message) throws IOException {
         sendJson(ex, status, JSON.createObjectNode().put("error", message));
     }
 

@@ -316,7 +316,8 @@ class AgentOnClusterTest {
                         null,
                         agent,
                         new KubernetesAccessReviewer(client),
-                        metrics)) {
+                        metrics,
+                        null)) {
             agent.start();
             server.start();
             var http = HttpClient.newHttpClient();

@@ -91,7 +91,7 @@ class AgentHttpServerTest {
                 StatusSink.NONE,
                 Clock.systemUTC());
         agent.start();
-        server = new AgentHttpServer(new InetSocketAddress("127.0.0.1", 0), null, agent, fake, metrics);
+        server = new AgentHttpServer(new InetSocketAddress("127.0.0.1", 0), null, agent, fake, metrics, null);
         server.start();
     }
 

@@ -1,6 +1,7 @@
 package dev.amber.cli.agent;
 
 import dev.amber.agent.AgentRuntime;
+import dev.amber.agent.kubelet.KubeletAccess;
 import dev.amber.agent.node.AgentConfig;
 import dev.amber.kube.policy.PolicyValidator;
 import dev.amber.retention.RetentionPolicy;
@@ -23,8 +24,10 @@ import picocli.CommandLine.Spec;
         description = {
             "Run the node agent: keep this node's checkpoint archives within the CheckpointPolicy.",
             "",
-            "It indexes the archives, deletes and exports what the policy says, and serves them over an "
-                    + "authenticated HTTP API. With --policy-file it runs without a cluster (no orphans, no API access)."
+            "It indexes the archives, deletes and exports what the policy says, serves them over an "
+                    + "authenticated HTTP API, and takes the checkpoints it is asked for (POST /v1/checkpoints) "
+                    + "through this node's kubelet. With --policy-file it runs without a cluster (no orphans, no API "
+                    + "access, no checkpoints)."
         })
 public final class AgentCommand implements Callable<Integer> {
 
@@ -101,6 +104,26 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--once", description = "Index, apply the policy once, print a summary and exit.")
     boolean once;
 
+    @Option(
+            names = "--kubelet-ca",
+            paramLabel = "FILE",
+            description = "CA that signed the kubelet's serving certificate (default: the service account's CA, "
+                    + "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt).")
+    Path kubeletCa;
+
+    @Option(
+            names = "--kubelet-insecure-tls",
+            description = "Do not verify the kubelet's serving certificate: for clusters whose kubelets serve "
+                    + "self-signed certificates (kubeadm's do unless serverTLSBootstrap is set). The agent calls only "
+                    + "its own node's InternalIP, with its service-account token.")
+    boolean kubeletInsecureTls;
+
+    @Option(
+            names = "--kubelet-via-apiserver",
+            description = "Reach the kubelet through the API server's node proxy (RBAC: create on nodes/proxy) "
+                    + "instead of directly (create on nodes/checkpoint).")
+    boolean kubeletViaApiServer;
+
     @Spec
     CommandSpec spec;
 
@@ -141,18 +164,37 @@ public final class AgentCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "no node name: set NODE_NAME (the DaemonSet passes spec.nodeName) or --node-name");
         }
+        KubeletAccess kubelet = kubeletAccess(standalone);
         AgentConfig config = new AgentConfig(dir.toAbsolutePath().normalize(), stateDir, debounce, resync, dryRun);
         // The address is read before the agent starts, so a mistyped --listen fails before any archive is deleted.
         AgentRuntime.Settings settings = new AgentRuntime.Settings(config, serve ? endpoint() : null, once);
         PrintWriter out = spec.commandLine().getOut();
         try (AgentRuntime agent = standalone
                 ? AgentRuntime.standalone(settings, policyFile, out)
-                : AgentRuntime.inCluster(settings, new AgentRuntime.ClusterTarget(nodeName, policyName), out)) {
+                : AgentRuntime.inCluster(
+                        settings, new AgentRuntime.ClusterTarget(nodeName, policyName, kubelet), out)) {
             if (!once) {
                 awaitShutdown();
             }
         }
         return 0;
+    }
+
+    private KubeletAccess kubeletAccess(boolean standalone) {
+        boolean chosen = kubeletCa != null || kubeletInsecureTls || kubeletViaApiServer;
+        if (standalone && chosen) {
+            throw new IllegalArgumentException(
+                    "--kubelet-ca, --kubelet-insecure-tls and --kubelet-via-apiserver need a cluster, not --policy-file");
+        }
+        if (kubeletViaApiServer && (kubeletCa != null || kubeletInsecureTls)) {
+            throw new IllegalArgumentException(
+                    "--kubelet-via-apiserver leaves the kubelet's certificate to the API server: "
+                            + "no --kubelet-ca or --kubelet-insecure-tls with it");
+        }
+        if (kubeletInsecureTls && kubeletCa != null) {
+            throw new IllegalArgumentException("--kubelet-ca and --kubelet-insecure-tls exclude each other");
+        }
+        return new KubeletAccess(kubeletViaApiServer, kubeletInsecureTls, kubeletCa);
     }
 
     private AgentRuntime.HttpEndpoint endpoint() {

@@ -114,4 +114,52 @@ class AgentCommandTest {
         assertThat(run.err()).contains("--listen wants HOST:PORT");
         assertThat(older).exists();
     }
+
+    @Test
+    void kubeletRoutesExcludeEachOtherAndNeedACluster() throws Exception {
+        Path policy = work.resolve("policy.yaml");
+        Files.writeString(policy, "{}\n");
+        String state = work.resolve("s").toString();
+        CliRun both = amber(
+                "agent",
+                "--once",
+                "--dir",
+                dir.toString(),
+                "--state-dir",
+                state,
+                "--node-name",
+                "node-a",
+                "--kubelet-via-apiserver",
+                "--kubelet-insecure-tls");
+        assertThat(both.exit()).isNotZero();
+        assertThat(both.err()).contains("--kubelet-via-apiserver").contains("--kubelet-insecure-tls");
+        CliRun caAndInsecure = amber(
+                "agent",
+                "--once",
+                "--dir",
+                dir.toString(),
+                "--state-dir",
+                state,
+                "--node-name",
+                "node-a",
+                "--kubelet-ca",
+                work.resolve("ca.crt").toString(),
+                "--kubelet-insecure-tls");
+        assertThat(caAndInsecure.exit()).isNotZero();
+        assertThat(caAndInsecure.err()).contains("exclude each other");
+        CliRun standalone = amber(
+                "agent",
+                "--once",
+                "--listen",
+                "none",
+                "--dir",
+                dir.toString(),
+                "--state-dir",
+                state,
+                "--policy-file",
+                policy.toString(),
+                "--kubelet-insecure-tls");
+        assertThat(standalone.exit()).isNotZero();
+        assertThat(standalone.err()).contains("need a cluster");
+    }
 }

@@ -1,0 +1,148 @@
+package dev.amber.agent.export;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.amber.agent.store.ArchiveFiles;
+import dev.amber.errors.OneLine;
+import dev.amber.image.CheckpointImages;
+import dev.amber.image.ImageException;
+import dev.amber.image.ImageReference;
+import dev.amber.image.PushResult;
+import dev.amber.image.registry.AuthFiles;
+import dev.amber.image.registry.RegistryOptions;
+import dev.amber.image.registry.RegistryStore;
+import dev.amber.kube.agent.CheckpointRequest.ExportTarget;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Pushes to the registry a checkpoint request names, with the credentials the request carries and with no
+ * others: the caller acts for a namespace, so the agent's own environment (auth files under its home,
+ * {@code $REGISTRY_AUTH_FILE}, registries.conf helpers) must never lend it a registry login.
+ *
+ * <p>Invariants. Every push reads exactly one auth file, written for that push alone (owner-only, mode 0600, in
+ * {@code tempDirectory}) and deleted when the push ends, whatever its outcome; an anonymous target gets an empty
+ * one. That file holds the request's {@code auths} and nothing else: {@code credHelpers} and {@code credsStore}
+ * are dropped, because they name programs the agent (root, on the node) would run. Credentials appear in no
+ * message and no log line. Only registry references are accepted: {@code oci:} and {@code oci-archive:} would
+ * write into the node's file system. The push is verified ({@link VerifiedPush}) before its digest is reported.
+ */
+public final class RegistryTargetExporter implements TargetExporter, AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final RegistryOptions options;
+    private final Path tempDirectory;
+    /** Stores that need a TLS context of their own make their own client; every other store shares this one. */
+    private final HttpClient client;
+
+    /**
+     * @param options timeouts, retries and CA directories; its {@code insecure} and {@code authFile} are set per
+     *     push from the target
+     * @param tempDirectory where a push's auth file lives while the push runs
+     */
+    public RegistryTargetExporter(RegistryOptions options, Path tempDirectory) {
+        this.options = options;
+        this.tempDirectory = tempDirectory;
+        this.client = RegistryStore.newClient(options);
+    }
+
+    @Override
+    public String export(Path archive, ExportTarget target) throws IOException {
+        ImageReference ref = reference(target.reference());
+        long size = Files.size(archive);
+        Path authFile = writeAuthFile(tempDirectory, target.dockerConfigJson());
+        try {
+            RegistryOptions push = options.withInsecure(target.plainHttp()).withAuthFile(authFile);
+            // An empty environment: no credential helper is found on PATH, and none is named in the file anyway.
+            AuthFiles auth = new AuthFiles(List.of(authFile), true, Map.of());
+            CheckpointImages library = new CheckpointImages((r, forPush) -> new RegistryStore(client, r, push, auth));
+            PushResult pushed = VerifiedPush.push(library, archive, ref, size);
+            // The tag is where the image was pushed; the digest alone says which image it is.
+            return new ImageReference(
+                            ImageReference.Transport.REGISTRY,
+                            ref.registry(),
+                            ref.repository(),
+                            null,
+                            null,
+                            pushed.manifestDigest())
+                    .toString();
+        } finally {
+            Files.deleteIfExists(authFile);
+        }
+    }
+
+    @Override
+    public Optional<String> problem(ExportTarget target) {
+        try {
+            reference(target.reference());
+        } catch (ImageException e) {
+            return Optional.of("export.reference: " + OneLine.of(e));
+        }
+        if (target.dockerConfigJson() != null) {
+            try {
+                auths(target.dockerConfigJson());
+            } catch (IOException e) {
+                return Optional.of(e.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Writes the auth file for one push: owner-only from its creation (never briefly readable by others), holding
+     * only the {@code auths} of {@code dockerConfigJson}, or none for an anonymous push.
+     */
+    static Path writeAuthFile(Path directory, String dockerConfigJson) throws IOException {
+        ObjectNode file = JSON.createObjectNode();
+        file.set("auths", dockerConfigJson == null ? JSON.createObjectNode() : auths(dockerConfigJson));
+        Path path = Files.createTempFile(
+                directory, "amber-auth-", ".json", PosixFilePermissions.asFileAttribute(ArchiveFiles.OWNER_ONLY));
+        try {
+            Files.write(path, JSON.writeValueAsBytes(file));
+        } catch (IOException e) {
+            Files.deleteIfExists(path);
+            throw e;
+        }
+        return path;
+    }
+
+    /** Abandons pushes still in flight and lets the shared client's threads end. */
+    @Override
+    public void close() {
+        client.shutdownNow();
+    }
+
+    /** The registry reference to push to: a tag, never a digest (a push names its tag), never a layout. */
+    private static ImageReference reference(String text) throws ImageException {
+        ImageReference ref = ImageReference.parse(text);
+        if (!ref.isRegistry()) {
+            throw new ImageException("'" + text + "' is not in a registry; the agent pushes to registries only");
+        }
+        if (ref.digest() != null) {
+            throw new ImageException("'" + text + "' names a digest; name a tag to push to");
+        }
+        return ref;
+    }
+
+    // The parser's own message may quote the text it choked on, which is a credential here: it is never shown.
+    private static ObjectNode auths(String dockerConfigJson) throws IOException {
+        JsonNode config;
+        try {
+            config = JSON.readTree(dockerConfigJson);
+        } catch (IOException e) {
+            throw new IOException("export.dockerConfigJson is not JSON");
+        }
+        if (config == null || !config.isObject() || !config.path("auths").isObject()) {
+            throw new IOException(
+                    "export.dockerConfigJson is not a docker config (a JSON object with an \"auths\" object)");
+        }
+        return (ObjectNode) config.get("auths");
+    }
+}
