@@ -43,7 +43,7 @@ public final class OperatorCommand implements Callable<Integer> {
 
     @Option(
             names = "--agent-port",
-            defaultValue = "8443",
+            defaultValue = "10443",
             description = "Port of the agent's API on its pod (default: ${DEFAULT-VALUE}).")
     int agentPort;
 

@@ -5,9 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.amber.api.v1alpha1.Checkpoint;
+import dev.amber.api.v1alpha1.CheckpointPhase;
 import dev.amber.api.v1alpha1.CheckpointPolicy;
+import dev.amber.api.v1alpha1.CheckpointSpec;
 import dev.amber.api.v1alpha1.NodeRetentionStatus;
 import dev.amber.kube.kubelet.KubeletCheckpointClient;
+import dev.amber.operator.AmberOperator;
+import dev.amber.operator.OperatorSettings;
 import dev.amber.testkit.cluster.AgentFixtures;
 import dev.amber.testkit.cluster.CustomResourceDefinitions;
 import dev.amber.testkit.cluster.LocalCluster;
@@ -15,6 +20,7 @@ import dev.amber.testkit.cluster.LocalClusterExtension;
 import dev.amber.testkit.cluster.TestNamespace;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -25,6 +31,7 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +40,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -251,6 +259,89 @@ class AgentDaemonSetTest {
     }
 
     /**
+     * The operator, in this JVM, takes a Checkpoint through the shipped agent of the pod's node: the agent
+     * calls its own kubelet, and the archive it reports is the one on that node, with CRIU's statistics.
+     * The operator authenticates to the agent as a ServiceAccount bound to the shipped
+     * {@code amber-checkpoint-taker} role, and trusts the agent by the CA and the name its certificate carries.
+     */
+    @Test
+    void aCheckpointResourceIsTakenByTheAgentOfThePodsNode(KubernetesClient client, TestNamespace namespace)
+            throws Exception {
+        CustomResourceDefinitions.install(client, "checkpoints.amber.dev-v1.yml");
+        client.pods()
+                .resource(AgentFixtures.sleeper(namespace, "taken", LocalCluster.NODE_B))
+                .create();
+        client.pods()
+                .withName("taken")
+                .waitUntilCondition(
+                        p -> p != null && "Running".equals(p.getStatus().getPhase()), 3, TimeUnit.MINUTES);
+        Path token = certificate.getParent().resolve("operator.token");
+        Files.writeString(token, tokenFor(client, namespace, "operator", "amber-checkpoint-taker"));
+        Checkpoint checkpoint = new Checkpoint();
+        checkpoint.setMetadata(new ObjectMetaBuilder()
+                .withName("taken-1")
+                .withNamespace(namespace.name())
+                .build());
+        checkpoint.setSpec(new CheckpointSpec());
+        checkpoint.getSpec().podName = "taken";
+        try (KubernetesClient own = new KubernetesClientBuilder()
+                        .withConfig(client.getConfiguration())
+                        .build();
+                AmberOperator operator = AmberOperator.start(
+                        own,
+                        new AmberOperator.Settings(
+                                new OperatorSettings(null, Set.of(), 120),
+                                namespace.name(),
+                                "app.kubernetes.io/name=amber-agent",
+                                10443,
+                                certificate,
+                                TLS_NAME,
+                                token,
+                                null,
+                                null))) {
+            client.resource(checkpoint).create();
+
+            Checkpoint done = await().atMost(Duration.ofMinutes(3))
+                    .until(
+                            () -> client.resources(Checkpoint.class)
+                                    .withName("taken-1")
+                                    .get(),
+                            c -> c.getStatus() != null
+                                    && c.getStatus().phase != null
+                                    && c.getStatus().phase.terminal());
+
+            assertThat(done.getStatus().phase)
+                    .as("%s", done.getStatus().conditions)
+                    .isEqualTo(CheckpointPhase.Succeeded);
+            assertThat(done.getStatus().nodeName).isEqualTo(LocalCluster.NODE_B);
+            assertThat(done.getStatus().containers).singleElement().satisfies(c -> {
+                assertThat(c.name).isEqualTo("main");
+                Path archive = checkpoints(LocalCluster.NODE_B)
+                        .resolve(Path.of(c.archivePath).getFileName());
+                // The kubelet's own path: on this machine each node's kubelet has its root under NODES.
+                assertThat(Path.of(c.archivePath)).isEqualTo(archive);
+                assertThat(archive.getFileName().toString())
+                        .startsWith("checkpoint-taken_" + namespace.name() + "-main-");
+                assertThat(archive).exists();
+                assertThat(c.archiveSize).isEqualTo(Files.size(archive));
+                assertThat(c.dumpStatistics).isNotNull();
+                assertThat(c.dumpStatistics.pagesWritten).isPositive();
+            });
+            assertThat(done.getStatus().conditions.getFirst().getStatus()).isEqualTo("True");
+            assertThat(client.pods().withName("taken").get().getStatus().getPhase())
+                    .as("a kubelet checkpoint leaves the pod running")
+                    .isEqualTo("Running");
+        } finally {
+            try (var files = Files.list(checkpoints(LocalCluster.NODE_B))) {
+                for (Path p : files.filter(f -> f.getFileName().toString().contains("_" + namespace.name() + "-"))
+                        .toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    /**
      * The shipped DaemonSet, changed only as the class comment says: image, API server, policy, and
      * host paths that name each node's own directories on this one machine.
      */
@@ -263,6 +354,8 @@ class AgentDaemonSetTest {
         int policy = args.indexOf("--policy");
         assertThat(policy).as("--policy in the DaemonSet's args").isNotNegative();
         args.set(policy + 1, policyName);
+        // The local cluster's kubelets serve self-signed certificates, as kubeadm's do without serverTLSBootstrap.
+        args.add("--kubelet-insecure-tls");
         agent.setArgs(args);
         hostPathPerNode(pod, agent, "checkpoints", NODES, "$(NODE_NAME)/kubelet/checkpoints");
         hostPathPerNode(pod, agent, "state", stateRoot, "$(NODE_NAME)");
