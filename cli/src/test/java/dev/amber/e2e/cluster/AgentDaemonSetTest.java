@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.amber.api.v1alpha1.Checkpoint;
+import dev.amber.api.v1alpha1.CheckpointExport;
 import dev.amber.api.v1alpha1.CheckpointPhase;
 import dev.amber.api.v1alpha1.CheckpointPolicy;
 import dev.amber.api.v1alpha1.CheckpointSpec;
@@ -33,6 +34,10 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -265,8 +270,8 @@ class AgentDaemonSetTest {
      * {@code amber-checkpoint-taker} role, and trusts the agent by the CA and the name its certificate carries.
      */
     @Test
-    void aCheckpointResourceIsTakenByTheAgentOfThePodsNode(KubernetesClient client, TestNamespace namespace)
-            throws Exception {
+    void aCheckpointResourceIsTakenByTheAgentOfThePodsNode(
+            LocalCluster cluster, KubernetesClient client, TestNamespace namespace) throws Exception {
         CustomResourceDefinitions.install(client, "checkpoints.amber.dev-v1.yml");
         client.pods()
                 .resource(AgentFixtures.sleeper(namespace, "taken", LocalCluster.NODE_B))
@@ -290,7 +295,7 @@ class AgentDaemonSetTest {
                 AmberOperator operator = AmberOperator.start(
                         own,
                         new AmberOperator.Settings(
-                                new OperatorSettings(null, Set.of(), 120),
+                                new OperatorSettings(null, Set.of(cluster.podRegistry()), 120),
                                 namespace.name(),
                                 "app.kubernetes.io/name=amber-agent",
                                 10443,
@@ -331,6 +336,42 @@ class AgentDaemonSetTest {
             assertThat(client.pods().withName("taken").get().getStatus().getPhase())
                     .as("a kubelet checkpoint leaves the pod running")
                     .isEqualTo("Running");
+
+            // Exported: the agent pushes from its pod to the registry's pod-side address, and the image is
+            // recorded by digest, which the registry serves.
+            Checkpoint exported = new Checkpoint();
+            exported.setMetadata(new ObjectMetaBuilder()
+                    .withName("taken-2")
+                    .withNamespace(namespace.name())
+                    .build());
+            exported.setSpec(new CheckpointSpec());
+            exported.getSpec().podName = "taken";
+            exported.getSpec().export = new CheckpointExport();
+            exported.getSpec().export.image = cluster.podRegistry() + "/ckpt/" + namespace.name();
+            client.resource(exported).create();
+            Checkpoint pushed = await().atMost(Duration.ofMinutes(3))
+                    .until(
+                            () -> client.resources(Checkpoint.class)
+                                    .withName("taken-2")
+                                    .get(),
+                            c -> c.getStatus() != null
+                                    && c.getStatus().phase != null
+                                    && c.getStatus().phase.terminal());
+            assertThat(pushed.getStatus().phase)
+                    .as("%s", pushed.getStatus().conditions)
+                    .isEqualTo(CheckpointPhase.Succeeded);
+            String image = pushed.getStatus().containers.getFirst().image;
+            assertThat(image).startsWith(cluster.podRegistry() + "/ckpt/" + namespace.name() + "@sha256:");
+            String digest = image.substring(image.indexOf('@') + 1);
+            HttpResponse<String> manifest = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://" + LocalCluster.REGISTRY + "/v2/ckpt/"
+                                            + namespace.name() + "/manifests/" + digest))
+                                    .header("Accept", "application/vnd.oci.image.manifest.v1+json")
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(manifest.statusCode()).as(manifest.body()).isEqualTo(200);
+            assertThat(manifest.body()).contains("org.criu.checkpoint.container.name");
         } finally {
             try (var files = Files.list(checkpoints(LocalCluster.NODE_B))) {
                 for (Path p : files.filter(f -> f.getFileName().toString().contains("_" + namespace.name() + "-"))

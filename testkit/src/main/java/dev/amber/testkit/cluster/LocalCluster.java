@@ -74,6 +74,17 @@ public final class LocalCluster {
         return kubeconfig;
     }
 
+    /**
+     * The registry as pods reach it ({@code scripts/cluster} makes it listen there too): this machine's
+     * address, which is also the API server's, on the registry's port. An agent pushes from its pod to
+     * this address, and a restoring node pulls the image by the same name.
+     */
+    public String podRegistry() {
+        try (KubernetesClient client = newClient()) {
+            return client.getMasterUrl().getHost() + REGISTRY.substring(REGISTRY.indexOf(':'));
+        }
+    }
+
     public Path repository() {
         return repository;
     }
