@@ -18,3 +18,16 @@ made ahead of time cannot name the pod IPs the agents are reached at), and the n
 {{- $ns := .Release.Namespace -}}
 {{- list .Values.tls.agentName (printf "amber-agent.%s" $ns) (printf "amber-agent.%s.svc" $ns) | uniq | toJson -}}
 {{- end }}
+
+{{/*
+Where pods reach the API server, when the cluster has no kube-proxy behind the kubernetes Service
+(scripts/cluster): KUBERNETES_SERVICE_HOST and _PORT, which client libraries read in-cluster.
+*/}}
+{{- define "amber.apiServerEnv" -}}
+{{- with .Values.apiServer.host }}
+- name: KUBERNETES_SERVICE_HOST
+  value: {{ . | quote }}
+- name: KUBERNETES_SERVICE_PORT
+  value: {{ $.Values.apiServer.port | default "443" | quote }}
+{{- end }}
+{{- end }}

@@ -33,6 +33,9 @@ public final class KubeconfigOptions {
     String namespace;
 
     public KubernetesClient client() {
+        // fabric8 warns on every v1alpha1 resource it touches; Amber's own resources are v1alpha1 by design.
+        System.setProperty(
+                "org.slf4j.simpleLogger.log.io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils", "off");
         Config config;
         if (kubeconfig != null) {
             try {

@@ -355,7 +355,7 @@ class HelmChartTest {
                 }
             }
         }
-        assertThat(leases).as("leader election on its Lease").containsExactlyInAnyOrder("get", "create", "update");
+        assertThat(leases).as("leader election on its Lease").containsExactlyInAnyOrder("get", "create", "update", "patch");
         Set<String> expected = new HashSet<>();
         for (String resource : List.of("checkpoints", "restores")) {
             expected.addAll(triples("amber.dev", resource, "get", "list", "watch", "patch", "update"));
