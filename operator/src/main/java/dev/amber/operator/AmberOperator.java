@@ -8,6 +8,7 @@ import dev.amber.operator.cluster.KubernetesNodeAgents;
 import dev.amber.operator.cluster.KubernetesWorkloads;
 import dev.amber.operator.status.CheckpointStatusRecorder;
 import dev.amber.operator.status.KubernetesEvents;
+import dev.amber.operator.status.OperatorMetrics;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
@@ -26,8 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The operator's one composition root: the seams, the controllers and JOSDK's {@link Operator}, plus
- * {@code /healthz} (the process and its informers are alive) and {@code /readyz} (started: with
- * leader election, a standby replica is ready too, so that it is kept running to take over).
+ * {@code /healthz} (the process and its informers are alive), {@code /readyz} (started: with leader
+ * election, a standby replica is ready too, so that it is kept running to take over) and
+ * {@code /metrics} (Prometheus) on one port.
  */
 public final class AmberOperator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AmberOperator.class);
@@ -71,6 +73,7 @@ public final class AmberOperator implements AutoCloseable {
                 tls,
                 () -> token(settings.tokenFile()));
         KubernetesEvents events = new KubernetesEvents(client);
+        OperatorMetrics metrics = new OperatorMetrics();
         Operator operator = new Operator(o -> {
             o.withKubernetesClient(client);
             if (settings.leaseNamespace() != null) {
@@ -81,9 +84,9 @@ public final class AmberOperator implements AutoCloseable {
         operator.register(new CheckpointReconciler(
                 new KubernetesWorkloads(client),
                 agents,
-                new CheckpointStatusRecorder(events, Clock.systemUTC()),
+                new CheckpointStatusRecorder(events, metrics, Clock.systemUTC()),
                 settings.operator()));
-        HttpServer health = settings.health() == null ? null : health(settings.health(), operator);
+        HttpServer health = settings.health() == null ? null : health(settings.health(), operator, metrics);
         operator.start();
         LOG.info(
                 "operator started{}",
@@ -106,7 +109,8 @@ public final class AmberOperator implements AutoCloseable {
         operator.stop();
     }
 
-    private static HttpServer health(InetSocketAddress address, Operator operator) throws IOException {
+    private static HttpServer health(InetSocketAddress address, Operator operator, OperatorMetrics metrics)
+            throws IOException {
         HttpServer server = HttpServer.create(address, 0);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext(

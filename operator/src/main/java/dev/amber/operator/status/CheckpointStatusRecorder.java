@@ -11,6 +11,9 @@ import dev.amber.operator.checkpoint.CheckpointPlan;
 import dev.amber.operator.checkpoint.Failure;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,10 +29,12 @@ public final class CheckpointStatusRecorder {
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointStatusRecorder.class);
 
     private final Events events;
+    private final OperatorMetrics metrics;
     private final Clock clock;
 
-    public CheckpointStatusRecorder(Events events, Clock clock) {
+    public CheckpointStatusRecorder(Events events, OperatorMetrics metrics, Clock clock) {
         this.events = events;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
@@ -74,6 +79,14 @@ public final class CheckpointStatusRecorder {
         c.checkpointedAt = operation.checkpointedAt() != null
                 ? operation.checkpointedAt()
                 : clock.instant().toString();
+        CheckpointStatus status = statusOf(checkpoint);
+        // One container after another: a container's time runs from the previous one's end (or the start).
+        Instant from = status.containers.stream()
+                .filter(x -> x != c && x.checkpointedAt != null)
+                .map(x -> Instant.parse(x.checkpointedAt))
+                .max(Comparator.naturalOrder())
+                .orElse(Instant.parse(status.startTime));
+        metrics.containerCheckpointed(operation.image() != null, positive(Duration.between(from, clock.instant())));
     }
 
     /** Still running, but waiting on something outside (a busy container, an agent being replaced). */
@@ -88,6 +101,7 @@ public final class CheckpointStatusRecorder {
         String message = status.containers.size() + " container(s) checkpointed on node " + status.nodeName;
         condition(checkpoint, true, "Succeeded", message);
         announce(checkpoint, "Succeeded", message, false);
+        metrics.checkpointFinished("Succeeded", took(status));
     }
 
     public void failed(Checkpoint checkpoint, Failure failure) {
@@ -95,6 +109,19 @@ public final class CheckpointStatusRecorder {
         status.completionTime = clock.instant().toString();
         condition(checkpoint, false, failure.reason(), failure.message());
         announce(checkpoint, failure.reason(), failure.message(), true);
+        metrics.checkpointFailed(failure.reason());
+        metrics.checkpointFinished("Failed", took(status));
+    }
+
+    /** Start to end; a Checkpoint refused before it started took no time of its own. */
+    private Duration took(CheckpointStatus status) {
+        return status.startTime == null
+                ? Duration.ZERO
+                : positive(Duration.between(Instant.parse(status.startTime), clock.instant()));
+    }
+
+    private static Duration positive(Duration d) {
+        return d.isNegative() ? Duration.ZERO : d;
     }
 
     private CheckpointStatus move(Checkpoint checkpoint, CheckpointPhase next) {

@@ -10,6 +10,7 @@ import dev.amber.api.v1alpha1.ConditionTypes;
 import dev.amber.kube.agent.CheckpointRequest;
 import dev.amber.operator.OperatorSettings;
 import dev.amber.operator.status.CheckpointStatusRecorder;
+import dev.amber.operator.status.OperatorMetrics;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ContainerStateWaitingBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -31,6 +32,7 @@ class CheckpointReconcilerTest {
             new OperatorSettings("registry.local:5000/checkpoints", Set.of("registry.local:5000"), 120);
 
     private final FakeCluster cluster = new FakeCluster();
+    private final OperatorMetrics metrics = new OperatorMetrics();
     private final CheckpointReconciler reconciler = reconciler();
 
     @Test
@@ -213,7 +215,7 @@ class CheckpointReconcilerTest {
         CheckpointReconciler noDefault = new CheckpointReconciler(
                 cluster,
                 cluster,
-                new CheckpointStatusRecorder(cluster, Clock.systemUTC()),
+                new CheckpointStatusRecorder(cluster, metrics, Clock.systemUTC()),
                 new OperatorSettings(null, Set.of(), 120));
         Checkpoint checkpoint = checkpoint("ckpt-1", "web");
         checkpoint.getSpec().export = new CheckpointExport();
@@ -237,9 +239,27 @@ class CheckpointReconcilerTest {
         assertFailed(checkpoint, "NoSuchContainer", "pod shop/web has no container db (it has app)");
     }
 
+    @Test
+    void outcomesAreCountedWhereTheyAreRecorded() {
+        cluster.pods.put("shop/web", FakeCluster.runningPod("shop", "web", "node-a", "app"));
+        FakeCluster.FakeAgent agent = cluster.agentOn("node-a");
+        Checkpoint good = checkpoint("ckpt-1", "web");
+        reconciler.reconcile(good, null);
+        agent.finish("uid-ckpt-1-app", "2026-12-04T10:00:00Z", null);
+        reconciler.reconcile(good, null);
+        reconciler.reconcile(checkpoint("ckpt-2", "gone"), null);
+
+        assertThat(metrics.scrape())
+                .contains("amber_checkpoint_duration_seconds_count{result=\"Succeeded\"} 1")
+                .contains("amber_checkpoint_duration_seconds_count{result=\"Failed\"} 1")
+                .contains("amber_checkpoint_container_duration_seconds_count{exported=\"false\"} 1")
+                .contains("amber_checkpoint_failures_total{reason=\"PodNotFound\"} 1.0");
+    }
+
     private CheckpointReconciler reconciler() {
         Clock clock = Clock.fixed(Instant.parse("2026-12-04T10:00:00Z"), ZoneOffset.UTC);
-        return new CheckpointReconciler(cluster, cluster, new CheckpointStatusRecorder(cluster, clock), SETTINGS);
+        return new CheckpointReconciler(
+                cluster, cluster, new CheckpointStatusRecorder(cluster, metrics, clock), SETTINGS);
     }
 
     private static Checkpoint checkpoint(String name, String pod) {
