@@ -6,9 +6,11 @@ import dev.amber.operator.checkpoint.CheckpointReconciler;
 import dev.amber.operator.cluster.AgentTrust;
 import dev.amber.operator.cluster.KubernetesNodeAgents;
 import dev.amber.operator.cluster.KubernetesWorkloads;
+import dev.amber.operator.restore.RestoreReconciler;
 import dev.amber.operator.status.CheckpointStatusRecorder;
 import dev.amber.operator.status.KubernetesEvents;
 import dev.amber.operator.status.OperatorMetrics;
+import dev.amber.operator.status.RestoreStatusRecorder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
@@ -81,11 +83,15 @@ public final class AmberOperator implements AutoCloseable {
                         new LeaderElectionConfiguration("amber-operator", settings.leaseNamespace()));
             }
         });
+        KubernetesWorkloads workloads = new KubernetesWorkloads(client);
         operator.register(new CheckpointReconciler(
-                new KubernetesWorkloads(client),
+                workloads,
                 agents,
                 new CheckpointStatusRecorder(events, metrics, Clock.systemUTC()),
-                settings.operator()));
+                settings.operator(),
+                Clock.systemUTC()));
+        operator.register(
+                new RestoreReconciler(workloads, new RestoreStatusRecorder(events, metrics, Clock.systemUTC())));
         HttpServer health = settings.health() == null ? null : health(settings.health(), operator, metrics);
         operator.start();
         LOG.info(

@@ -18,7 +18,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -44,7 +43,6 @@ import picocli.CommandLine.Spec;
                     + "checkpoint fails, with the reason on one line. Also runs as `kubectl amber checkpoint`."
         })
 public final class CheckpointCommand implements Callable<Integer> {
-    private static final Duration POLL = Duration.ofMillis(500);
 
     @Spec
     CommandSpec spec;
@@ -127,10 +125,15 @@ public final class CheckpointCommand implements Callable<Integer> {
                 }
                 return 0;
             }
-            Checkpoint finished = follow(client, created, wait, err);
+            Checkpoint finished = new ResourceFollower<>(
+                            client,
+                            Checkpoint.class,
+                            r -> r.getStatus().phase,
+                            r -> r.getStatus().phase.terminal())
+                    .follow(created, wait, timeout, err);
             print(finished, out);
             if (finished.getStatus().phase == CheckpointPhase.Failed) {
-                Condition ready = finished.getStatus().conditions.getFirst();
+                Condition ready = ResourceFollower.ready(finished).orElseThrow();
                 err.println("amber checkpoint: " + id + " failed: " + ready.getReason() + ": " + ready.getMessage());
                 err.flush();
                 return 1;
@@ -161,56 +164,6 @@ public final class CheckpointCommand implements Callable<Integer> {
         }
         checkpoint.setSpec(wanted);
         return client.resource(checkpoint).create();
-    }
-
-    /** Polls the Checkpoint until it is finished, printing each phase and reason once as it changes. */
-    private Checkpoint follow(KubernetesClient client, Checkpoint created, Duration wait, PrintWriter err)
-            throws InterruptedException {
-        Instant deadline = Instant.now().plus(wait);
-        String shown = "";
-        String name = created.getMetadata().getName();
-        String namespace = created.getMetadata().getNamespace();
-        while (true) {
-            Checkpoint now = client.resources(Checkpoint.class)
-                    .inNamespace(namespace)
-                    .withName(name)
-                    .get();
-            if (now == null) {
-                throw new IllegalStateException(
-                        "checkpoint " + namespace + "/" + name + " was deleted while waiting for it");
-            }
-            String line = progress(now);
-            if (!line.equals(shown)) {
-                err.println(line);
-                err.flush();
-                shown = line;
-            }
-            if (now.getStatus() != null
-                    && now.getStatus().phase != null
-                    && now.getStatus().phase.terminal()) {
-                return now;
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("checkpoint " + namespace + "/" + name + " is still " + phase(now)
-                        + " after " + timeout + "; it goes on: kubectl get checkpoint -n " + namespace + " " + name);
-            }
-            Thread.sleep(POLL.toMillis());
-        }
-    }
-
-    private static String progress(Checkpoint checkpoint) {
-        String line = checkpoint.getMetadata().getNamespace() + "/"
-                + checkpoint.getMetadata().getName() + ": " + phase(checkpoint);
-        if (checkpoint.getStatus() != null && !checkpoint.getStatus().conditions.isEmpty()) {
-            line += " (" + checkpoint.getStatus().conditions.getFirst().getMessage() + ")";
-        }
-        return line;
-    }
-
-    private static String phase(Checkpoint checkpoint) {
-        return checkpoint.getStatus() == null || checkpoint.getStatus().phase == null
-                ? "waiting for the operator"
-                : checkpoint.getStatus().phase.name();
     }
 
     private void print(Checkpoint checkpoint, PrintWriter out) {

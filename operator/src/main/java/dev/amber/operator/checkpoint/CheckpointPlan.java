@@ -24,6 +24,9 @@ import java.util.stream.Collectors;
  * that every decision the controller makes is unit-tested without a cluster.
  */
 public final class CheckpointPlan {
+    /** Beyond the containers' kubelet timeouts, what an export and the agent's own work may take. */
+    static final Duration GRACE = Duration.ofMinutes(2);
+
     private CheckpointPlan() {}
 
     /**
@@ -129,6 +132,29 @@ public final class CheckpointPlan {
                 export);
     }
 
+    /**
+     * Why a Running Checkpoint is given up, if it is: past its deadline, one timeout per container plus
+     * {@link #GRACE}, however the node's agent answers (or does not), so that none stays Running forever.
+     */
+    public static Optional<Failure> overdue(Checkpoint checkpoint, Instant now, OperatorSettings settings) {
+        if (checkpoint.getStatus() == null || checkpoint.getStatus().startTime == null) {
+            return Optional.empty();
+        }
+        int timeout = checkpoint.getSpec().timeoutSeconds != null
+                ? checkpoint.getSpec().timeoutSeconds
+                : settings.defaultTimeoutSeconds();
+        int containers = Math.max(1, checkpoint.getStatus().containers.size());
+        Duration allowed = Duration.ofSeconds((long) timeout * containers).plus(GRACE);
+        Duration taken = Duration.between(Instant.parse(checkpoint.getStatus().startTime), now);
+        if (taken.compareTo(allowed) <= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new Failure(
+                "Timeout",
+                "not finished within " + allowed.toSeconds() + " s (" + containers + " container(s) x " + timeout
+                        + " s, plus " + GRACE.toSeconds() + " s); the archives taken so far stay"));
+    }
+
     /** The next container whose checkpoint is not recorded yet, in order. */
     public static Optional<ContainerCheckpointStatus> nextContainer(List<ContainerCheckpointStatus> containers) {
         return containers.stream().filter(c -> c.checkpointedAt == null).findFirst();
@@ -158,11 +184,11 @@ public final class CheckpointPlan {
 
     /** A value, or the failure that stands in its place. */
     public record Result<T>(T value, Failure failure) {
-        static <T> Result<T> ok(T value) {
+        public static <T> Result<T> ok(T value) {
             return new Result<>(value, null);
         }
 
-        static <T> Result<T> failed(String reason, String message) {
+        public static <T> Result<T> failed(String reason, String message) {
             return new Result<>(null, new Failure(reason, message));
         }
 

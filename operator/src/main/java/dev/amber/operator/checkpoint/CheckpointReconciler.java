@@ -4,6 +4,7 @@ import dev.amber.api.v1alpha1.Checkpoint;
 import dev.amber.api.v1alpha1.CheckpointPhase;
 import dev.amber.api.v1alpha1.CheckpointStatus;
 import dev.amber.api.v1alpha1.ContainerCheckpointStatus;
+import dev.amber.api.v1alpha1.DeletionPolicy;
 import dev.amber.errors.OneLine;
 import dev.amber.kube.agent.AgentClient;
 import dev.amber.kube.agent.AgentException;
@@ -16,11 +17,14 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Takes a Checkpoint through its phases: observe the pod, validate what the spec asks of it, then
@@ -33,7 +37,10 @@ import java.util.Optional;
  * under way instead of checkpointing the container again. The agent refuses a second operation on a
  * container that has one running, so two Checkpoints of one container are taken one after the other.
  */
-@ControllerConfiguration(name = "checkpoint")
+// A Running Checkpoint is rescheduled by itself; the bound only matters when a status patch was lost.
+@ControllerConfiguration(
+        name = "checkpoint",
+        maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
 public final class CheckpointReconciler implements Reconciler<Checkpoint> {
     /** How often a Running checkpoint's operation is looked at: short, since a dump takes seconds. */
     static final Duration POLL = Duration.ofSeconds(1);
@@ -44,13 +51,19 @@ public final class CheckpointReconciler implements Reconciler<Checkpoint> {
     private final NodeAgents agents;
     private final CheckpointStatusRecorder recorder;
     private final OperatorSettings settings;
+    private final Clock clock;
 
     public CheckpointReconciler(
-            Workloads workloads, NodeAgents agents, CheckpointStatusRecorder recorder, OperatorSettings settings) {
+            Workloads workloads,
+            NodeAgents agents,
+            CheckpointStatusRecorder recorder,
+            OperatorSettings settings,
+            Clock clock) {
         this.workloads = workloads;
         this.agents = agents;
         this.recorder = recorder;
         this.settings = settings;
+        this.clock = clock;
     }
 
     @Override
@@ -92,6 +105,12 @@ public final class CheckpointReconciler implements Reconciler<Checkpoint> {
     /** Validates the spec against the pod and the node's agent; on success the Checkpoint is Running. */
     private Optional<Failure> start(Checkpoint checkpoint) {
         String namespace = checkpoint.getMetadata().getNamespace();
+        if (checkpoint.getSpec().deletionPolicy == DeletionPolicy.Delete) {
+            return Optional.of(new Failure(
+                    "NotImplemented",
+                    "deletionPolicy Delete is not implemented yet: use Retain (the"
+                            + " default); a Checkpoint that said Delete would leave its archives and images behind"));
+        }
         Optional<Pod> pod = workloads.pod(namespace, checkpoint.getSpec().podName);
         if (pod.isEmpty()) {
             return Optional.of(new Failure(
@@ -121,6 +140,11 @@ public final class CheckpointReconciler implements Reconciler<Checkpoint> {
     /** One step of a Running checkpoint: follow the container under way, start the next, or finish. */
     private UpdateControl<Checkpoint> advance(Checkpoint checkpoint) {
         CheckpointStatus status = recorder.statusOf(checkpoint);
+        Optional<Failure> late = CheckpointPlan.overdue(checkpoint, clock.instant(), settings);
+        if (late.isPresent()) {
+            recorder.failed(checkpoint, late.get());
+            return UpdateControl.patchStatus(checkpoint);
+        }
         AgentClient agent;
         try {
             agent = agents.onNode(status.nodeName);
@@ -141,12 +165,16 @@ public final class CheckpointReconciler implements Reconciler<Checkpoint> {
                 }
                 recorder.failed(checkpoint, new Failure("AgentRefused", e.getMessage()));
                 return UpdateControl.patchStatus(checkpoint);
-            } catch (IllegalArgumentException e) {
+            } catch (PushSecretException e) {
                 recorder.failed(checkpoint, new Failure("PushSecretInvalid", e.getMessage()));
                 return UpdateControl.patchStatus(checkpoint);
             }
             switch (operation.state()) {
                 case RUNNING -> {
+                    recorder.waiting(
+                            checkpoint,
+                            "Running",
+                            "checkpointing container " + container + " on node " + status.nodeName);
                     return UpdateControl.patchStatus(checkpoint).rescheduleAfter(POLL);
                 }
                 case FAILED -> {
@@ -167,7 +195,7 @@ public final class CheckpointReconciler implements Reconciler<Checkpoint> {
 
     /** The container's operation as the agent knows it, started now if it knows none. */
     private CheckpointOperation operation(Checkpoint checkpoint, AgentClient agent, String container)
-            throws AgentException {
+            throws AgentException, PushSecretException {
         Optional<CheckpointOperation> known = agent.find(CheckpointPlan.operationId(checkpoint, container));
         if (known.isPresent()) {
             return known.get();
@@ -176,9 +204,23 @@ public final class CheckpointReconciler implements Reconciler<Checkpoint> {
         String reference = CheckpointPlan.exportReference(checkpoint, container, containers, settings)
                 .value();
         String secret = checkpoint.getSpec().export == null ? null : checkpoint.getSpec().export.pushSecretName;
-        String credentials = secret == null || reference == null
-                ? null
-                : workloads.dockerConfigJson(checkpoint.getMetadata().getNamespace(), secret);
+        String credentials;
+        try {
+            credentials = secret == null || reference == null
+                    ? null
+                    : workloads.dockerConfigJson(checkpoint.getMetadata().getNamespace(), secret);
+        } catch (IllegalArgumentException e) {
+            throw new PushSecretException(e.getMessage());
+        }
         return agent.start(CheckpointPlan.request(checkpoint, container, reference, credentials, settings));
+    }
+
+    /** The push Secret a Checkpoint names cannot be used (missing, or not a dockerconfigjson). */
+    private static final class PushSecretException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        PushSecretException(String message) {
+            super(message);
+        }
     }
 }

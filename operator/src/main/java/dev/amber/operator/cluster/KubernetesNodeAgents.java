@@ -6,6 +6,7 @@ import dev.amber.kube.agent.HttpAgentClient;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Comparator;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
@@ -61,8 +62,15 @@ public final class KubernetesNodeAgents implements NodeAgents {
                         0,
                         null));
         String scheme = tls == null ? "http" : "https";
-        return new HttpAgentClient(
-                URI.create(scheme + "://" + agent.getStatus().getPodIP() + ":" + port), node, tls, token);
+        URI base;
+        try {
+            // The multi-argument constructor brackets an IPv6 address, which string concatenation would not.
+            base = new URI(scheme, null, agent.getStatus().getPodIP(), port, null, null, null);
+        } catch (URISyntaxException e) {
+            throw new AgentException(
+                    "agent pod " + agent.getMetadata().getName() + " has an unusable IP: " + e.getMessage(), 0, e);
+        }
+        return new HttpAgentClient(base, node, tls, token);
     }
 
     private static boolean ready(Pod pod) {

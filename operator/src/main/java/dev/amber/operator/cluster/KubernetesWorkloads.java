@@ -1,14 +1,19 @@
 package dev.amber.operator.cluster;
 
+import dev.amber.api.v1alpha1.Checkpoint;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** {@link Workloads} read from the API server. */
 public final class KubernetesWorkloads implements Workloads {
+    private static final Logger LOG = LoggerFactory.getLogger(KubernetesWorkloads.class);
     private static final String DOCKER_CONFIG_JSON = "kubernetes.io/dockerconfigjson";
 
     private final KubernetesClient client;
@@ -36,5 +41,38 @@ public final class KubernetesWorkloads implements Workloads {
                     + DOCKER_CONFIG_JSON + " with a .dockerconfigjson key");
         }
         return new String(Base64.getDecoder().decode(data), StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public Optional<Checkpoint> checkpoint(String namespace, String name) {
+        return Optional.ofNullable(client.resources(Checkpoint.class)
+                .inNamespace(namespace)
+                .withName(name)
+                .get());
+    }
+
+    /**
+     * Reading a Node needs {@code get} on nodes; an operator that may not (403) cannot tell, so it assumes
+     * the node exists and lets the kubelet's answer, or the Restore's timeout, say otherwise.
+     */
+    @Override
+    public boolean nodeExists(String name) {
+        try {
+            return client.nodes().withName(name).get() != null;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 403) {
+                throw e;
+            }
+            LOG.warn("may not read node {} (grant get on nodes); assuming it exists", name);
+            return true;
+        }
+    }
+
+    @Override
+    public Pod createPod(Pod pod) {
+        return client.pods()
+                .inNamespace(pod.getMetadata().getNamespace())
+                .resource(pod)
+                .create();
     }
 }

@@ -1,5 +1,6 @@
 package dev.amber.operator.cluster;
 
+import dev.amber.api.v1alpha1.Checkpoint;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.Optional;
 
@@ -13,4 +14,13 @@ public interface Workloads {
      * @throws IllegalArgumentException naming what is wrong: no such Secret, or another type
      */
     String dockerConfigJson(String namespace, String secretName);
+
+    /** A Checkpoint, which a Restore brings back. */
+    Optional<Checkpoint> checkpoint(String namespace, String name);
+
+    /** Whether the cluster has a Node of this name, which a Restore's pod is pinned to. */
+    boolean nodeExists(String name);
+
+    /** Creates a pod as given; the API server's answer, with its uid. */
+    Pod createPod(Pod pod);
 }

@@ -3,9 +3,7 @@ package dev.amber.operator.status;
 import dev.amber.api.v1alpha1.Checkpoint;
 import dev.amber.api.v1alpha1.CheckpointPhase;
 import dev.amber.api.v1alpha1.CheckpointStatus;
-import dev.amber.api.v1alpha1.ConditionTypes;
 import dev.amber.api.v1alpha1.ContainerCheckpointStatus;
-import dev.amber.kube.Conditions;
 import dev.amber.kube.agent.CheckpointOperation;
 import dev.amber.operator.checkpoint.CheckpointPlan;
 import dev.amber.operator.checkpoint.Failure;
@@ -135,27 +133,10 @@ public final class CheckpointStatusRecorder {
     }
 
     private void condition(Checkpoint checkpoint, boolean ready, String reason, String message) {
-        CheckpointStatus status = statusOf(checkpoint);
-        status.observedGeneration = checkpoint.getMetadata().getGeneration();
-        Conditions.set(
-                status.conditions,
-                ConditionTypes.READY,
-                ready,
-                reason,
-                message,
-                checkpoint.getMetadata().getGeneration(),
-                clock.instant());
+        StatusNotes.ready(checkpoint, statusOf(checkpoint), ready, reason, message, clock.instant());
     }
 
     private void announce(Checkpoint checkpoint, String reason, String message, boolean warning) {
-        String name = checkpoint.getMetadata().getNamespace() + "/"
-                + checkpoint.getMetadata().getName();
-        if (warning) {
-            LOG.warn("{}: {}: {}", name, reason, message);
-            events.warning(checkpoint, reason, message);
-        } else {
-            LOG.info("{}: {}: {}", name, reason, message);
-            events.normal(checkpoint, reason, message);
-        }
+        StatusNotes.announce(events, LOG, checkpoint, reason, message, warning);
     }
 }

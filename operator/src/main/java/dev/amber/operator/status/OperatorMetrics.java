@@ -42,6 +42,24 @@ public final class OperatorMetrics {
                 .increment();
     }
 
+    /** From the Restore's creation to its end, by result (Running or Failed). */
+    public void restoreFinished(String result, Duration took) {
+        Timer.builder("amber_restore_duration")
+                .description("Time from a Restore's creation until its pod ran or it failed")
+                .tag("result", result)
+                .publishPercentileHistogram()
+                .register(registry)
+                .record(took);
+    }
+
+    public void restoreFailed(String reason) {
+        Counter.builder("amber_restore_failures")
+                .description("Restores that failed, by reason")
+                .tag("reason", reason)
+                .register(registry)
+                .increment();
+    }
+
     /** The Prometheus text exposition. */
     public String scrape() {
         return registry.scrape();

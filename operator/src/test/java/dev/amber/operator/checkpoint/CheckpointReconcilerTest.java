@@ -7,8 +7,10 @@ import dev.amber.api.v1alpha1.CheckpointExport;
 import dev.amber.api.v1alpha1.CheckpointPhase;
 import dev.amber.api.v1alpha1.CheckpointSpec;
 import dev.amber.api.v1alpha1.ConditionTypes;
+import dev.amber.api.v1alpha1.DeletionPolicy;
 import dev.amber.kube.agent.CheckpointRequest;
 import dev.amber.operator.OperatorSettings;
+import dev.amber.operator.SettableClock;
 import dev.amber.operator.status.CheckpointStatusRecorder;
 import dev.amber.operator.status.OperatorMetrics;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -18,7 +20,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,7 @@ class CheckpointReconcilerTest {
 
     private final FakeCluster cluster = new FakeCluster();
     private final OperatorMetrics metrics = new OperatorMetrics();
+    private final SettableClock clock = new SettableClock(Instant.parse("2026-12-04T10:00:00Z"));
     private final CheckpointReconciler reconciler = reconciler();
 
     @Test
@@ -216,7 +218,8 @@ class CheckpointReconcilerTest {
                 cluster,
                 cluster,
                 new CheckpointStatusRecorder(cluster, metrics, Clock.systemUTC()),
-                new OperatorSettings(null, Set.of(), 120));
+                new OperatorSettings(null, Set.of(), 120),
+                Clock.systemUTC());
         Checkpoint checkpoint = checkpoint("ckpt-1", "web");
         checkpoint.getSpec().export = new CheckpointExport();
 
@@ -240,6 +243,40 @@ class CheckpointReconcilerTest {
     }
 
     @Test
+    void aCheckpointThatOutlivesItsTimeoutsFailsWhateverTheAgentSays() {
+        cluster.pods.put("shop/web", FakeCluster.runningPod("shop", "web", "node-a", "app"));
+        cluster.agentOn("node-a");
+        Checkpoint checkpoint = checkpoint("ckpt-1", "web");
+        reconciler.reconcile(checkpoint, null);
+
+        clock.now = clock.now.plusSeconds(120 + 120); // one container's timeout plus the grace: not yet
+        reconciler.reconcile(checkpoint, null);
+        assertThat(checkpoint.getStatus().phase).isEqualTo(CheckpointPhase.Running);
+        assertThat(ready(checkpoint).getReason()).isEqualTo("Running");
+
+        clock.now = clock.now.plusSeconds(1);
+        reconciler.reconcile(checkpoint, null);
+        assertFailed(
+                checkpoint,
+                "Timeout",
+                "not finished within 240 s (1 container(s) x 120 s, plus 120 s); the archives taken so far stay");
+    }
+
+    @Test
+    void deletionPolicyDeleteIsRefusedUntilItIsImplemented() {
+        cluster.pods.put("shop/web", FakeCluster.runningPod("shop", "web", "node-a", "app"));
+        cluster.agentOn("node-a");
+        Checkpoint checkpoint = checkpoint("ckpt-1", "web");
+        checkpoint.getSpec().deletionPolicy = DeletionPolicy.Delete;
+
+        reconciler.reconcile(checkpoint, null);
+
+        assertThat(checkpoint.getStatus().phase).isEqualTo(CheckpointPhase.Failed);
+        assertThat(ready(checkpoint).getReason()).isEqualTo("NotImplemented");
+        assertThat(cluster.agentOn("node-a").started).isEmpty();
+    }
+
+    @Test
     void outcomesAreCountedWhereTheyAreRecorded() {
         cluster.pods.put("shop/web", FakeCluster.runningPod("shop", "web", "node-a", "app"));
         FakeCluster.FakeAgent agent = cluster.agentOn("node-a");
@@ -257,9 +294,8 @@ class CheckpointReconcilerTest {
     }
 
     private CheckpointReconciler reconciler() {
-        Clock clock = Clock.fixed(Instant.parse("2026-12-04T10:00:00Z"), ZoneOffset.UTC);
         return new CheckpointReconciler(
-                cluster, cluster, new CheckpointStatusRecorder(cluster, metrics, clock), SETTINGS);
+                cluster, cluster, new CheckpointStatusRecorder(cluster, metrics, clock), SETTINGS, clock);
     }
 
     private static Checkpoint checkpoint(String name, String pod) {

@@ -1,5 +1,6 @@
 package dev.amber.operator.checkpoint;
 
+import dev.amber.api.v1alpha1.Checkpoint;
 import dev.amber.api.v1alpha1.DumpStatistics;
 import dev.amber.kube.agent.AgentClient;
 import dev.amber.kube.agent.AgentException;
@@ -17,19 +18,26 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The operator's three seams in memory, for unit tests of the controller's decisions: pods and secrets,
  * one agent per node (which runs an operation only when the test says it finished), and the Events.
- * The real seams are exercised against the local cluster.
+ * Checkpoints and nodes for the Restore controller. The real seams are exercised against the local cluster.
  */
-final class FakeCluster implements Workloads, NodeAgents, Events {
-    final Map<String, Pod> pods = new HashMap<>();
-    final Map<String, String> secrets = new HashMap<>();
-    final Map<String, FakeAgent> agents = new HashMap<>();
-    final List<String> events = new ArrayList<>();
+public final class FakeCluster implements Workloads, NodeAgents, Events {
+    public final Map<String, Pod> pods = new HashMap<>();
+    public final Map<String, String> secrets = new HashMap<>();
+    public final Map<String, FakeAgent> agents = new HashMap<>();
+    public final Map<String, Checkpoint> checkpoints = new HashMap<>();
+    public final Set<String> nodes = new TreeSet<>();
+    /** The pods created through {@link #createPod}, in order. */
+    public final List<Pod> created = new ArrayList<>();
 
-    static Pod runningPod(String namespace, String name, String node, String... containers) {
+    public final List<String> events = new ArrayList<>();
+
+    public static Pod runningPod(String namespace, String name, String node, String... containers) {
         PodBuilder pod = new PodBuilder()
                 .withNewMetadata()
                 .withNamespace(namespace)
@@ -80,6 +88,32 @@ final class FakeCluster implements Workloads, NodeAgents, Events {
     }
 
     @Override
+    public Optional<Checkpoint> checkpoint(String namespace, String name) {
+        return Optional.ofNullable(checkpoints.get(namespace + "/" + name));
+    }
+
+    @Override
+    public boolean nodeExists(String name) {
+        return nodes.contains(name);
+    }
+
+    @Override
+    public Pod createPod(Pod pod) {
+        String key = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+        if (pods.containsKey(key)) {
+            throw new IllegalStateException("pod " + key + " already exists");
+        }
+        Pod stored = new PodBuilder(pod)
+                .editMetadata()
+                .withUid("uid-pod-" + pod.getMetadata().getName())
+                .endMetadata()
+                .build();
+        pods.put(key, stored);
+        created.add(stored);
+        return stored;
+    }
+
+    @Override
     public AgentClient onNode(String node) throws AgentException {
         FakeAgent agent = agents.get(node);
         if (agent == null) {
@@ -99,7 +133,7 @@ final class FakeCluster implements Workloads, NodeAgents, Events {
     }
 
     /** An agent whose operations stay RUNNING until {@link #finish} or {@link #fail}. */
-    static final class FakeAgent implements AgentClient {
+    public static final class FakeAgent implements AgentClient {
         final Map<String, CheckpointOperation> operations = new LinkedHashMap<>();
         final List<CheckpointRequest> started = new ArrayList<>();
         String busyContainer;

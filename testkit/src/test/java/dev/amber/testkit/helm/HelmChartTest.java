@@ -355,7 +355,9 @@ class HelmChartTest {
                 }
             }
         }
-        assertThat(leases).as("leader election on its Lease").containsExactlyInAnyOrder("get", "create", "update", "patch");
+        assertThat(leases)
+                .as("leader election on its Lease")
+                .containsExactlyInAnyOrder("get", "create", "update", "patch");
         Set<String> expected = new HashSet<>();
         for (String resource : List.of("checkpoints", "restores")) {
             expected.addAll(triples("amber.dev", resource, "get", "list", "watch", "patch", "update"));
@@ -363,6 +365,7 @@ class HelmChartTest {
             expected.addAll(triples("amber.dev", resource + "/finalizers", "update"));
         }
         expected.addAll(triples("", "pods", "get", "list", "watch", "create", "delete"));
+        expected.addAll(triples("", "nodes", "get"));
         expected.addAll(triples("", "secrets", "get"));
         expected.addAll(triples("", "events", "create", "patch"));
         expected.addAll(triples("authorization.k8s.io", "selfsubjectrulesreviews", "create"));
