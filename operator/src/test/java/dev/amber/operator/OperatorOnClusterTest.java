@@ -47,6 +47,8 @@ class OperatorOnClusterTest {
     @BeforeAll
     void startTheOperator(KubernetesClient client, TestNamespace namespace) throws Exception {
         CustomResourceDefinitions.install(client, "checkpoints.amber.dev-v1.yml");
+        // The operator watches Restores too: its informer needs their CRD.
+        CustomResourceDefinitions.install(client, "restores.amber.dev-v1.yml");
         // JOSDK closes the client it is given when it stops: it gets one of its own.
         operatorClient = new KubernetesClientBuilder()
                 .withConfig(client.getConfiguration())

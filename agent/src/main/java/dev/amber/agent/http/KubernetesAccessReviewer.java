@@ -17,6 +17,14 @@ import java.util.Map;
  * webhook authenticator keeps one) so that a download of many archives costs a few reviews, not one each.
  */
 public final class KubernetesAccessReviewer implements AccessReviewer {
+    /**
+     * The audience a caller's token must be bound to. A token for the API server (a pod's default
+     * service-account token) is refused, so that an agent, which runs as root on every node, never holds
+     * a token that would also work against the API server: callers send a projected token with this
+     * audience ({@code kubectl create token NAME --audience amber-agent}, or the operator's own).
+     */
+    public static final String AUDIENCE = "amber-agent";
+
     private static final Duration TTL = Duration.ofSeconds(10);
     private static final int MAX_ENTRIES = 1024;
 
@@ -43,11 +51,14 @@ public final class KubernetesAccessReviewer implements AccessReviewer {
                     .create(new TokenReviewBuilder()
                             .withNewSpec()
                             .withToken(token)
+                            .withAudiences(AUDIENCE)
                             .endSpec()
                             .build());
             User user = null;
             if (review.getStatus() != null
-                    && Boolean.TRUE.equals(review.getStatus().getAuthenticated())) {
+                    && Boolean.TRUE.equals(review.getStatus().getAuthenticated())
+                    && review.getStatus().getAudiences() != null
+                    && review.getStatus().getAudiences().contains(AUDIENCE)) {
                 var u = review.getStatus().getUser();
                 user = new User(
                         u.getUsername(), u.getUid(), u.getGroups() == null ? List.of() : List.copyOf(u.getGroups()));

@@ -295,6 +295,7 @@ class AgentOnClusterTest {
                 .withName("reader")
                 .tokenRequest(new TokenRequestBuilder()
                         .withNewSpec()
+                        .withAudiences(KubernetesAccessReviewer.AUDIENCE)
                         .withExpirationSeconds(600L)
                         .endSpec()
                         .build())

@@ -2,6 +2,7 @@ package dev.amber.agent.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.authentication.TokenReview;
 import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
@@ -32,6 +33,7 @@ class KubernetesAccessReviewerTest {
                         new TokenReviewBuilder()
                                 .withNewStatus()
                                 .withAuthenticated(true)
+                                .withAudiences(KubernetesAccessReviewer.AUDIENCE)
                                 .withNewUser()
                                 .withUsername("system:serviceaccount:shop:ci")
                                 .withUid("u1")
@@ -89,5 +91,30 @@ class KubernetesAccessReviewerTest {
                                 .build())
                 .once();
         assertThat(new KubernetesAccessReviewer(client).authenticate("bad")).isNull();
+    }
+
+    @Test
+    void aTokenNotBoundToTheAgentsAudienceIsNoUser() throws Exception {
+        // What the API server answers for a pod's default token when asked for the agent's audience.
+        server.expect()
+                .post()
+                .withPath("/apis/authentication.k8s.io/v1/tokenreviews")
+                .andReturn(
+                        201,
+                        new TokenReviewBuilder()
+                                .withNewStatus()
+                                .withAuthenticated(true)
+                                .withNewUser()
+                                .withUsername("system:serviceaccount:shop:ci")
+                                .endUser()
+                                .endStatus()
+                                .build())
+                .once();
+
+        assertThat(new KubernetesAccessReviewer(client).authenticate("api-server-token"))
+                .isNull();
+        TokenReview sent =
+                Serialization.unmarshal(server.takeRequest().getBody().readUtf8(), TokenReview.class);
+        assertThat(sent.getSpec().getAudiences()).containsExactly(KubernetesAccessReviewer.AUDIENCE);
     }
 }

@@ -27,7 +27,11 @@ import picocli.CommandLine.Option;
                     + "stand by."
         })
 public final class OperatorCommand implements Callable<Integer> {
-    private static final Path SERVICE_ACCOUNT_TOKEN = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token");
+    /**
+     * The projected token the chart mounts for the agents (audience amber-agent): the agents refuse a
+     * token for the API server, so that none of them ever holds the operator's API credentials.
+     */
+    private static final Path AGENT_TOKEN = Path.of("/var/run/secrets/amber/agent-token/token");
 
     @Option(
             names = "--agent-namespace",
@@ -60,6 +64,15 @@ public final class OperatorCommand implements Callable<Integer> {
             description = "The DNS name every agent's serving certificate carries; agents are reached at pod IPs, so "
                     + "this name is checked instead of the address (default: ${DEFAULT-VALUE}).")
     String agentTlsName;
+
+    @Option(
+            names = "--agent-token-file",
+            paramLabel = "FILE",
+            description = "A token bound to the audience amber-agent, which the operator sends to the agents; read on "
+                    + "every request, as a projected token rotates (default: "
+                    + "/var/run/secrets/amber/agent-token/token"
+                    + ", which the chart mounts).")
+    Path agentTokenFile;
 
     @Option(
             names = "--default-repository",
@@ -116,7 +129,7 @@ public final class OperatorCommand implements Callable<Integer> {
                         agentPort,
                         agentCa,
                         agentTlsName,
-                        Files.isReadable(SERVICE_ACCOUNT_TOKEN) ? SERVICE_ACCOUNT_TOKEN : null,
+                        agentTokenFile != null ? agentTokenFile : Files.isReadable(AGENT_TOKEN) ? AGENT_TOKEN : null,
                         leaseNamespace,
                         health));
         CountDownLatch stopped = new CountDownLatch(1);

@@ -273,6 +273,8 @@ class AgentDaemonSetTest {
     void aCheckpointResourceIsTakenByTheAgentOfThePodsNode(
             LocalCluster cluster, KubernetesClient client, TestNamespace namespace) throws Exception {
         CustomResourceDefinitions.install(client, "checkpoints.amber.dev-v1.yml");
+        // The operator watches Restores too: its informer needs their CRD.
+        CustomResourceDefinitions.install(client, "restores.amber.dev-v1.yml");
         client.pods()
                 .resource(AgentFixtures.sleeper(namespace, "taken", LocalCluster.NODE_B))
                 .create();
@@ -494,6 +496,8 @@ class AgentDaemonSetTest {
                 .withName(account)
                 .tokenRequest(new TokenRequestBuilder()
                         .withNewSpec()
+                        // The agents accept tokens bound to their audience only.
+                        .withAudiences("amber-agent")
                         .withExpirationSeconds(600L)
                         .endSpec()
                         .build())

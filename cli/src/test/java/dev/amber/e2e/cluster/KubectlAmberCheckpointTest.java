@@ -51,6 +51,8 @@ class KubectlAmberCheckpointTest {
         repository = cluster.repository();
         kubeconfig = cluster.kubeconfig().toString();
         CustomResourceDefinitions.install(client, "checkpoints.amber.dev-v1.yml");
+        // The operator watches Restores too: its informer needs their CRD.
+        CustomResourceDefinitions.install(client, "restores.amber.dev-v1.yml");
         KubernetesClient own = new KubernetesClientBuilder()
                 .withConfig(client.getConfiguration())
                 .build();

@@ -220,6 +220,24 @@ class HelmChartTest {
     }
 
     @Test
+    void theOperatorShowsTheAgentsATokenBoundToTheirAudienceOnly() {
+        PodSpec pod = one(defaults, Deployment.class, "amber-operator")
+                .getSpec()
+                .getTemplate()
+                .getSpec();
+        String token = flag(operatorContainer(defaults).getArgs(), "--agent-token-file")
+                .getFirst();
+        VolumeMount mount = mountOf(operatorContainer(defaults), token);
+        Volume volume = pod.getVolumes().stream()
+                .filter(v -> v.getName().equals(mount.getName()))
+                .collect(singleElement("volume " + mount.getName()));
+        assertThat(volume.getProjected().getSources()).singleElement().satisfies(source -> {
+            assertThat(source.getServiceAccountToken().getAudience()).isEqualTo("amber-agent");
+            assertThat(token).endsWith("/" + source.getServiceAccountToken().getPath());
+        });
+    }
+
+    @Test
     void theAgentServesWithTheGeneratedTlsSecret() throws Exception {
         Container agent = agentContainer(defaults);
         PodSpec pod = one(defaults, DaemonSet.class, "amber-agent")
