@@ -13,6 +13,7 @@ import dev.amber.testkit.cluster.LocalClusterExtension;
 import dev.amber.testkit.cluster.TestNamespace;
 import dev.amber.testkit.process.ExternalCommand;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
@@ -26,6 +27,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -51,6 +54,11 @@ class InstalledAmberTest {
     private static final String SYSTEM = "amber-system";
     private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(15);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Counts with a token drawn at start: a restored process keeps it, a fresh start draws another. */
+    private static final String COUNTER = "token=$(head -c 7 /dev/urandom | od -An -tx1 | tr -d ' \\n'); i=0; "
+            + "while true; do echo \"count $i token $token\"; i=$((i+1)); sleep 1; done";
+
+    private static final Pattern COUNT_LINE = Pattern.compile("(?m)^count (\\d+) token ([0-9a-f]+)$");
     /** The image holds the jars this test runs from; Maven must not rewrite them under this JVM. */
     private static final Map<String, String> JARS_BUILT = Map.of("AMBER_IMAGE_JARS_BUILT", "1");
 
@@ -170,6 +178,93 @@ class InstalledAmberTest {
                     .as("the container was checkpointed once")
                     .hasSize(1);
         }
+    }
+
+    /**
+     * Issue 12's restore test: a counter checkpointed on node A and restored on node B goes on counting
+     * with the same in-memory token (a cold start would draw a new one), past the count it had reached
+     * when the checkpoint was taken.
+     */
+    @Test
+    @Order(4)
+    void kubectlAmberRestoreContinuesTheCountOnTheOtherNode(KubernetesClient client, TestNamespace namespace)
+            throws Exception {
+        client.resource(new PodBuilder()
+                        .withNewMetadata()
+                        .withName("counter")
+                        .withNamespace(namespace.name())
+                        .endMetadata()
+                        .withNewSpec()
+                        .withNodeSelector(Map.of("kubernetes.io/hostname", LocalCluster.NODE_A))
+                        .withTerminationGracePeriodSeconds(1L)
+                        .addNewContainer()
+                        .withName("main")
+                        .withImage(LocalCluster.TEST_IMAGE)
+                        .withImagePullPolicy("Never")
+                        .withCommand("/bin/sh", "-c", COUNTER)
+                        .endContainer()
+                        .endSpec()
+                        .build())
+                .create();
+        client.pods()
+                .inNamespace(namespace.name())
+                .withName("counter")
+                .waitUntilCondition(
+                        p -> p != null && "Running".equals(p.getStatus().getPhase()), 2, TimeUnit.MINUTES);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> counts(client, namespace, "counter").size() >= 3);
+
+        ExternalCommand.Result checkpointed = kubectlAmber(
+                "checkpoint", "counter", "-n", namespace.name(), "--name", "counter-1", "--export", "--wait");
+        assertThat(checkpointed.exitCode()).as(checkpointed.stderr()).isZero();
+        List<long[]> before = counts(client, namespace, "counter");
+        long reached = before.getLast()[0];
+        long token = before.getFirst()[1];
+
+        ExternalCommand.Result restored = kubectlAmber(
+                "restore",
+                "counter-1",
+                "-n",
+                namespace.name(),
+                "--node",
+                LocalCluster.NODE_B,
+                "--name",
+                "counter-b",
+                "--wait",
+                "--format",
+                "json");
+
+        assertThat(restored.exitCode()).as(restored.stderr()).isZero();
+        JsonNode json = JSON.readTree(restored.stdout());
+        assertThat(json.path("phase").asText()).isEqualTo("Running");
+        assertThat(json.path("node").asText()).isEqualTo(LocalCluster.NODE_B);
+        assertThat(client.pods()
+                        .inNamespace(namespace.name())
+                        .withName("counter-b")
+                        .get()
+                        .getSpec()
+                        .getNodeName())
+                .isEqualTo(LocalCluster.NODE_B);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            List<long[]> after = counts(client, namespace, "counter-b");
+            assertThat(after)
+                    .as("every line of the restored pod carries the checkpointed process's token")
+                    .allSatisfy(c -> assertThat(c[1]).isEqualTo(token));
+            assertThat(after.getLast()[0])
+                    .as("the count goes on past %s", reached)
+                    .isGreaterThan(reached);
+        });
+    }
+
+    /** The counter's lines as {count, token}. */
+    private static List<long[]> counts(KubernetesClient client, TestNamespace namespace, String pod) {
+        String log = client.pods().inNamespace(namespace.name()).withName(pod).getLog();
+        List<long[]> out = new ArrayList<>();
+        Matcher m = COUNT_LINE.matcher(log == null ? "" : log);
+        while (m.find()) {
+            out.add(new long[] {Long.parseLong(m.group(1)), Long.parseUnsignedLong(m.group(2), 16)});
+        }
+        return out;
     }
 
     private ExternalCommand.Result kubectlAmber(String... args) throws Exception {
