@@ -11,7 +11,6 @@ import dev.amber.cli.output.Bytes;
 import dev.amber.cli.output.JsonOutput;
 import dev.amber.cli.output.OutputFormat;
 import dev.amber.cli.output.Table;
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -114,31 +113,12 @@ public final class CheckpointCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("no pod " + pod + " in namespace " + namespace);
             }
             Checkpoint created = create(client, namespace);
-            String id = namespace + "/" + created.getMetadata().getName();
-            if (!await) {
-                if (format == OutputFormat.json) {
-                    JsonOutput.print(out, JsonOutput.object().put("checkpoint", id));
-                } else {
-                    out.println("checkpoint " + id + " created; follow it with: kubectl get checkpoint -n " + namespace
-                            + " " + created.getMetadata().getName() + " -w");
-                    out.flush();
-                }
-                return 0;
-            }
-            Checkpoint finished = new ResourceFollower<>(
+            return new ResourceFollower<>(
                             client,
                             Checkpoint.class,
                             r -> r.getStatus().phase,
                             r -> r.getStatus().phase.terminal())
-                    .follow(created, wait, timeout, err);
-            print(finished, out);
-            if (finished.getStatus().phase == CheckpointPhase.Failed) {
-                Condition ready = ResourceFollower.ready(finished).orElseThrow();
-                err.println("amber checkpoint: " + id + " failed: " + ready.getReason() + ": " + ready.getMessage());
-                err.flush();
-                return 1;
-            }
-            return 0;
+                    .report("amber checkpoint", created, await, wait, timeout, format, out, err, r -> print(r, out));
         } catch (KubernetesClientException e) {
             throw new IllegalStateException(KubernetesErrors.describe(e), e);
         }

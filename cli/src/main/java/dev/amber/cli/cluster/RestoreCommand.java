@@ -8,7 +8,6 @@ import dev.amber.api.v1alpha1.RestoreSpec;
 import dev.amber.cli.output.JsonOutput;
 import dev.amber.cli.output.OutputFormat;
 import dev.amber.cli.output.Table;
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -91,31 +90,12 @@ public final class RestoreCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("no Checkpoint " + checkpoint + " in namespace " + namespace);
             }
             Restore created = create(client, namespace);
-            String id = namespace + "/" + created.getMetadata().getName();
-            if (!await) {
-                if (format == OutputFormat.json) {
-                    JsonOutput.print(out, JsonOutput.object().put("restore", id));
-                } else {
-                    out.println("restore " + id + " created; follow it with: kubectl get restore -n " + namespace + " "
-                            + created.getMetadata().getName() + " -w");
-                    out.flush();
-                }
-                return 0;
-            }
-            Restore finished = new ResourceFollower<>(
+            return new ResourceFollower<>(
                             client,
                             Restore.class,
                             r -> r.getStatus().phase,
                             r -> r.getStatus().phase.terminal())
-                    .follow(created, wait, timeout, err);
-            print(finished, out);
-            if (finished.getStatus().phase == RestorePhase.Failed) {
-                Condition ready = ResourceFollower.ready(finished).orElseThrow();
-                err.println("amber restore: " + id + " failed: " + ready.getReason() + ": " + ready.getMessage());
-                err.flush();
-                return 1;
-            }
-            return 0;
+                    .report("amber restore", created, await, wait, timeout, format, out, err, r -> print(r, out));
         } catch (KubernetesClientException e) {
             throw new IllegalStateException(KubernetesErrors.describe(e), e);
         }
