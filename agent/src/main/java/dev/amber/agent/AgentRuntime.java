@@ -3,6 +3,7 @@ package dev.amber.agent;
 import dev.amber.agent.checkpoint.CheckpointOperations;
 import dev.amber.agent.cluster.ClusterBinding;
 import dev.amber.agent.cluster.PolicyStatusWriter;
+import dev.amber.agent.cluster.RuntimeCapabilityPublisher;
 import dev.amber.agent.export.CheckpointExporter;
 import dev.amber.agent.export.ImageExporter;
 import dev.amber.agent.export.RegistryTargetExporter;
@@ -20,6 +21,8 @@ import dev.amber.agent.node.AgentConfig;
 import dev.amber.agent.node.NodeAgent;
 import dev.amber.agent.node.PolicyFileWatcher;
 import dev.amber.agent.node.StatusSink;
+import dev.amber.api.v1alpha1.RuntimeCapability;
+import dev.amber.cri.RuntimeProbe;
 import dev.amber.image.registry.RegistryOptions;
 import dev.amber.kube.kubelet.KubeletCheckpointClient;
 import dev.amber.kube.policy.PolicyFiles;
@@ -72,10 +75,18 @@ public final class AgentRuntime implements AutoCloseable {
     public record HttpEndpoint(InetSocketAddress address, Path tlsCertificate, Path tlsKey) {}
 
     /**
-     * This node, the CheckpointPolicy its agent follows, and how the agent reaches the node's kubelet to take the
-     * checkpoints it is asked for.
+     * This node, the CheckpointPolicy its agent follows, how the agent reaches the node's kubelet to take the
+     * checkpoints it is asked for, and the node's container runtime, whose capability it publishes on the Node.
+     *
+     * @param runtimeSocket the CRI socket of the node's runtime; null to publish nothing
+     * @param runtimeInterval how often the runtime is asked again
      */
-    public record ClusterTarget(String nodeName, String policyName, KubeletAccess kubelet) {}
+    public record ClusterTarget(
+            String nodeName, String policyName, KubeletAccess kubelet, Path runtimeSocket, Duration runtimeInterval) {
+        public ClusterTarget(String nodeName, String policyName, KubeletAccess kubelet) {
+            this(nodeName, policyName, kubelet, null, null);
+        }
+    }
 
     /** Narrower than AutoCloseable, so that {@link #close} throws what the parts throw and no more. */
     private interface Part {
@@ -193,15 +204,26 @@ public final class AgentRuntime implements AutoCloseable {
                 Clock.systemUTC());
         started.push(agent::close);
         cluster.startPodInformers(agent::rescanNeeded); // a full pass once orphans can be judged
+        String runtime = "";
+        if (target.runtimeSocket() != null) {
+            RuntimeCapabilityPublisher capability = new RuntimeCapabilityPublisher(
+                    client, target.nodeName(), new RuntimeProbe(target.runtimeSocket(), Clock.systemUTC()));
+            started.push(capability::close);
+            RuntimeCapability found = capability.start(target.runtimeInterval());
+            runtime = found.canRestore()
+                    ? "; " + found.runtime() + " " + found.runtimeVersion() + " restores"
+                    : "; runtime cannot restore: " + found.restoreReason();
+        }
         DirectoryScanner.Result scan = agent.start();
         out.printf(
-                "agent on node %s: %d archives in %s (%d read); following CheckpointPolicy %s%s%n",
+                "agent on node %s: %d archives in %s (%d read); following CheckpointPolicy %s%s%s%n",
                 target.nodeName(),
                 scan.archives(),
                 config.checkpointDirectory(),
                 scan.read(),
                 target.policyName(),
-                config.dryRun() ? " (dry run)" : "");
+                config.dryRun() ? " (dry run)" : "",
+                runtime);
         out.flush();
         cluster.followPolicy(agent, status);
         if (settings.once()) {

@@ -124,6 +124,23 @@ public final class AgentCommand implements Callable<Integer> {
                     + "instead of directly (create on nodes/checkpoint).")
     boolean kubeletViaApiServer;
 
+    @Option(
+            names = "--runtime-socket",
+            paramLabel = "FILE",
+            description = "The node's CRI socket (containerd: /run/containerd/containerd.sock, CRI-O: "
+                    + "/var/run/crio/crio.sock). The agent asks the runtime (Version, verbose Status, CRI-O's "
+                    + "/config) whether it can checkpoint and restore, and publishes the answer on its Node "
+                    + "(label amber.dev/restore-backend, annotation amber.dev/runtime-capability). Default: not asked.")
+    Path runtimeSocket;
+
+    @Option(
+            names = "--runtime-interval",
+            defaultValue = "5m",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
+            description = "How often the runtime is asked again (default: ${DEFAULT-VALUE}).")
+    Duration runtimeInterval;
+
     @Spec
     CommandSpec spec;
 
@@ -164,6 +181,10 @@ public final class AgentCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "no node name: set NODE_NAME (the DaemonSet passes spec.nodeName) or --node-name");
         }
+        if (standalone && runtimeSocket != null) {
+            throw new IllegalArgumentException(
+                    "--runtime-socket publishes on the Node: it needs a cluster, not --policy-file");
+        }
         KubeletAccess kubelet = kubeletAccess(standalone);
         AgentConfig config = new AgentConfig(dir.toAbsolutePath().normalize(), stateDir, debounce, resync, dryRun);
         // The address is read before the agent starts, so a mistyped --listen fails before any archive is deleted.
@@ -172,7 +193,9 @@ public final class AgentCommand implements Callable<Integer> {
         try (AgentRuntime agent = standalone
                 ? AgentRuntime.standalone(settings, policyFile, out)
                 : AgentRuntime.inCluster(
-                        settings, new AgentRuntime.ClusterTarget(nodeName, policyName, kubelet), out)) {
+                        settings,
+                        new AgentRuntime.ClusterTarget(nodeName, policyName, kubelet, runtimeSocket, runtimeInterval),
+                        out)) {
             if (!once) {
                 awaitShutdown();
             }

@@ -89,6 +89,11 @@ public final class LocalCluster {
         return repository;
     }
 
+    /** The CRI socket of a node's containerd ({@code scripts/cluster}'s per-node layout under /run). */
+    public Path containerdSocket(String node) {
+        return Path.of("/run/amber-cluster", node, "containerd", "containerd.sock");
+    }
+
     /** A new client authenticated as cluster admin; the caller closes it. */
     public KubernetesClient newClient() {
         return newClient(null);

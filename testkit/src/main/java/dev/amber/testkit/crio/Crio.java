@@ -87,6 +87,11 @@ public final class Crio {
         return instance;
     }
 
+    /** CRI-O's CRI socket. */
+    public Path socket() {
+        return Path.of(endpoint.replaceFirst("^unix://", ""));
+    }
+
     /** Starts a pod sandbox with the kubelet's labels; its name is unique to this JVM and purpose. */
     public CrioPod runPod(String purpose) {
         String name = "amber-" + purpose + "-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
