@@ -1,12 +1,15 @@
 package dev.amber.operator.cluster;
 
 import dev.amber.api.v1alpha1.Checkpoint;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,20 +55,35 @@ public final class KubernetesWorkloads implements Workloads {
     }
 
     /**
-     * Reading a Node needs {@code get} on nodes; an operator that may not (403) cannot tell, so it assumes
-     * the node exists and lets the kubelet's answer, or the Restore's timeout, say otherwise.
+     * Reading a Node needs {@code get} on nodes; an operator that may not (403) cannot tell, so it assumes the
+     * node exists, knowing nothing of its runtime, and lets the kubelet's answer, or the Restore's timeout,
+     * say otherwise.
      */
     @Override
-    public boolean nodeExists(String name) {
+    public Optional<Node> node(String name) {
         try {
-            return client.nodes().withName(name).get() != null;
+            return Optional.ofNullable(client.nodes().withName(name).get());
         } catch (KubernetesClientException e) {
             if (e.getCode() != 403) {
                 throw e;
             }
             LOG.warn("may not read node {} (grant get on nodes); assuming it exists", name);
-            return true;
+            return Optional.of(new NodeBuilder()
+                    .withNewMetadata()
+                    .withName(name)
+                    .endMetadata()
+                    .build());
         }
+    }
+
+    @Override
+    public List<Node> nodes() {
+        return client.nodes().list().getItems();
+    }
+
+    @Override
+    public boolean servesApiGroup(String group) {
+        return client.getApiGroup(group) != null;
     }
 
     @Override

@@ -1,7 +1,9 @@
 package dev.amber.operator.cluster;
 
 import dev.amber.api.v1alpha1.Checkpoint;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import java.util.List;
 import java.util.Optional;
 
 /** The workloads the operator acts on, as the API server has them. */
@@ -18,8 +20,14 @@ public interface Workloads {
     /** A Checkpoint, which a Restore brings back. */
     Optional<Checkpoint> checkpoint(String namespace, String name);
 
-    /** Whether the cluster has a Node of this name, which a Restore's pod is pinned to. */
-    boolean nodeExists(String name);
+    /** The Node of this name, which a Restore's pod is pinned to; empty when there is none. */
+    Optional<Node> node(String name);
+
+    /** Every Node, among which a Restore without a target node is placed. */
+    List<Node> nodes();
+
+    /** Whether the API server serves this API group (discovery). */
+    boolean servesApiGroup(String group);
 
     /** Creates a pod as given; the API server's answer, with its uid. */
     Pod createPod(Pod pod);

@@ -5,8 +5,11 @@ import dev.amber.api.v1alpha1.CheckpointPhase;
 import dev.amber.api.v1alpha1.ContainerCheckpointStatus;
 import dev.amber.api.v1alpha1.Restore;
 import dev.amber.api.v1alpha1.RestoreSpec;
+import dev.amber.api.v1alpha1.RuntimeCapability;
 import dev.amber.operator.checkpoint.CheckpointPlan.Result;
 import dev.amber.operator.checkpoint.Failure;
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -31,20 +34,17 @@ import java.util.stream.Collectors;
  * target node exists, the restored pod): pure functions, so that every decision the Restore controller
  * makes is unit-tested without a cluster.
  *
- * <p>The pod is the Checkpoint's {@code podTemplate} (labels, annotations, spec) with each checkpointed
- * container's image replaced by its checkpoint image by digest: the container runtime restores a container
- * created from a checkpoint image (containerd's restore-via-create). Placement is the Restore's
- * {@code targetNode}, which is required for now: the pod is pinned to it with {@code nodeName}, and the old
- * pod's node selector and node affinity are dropped, since the kubelet would otherwise refuse a pod whose
- * affinity names the old node. Picking a node for the user is not done yet ({@code TargetNodeRequired}).
+ * <p>The pod is the Checkpoint's {@code podTemplate} (labels, annotations, spec) as the chosen
+ * {@link RestoreBackend} changes it: through CreateContainer, each checkpointed container's image is replaced
+ * by its checkpoint image by digest. Placement is {@link RestorePlacement}'s: pinned to {@code targetNode}
+ * with {@code nodeName}, or, without one, left to the scheduler among the nodes labelled able to restore. The
+ * old pod's node selector and node affinity are dropped either way, since they name the old placement.
  */
 public final class RestorePlan {
     /** The label every restored pod carries, whose value is the Restore's name. */
     public static final String RESTORE_LABEL = "amber.dev/restore";
     /** The annotation naming the Checkpoint a pod was restored from ({@code namespace/name}). */
     public static final String CHECKPOINT_ANNOTATION = "amber.dev/checkpoint";
-    /** How the containers are restored: each created from its checkpoint image through the runtime. */
-    public static final String BACKEND = "CreateContainer";
 
     /** Waiting reasons that mean the container will not come up without someone's help. */
     static final Set<String> ERROR_REASONS = Set.of(
@@ -79,9 +79,10 @@ public final class RestorePlan {
      * The pod to create, or why there is none.
      *
      * @param checkpoint the Checkpoint the spec names, as observed (empty: there is none)
-     * @param targetNodeExists whether the cluster has the node {@code spec.targetNode} names
+     * @param nodes what was observed of the nodes, for {@link RestorePlacement}
      */
-    public static Result<Pod> pod(Restore restore, Optional<Checkpoint> checkpoint, boolean targetNodeExists) {
+    public static Result<Planned> pod(
+            Restore restore, Optional<Checkpoint> checkpoint, RestorePlacement.Observed nodes) {
         RestoreSpec spec = restore.getSpec();
         if (spec.checkpointName == null) {
             return Result.failed(
@@ -120,36 +121,55 @@ public final class RestorePlan {
         if (images.isEmpty()) {
             return Result.failed("NotExported", "Checkpoint " + where + " has no exported container");
         }
-        if (spec.targetNode == null || spec.targetNode.isBlank()) {
+        Result<RestorePlacement.Decision> placement = RestorePlacement.decide(spec.targetNode, nodes);
+        if (placement.failed()) {
             return Result.failed(
-                    "TargetNodeRequired",
-                    "spec.targetNode is required for now: the operator does not pick a node to restore on yet");
+                    placement.failure().reason(), placement.failure().message());
         }
-        if (!targetNodeExists) {
-            return Result.failed("NoSuchNode", "no node " + spec.targetNode + " in the cluster");
+        RestorePlacement.Decision decision = placement.value();
+        Result<PodSpec> restoring = decision.backend().spec(new PodSpecBuilder(template.getSpec()).build(), images);
+        if (restoring.failed()) {
+            return Result.failed(
+                    restoring.failure().reason(), restoring.failure().message());
         }
-        return Result.ok(build(restore, where, template, images));
+        return Result.ok(new Planned(build(restore, where, template, restoring.value(), decision), decision));
     }
 
-    private static Pod build(Restore restore, String where, PodTemplateSpec template, Map<String, String> images) {
-        PodSpec spec = new PodSpecBuilder(template.getSpec()).build();
-        // What belongs to the old pod or to its placement: the new one is pinned to the target node.
-        spec.setNodeName(restore.getSpec().targetNode);
+    /** The pod to create, and where and how it restores. */
+    public record Planned(Pod pod, RestorePlacement.Decision placement) {}
+
+    private static Pod build(
+            Restore restore,
+            String where,
+            PodTemplateSpec template,
+            PodSpec spec,
+            RestorePlacement.Decision placement) {
+        // What belongs to the old pod or to its placement: the new one goes where the placement says.
+        spec.setNodeName(placement.nodeName());
         spec.setNodeSelector(null);
         if (spec.getAffinity() != null) {
             spec.getAffinity().setNodeAffinity(null);
+        }
+        if (placement.nodeName() == null) {
+            // The scheduler picks, among the nodes whose runtime restores through this backend.
+            spec.setAffinity(new AffinityBuilder(spec.getAffinity() == null ? new Affinity() : spec.getAffinity())
+                    .withNewNodeAffinity()
+                    .withNewRequiredDuringSchedulingIgnoredDuringExecution()
+                    .addNewNodeSelectorTerm()
+                    .addNewMatchExpression()
+                    .withKey(RuntimeCapability.RESTORE_LABEL)
+                    .withOperator("In")
+                    .withValues(placement.backend().name())
+                    .endMatchExpression()
+                    .endNodeSelectorTerm()
+                    .endRequiredDuringSchedulingIgnoredDuringExecution()
+                    .endNodeAffinity()
+                    .build());
         }
         spec.setEphemeralContainers(null);
         // Filled in by the Priority admission plugin from priorityClassName; a stale value is refused.
         spec.setPriority(null);
         spec.setPreemptionPolicy(null);
-        for (Container container : spec.getContainers()) {
-            String image = images.get(container.getName());
-            if (image != null) {
-                container.setImage(image);
-                container.setImagePullPolicy("IfNotPresent");
-            }
-        }
         ObjectMeta old = template.getMetadata() == null ? new ObjectMeta() : template.getMetadata();
         Map<String, String> labels = merge(
                 old.getLabels(), restore.getSpec().podOverrides == null ? null : restore.getSpec().podOverrides.labels);

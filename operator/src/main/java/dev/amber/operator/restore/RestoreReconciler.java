@@ -16,6 +16,7 @@ import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -80,13 +81,12 @@ public final class RestoreReconciler implements Reconciler<Restore> {
         Optional<Checkpoint> checkpoint = restore.getSpec().checkpointName == null
                 ? Optional.empty()
                 : workloads.checkpoint(RestorePlan.checkpointNamespace(restore), restore.getSpec().checkpointName);
-        String target = restore.getSpec().targetNode;
-        boolean nodeExists = target != null && !target.isBlank() && workloads.nodeExists(target);
-        Result<Pod> wanted = RestorePlan.pod(restore, checkpoint, nodeExists);
+        Result<RestorePlan.Planned> wanted = RestorePlan.pod(restore, checkpoint, observeNodes(restore));
         if (wanted.failed()) {
             return Optional.of(wanted.failure());
         }
-        Pod pod = wanted.value();
+        Pod pod = wanted.value().pod();
+        RestorePlacement.Decision placement = wanted.value().placement();
         String namespace = pod.getMetadata().getNamespace();
         String name = pod.getMetadata().getName();
         Optional<Pod> existing = workloads.pod(namespace, name);
@@ -100,8 +100,18 @@ public final class RestoreReconciler implements Reconciler<Restore> {
         } else {
             workloads.createPod(pod);
         }
-        recorder.restoring(restore, name, pod.getSpec().getNodeName(), RestorePlan.BACKEND);
+        recorder.restoring(restore, name, placement);
         return Optional.empty();
+    }
+
+    /** The target node (or, without one, every node) and whether the pod-level API is served. */
+    private RestorePlacement.Observed observeNodes(Restore restore) {
+        String target = restore.getSpec().targetNode;
+        boolean named = target != null && !target.isBlank();
+        return new RestorePlacement.Observed(
+                named ? workloads.node(target) : Optional.empty(),
+                named ? List.of() : workloads.nodes(),
+                workloads.servesApiGroup(PodLevelRestore.API_GROUP));
     }
 
     /** One look at a Restoring pod: running, failed, timed out, or look again soon. */
@@ -115,6 +125,9 @@ public final class RestoreReconciler implements Reconciler<Restore> {
                     new Failure(
                             "PodDeleted", "pod " + namespace + "/" + status.podName + " was deleted before it ran"));
             return UpdateControl.patchStatus(restore);
+        }
+        if (status.nodeName == null && pod.get().getSpec().getNodeName() != null) {
+            recorder.scheduled(restore, pod.get().getSpec().getNodeName());
         }
         RestorePlan.Progress progress = RestorePlan.progress(pod.get());
         switch (progress) {

@@ -4,6 +4,7 @@ import dev.amber.api.v1alpha1.Restore;
 import dev.amber.api.v1alpha1.RestorePhase;
 import dev.amber.api.v1alpha1.RestoreStatus;
 import dev.amber.operator.checkpoint.Failure;
+import dev.amber.operator.restore.RestorePlacement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,14 +44,22 @@ public final class RestoreStatusRecorder {
     }
 
     /** The pod exists (created or adopted); its containers are being restored. */
-    public void restoring(Restore restore, String pod, String node, String backend) {
+    public void restoring(Restore restore, String pod, RestorePlacement.Decision placement) {
         RestoreStatus status = move(restore, RestorePhase.Restoring);
         status.podName = pod;
-        status.nodeName = node;
-        status.backend = backend;
-        String message = "restoring pod " + pod + " on node " + node;
+        status.nodeName = placement.nodeName();
+        status.backend = placement.backend().name();
+        String message = "restoring pod " + pod + " through " + status.backend
+                + (placement.nodeName() != null
+                        ? " on node " + placement.nodeName()
+                        : " on a node the scheduler picks among " + placement.candidates() + " that can restore");
         condition(restore, false, "Restoring", message);
         announce(restore, "Restoring", message, false);
+    }
+
+    /** The scheduler placed a pod that was not pinned to a node. */
+    public void scheduled(Restore restore, String node) {
+        statusOf(restore).nodeName = node;
     }
 
     /** Still restoring; the condition says what it waits for. */

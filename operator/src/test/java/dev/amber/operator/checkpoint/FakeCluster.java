@@ -1,7 +1,10 @@
 package dev.amber.operator.checkpoint;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.amber.api.v1alpha1.Checkpoint;
 import dev.amber.api.v1alpha1.DumpStatistics;
+import dev.amber.api.v1alpha1.RuntimeCapability;
 import dev.amber.kube.agent.AgentClient;
 import dev.amber.kube.agent.AgentException;
 import dev.amber.kube.agent.CheckpointOperation;
@@ -10,6 +13,8 @@ import dev.amber.operator.cluster.NodeAgents;
 import dev.amber.operator.cluster.Workloads;
 import dev.amber.operator.status.Events;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.util.ArrayList;
@@ -18,8 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.TreeMap;
 
 /**
  * The operator's three seams in memory, for unit tests of the controller's decisions: pods and secrets,
@@ -31,7 +35,9 @@ public final class FakeCluster implements Workloads, NodeAgents, Events {
     public final Map<String, String> secrets = new HashMap<>();
     public final Map<String, FakeAgent> agents = new HashMap<>();
     public final Map<String, Checkpoint> checkpoints = new HashMap<>();
-    public final Set<String> nodes = new TreeSet<>();
+    public final Map<String, Node> nodes = new TreeMap<>();
+    /** Whether discovery shows the pod-level checkpoint API. */
+    public boolean podLevelServed;
     /** The pods created through {@link #createPod}, in order. */
     public final List<Pod> created = new ArrayList<>();
 
@@ -92,9 +98,36 @@ public final class FakeCluster implements Workloads, NodeAgents, Events {
         return Optional.ofNullable(checkpoints.get(namespace + "/" + name));
     }
 
+    /** A node whose agent published the given capability; null for a node without any. */
+    public void addNode(String name, RuntimeCapability capability) {
+        NodeBuilder node = new NodeBuilder().withNewMetadata().withName(name).endMetadata();
+        if (capability != null) {
+            try {
+                node.editMetadata()
+                        .addToLabels(RuntimeCapability.RESTORE_LABEL, capability.restoreBackend())
+                        .addToAnnotations(
+                                RuntimeCapability.ANNOTATION, new ObjectMapper().writeValueAsString(capability))
+                        .endMetadata();
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        nodes.put(name, node.build());
+    }
+
     @Override
-    public boolean nodeExists(String name) {
-        return nodes.contains(name);
+    public Optional<Node> node(String name) {
+        return Optional.ofNullable(nodes.get(name));
+    }
+
+    @Override
+    public List<Node> nodes() {
+        return List.copyOf(nodes.values());
+    }
+
+    @Override
+    public boolean servesApiGroup(String group) {
+        return podLevelServed && group.equals("checkpoint.k8s.io");
     }
 
     @Override

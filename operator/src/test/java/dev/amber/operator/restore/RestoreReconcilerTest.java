@@ -56,7 +56,7 @@ class RestoreReconcilerTest {
     @Test
     void aCheckpointComesBackAsAPinnedPodFromItsImagesByDigest() {
         cluster.checkpoints.put("shop/ckpt-1", succeeded("ckpt-1", IMAGE_APP, IMAGE_SIDECAR));
-        cluster.nodes.add("node-b");
+        cluster.addNode("node-b", Capabilities.RESTORES);
         Restore restore = restore("rst-1", "ckpt-1", "node-b");
         restore.getSpec().podOverrides = new PodOverrides();
         restore.getSpec().podOverrides.labels = Map.of("app", "web-restored", "extra", "yes");
@@ -137,7 +137,7 @@ class RestoreReconcilerTest {
     @Test
     void theCheckpointMayLiveInAnotherNamespaceAndThePodBeNamed() {
         cluster.checkpoints.put("ops/ckpt-1", succeeded("ckpt-1", IMAGE_APP));
-        cluster.nodes.add("node-b");
+        cluster.addNode("node-b", Capabilities.RESTORES);
         Restore restore = restore("rst-1", "ckpt-1", "node-b");
         restore.getSpec().checkpointNamespace = "ops";
         restore.getSpec().podName = "web-2";
@@ -153,7 +153,7 @@ class RestoreReconcilerTest {
     @Test
     void aMissingCheckpointFails() {
         Restore restore = restore("rst-1", "nope", "node-b");
-        cluster.nodes.add("node-b");
+        cluster.addNode("node-b", Capabilities.RESTORES);
 
         reconciler.reconcile(restore, null);
 
@@ -169,7 +169,7 @@ class RestoreReconcilerTest {
         Checkpoint running = succeeded("ckpt-1", IMAGE_APP);
         running.getStatus().phase = CheckpointPhase.Running;
         cluster.checkpoints.put("shop/ckpt-1", running);
-        cluster.nodes.add("node-b");
+        cluster.addNode("node-b", Capabilities.RESTORES);
         Restore restore = restore("rst-1", "ckpt-1", "node-b");
 
         reconciler.reconcile(restore, null);
@@ -181,7 +181,7 @@ class RestoreReconcilerTest {
     @Test
     void aContainerThatWasNotExportedFails() {
         cluster.checkpoints.put("shop/ckpt-1", succeeded("ckpt-1", IMAGE_APP, null));
-        cluster.nodes.add("node-b");
+        cluster.addNode("node-b", Capabilities.RESTORES);
         Restore restore = restore("rst-1", "ckpt-1", "node-b");
 
         reconciler.reconcile(restore, null);
@@ -195,7 +195,7 @@ class RestoreReconcilerTest {
     @Test
     void anImageByTagIsNotAnExport() {
         cluster.checkpoints.put("shop/ckpt-1", succeeded("ckpt-1", "registry.local:5000/checkpoints:ckpt-1"));
-        cluster.nodes.add("node-b");
+        cluster.addNode("node-b", Capabilities.RESTORES);
         Restore restore = restore("rst-1", "ckpt-1", "node-b");
 
         reconciler.reconcile(restore, null);
@@ -205,14 +205,101 @@ class RestoreReconcilerTest {
     }
 
     @Test
-    void withoutATargetNodeTheRestoreFailsForNow() {
+    void withoutATargetNodeTheSchedulerPicksAmongTheNodesThatCanRestore() {
         cluster.checkpoints.put("shop/ckpt-1", succeeded("ckpt-1", IMAGE_APP));
+        cluster.addNode("node-a", Capabilities.CHECKPOINT_ONLY);
+        cluster.addNode("node-b", Capabilities.RESTORES);
+        cluster.addNode("node-c", Capabilities.RESTORES);
         Restore restore = restore("rst-1", "ckpt-1", null);
 
         reconciler.reconcile(restore, null);
 
+        assertThat(restore.getStatus().phase).isEqualTo(RestorePhase.Restoring);
+        assertThat(restore.getStatus().nodeName).isNull();
+        assertThat(cluster.events)
+                .contains("Normal Restoring: restoring pod rst-1 through CreateContainer on a node the scheduler"
+                        + " picks among 2 that can restore");
+        Pod pod = cluster.created.getFirst();
+        assertThat(pod.getSpec().getNodeName()).isNull();
+        var term = pod.getSpec()
+                .getAffinity()
+                .getNodeAffinity()
+                .getRequiredDuringSchedulingIgnoredDuringExecution()
+                .getNodeSelectorTerms()
+                .getFirst()
+                .getMatchExpressions()
+                .getFirst();
+        assertThat(term.getKey()).isEqualTo("amber.dev/restore-backend");
+        assertThat(term.getOperator()).isEqualTo("In");
+        assertThat(term.getValues()).containsExactly("CreateContainer");
+
+        // Once scheduled, the status names the node the scheduler chose.
+        Pod scheduled =
+                new PodBuilder(pod).editSpec().withNodeName("node-c").endSpec().build();
+        cluster.pods.put("shop/rst-1", scheduled);
+        reconciler.reconcile(restore, null);
+        assertThat(restore.getStatus().nodeName).isEqualTo("node-c");
+    }
+
+    @Test
+    void withoutATargetNodeAndNoNodeThatCanRestoreTheRestoreFailsAtOnce() {
+        cluster.checkpoints.put("shop/ckpt-1", succeeded("ckpt-1", IMAGE_APP));
+        cluster.addNode("node-a", Capabilities.CHECKPOINT_ONLY);
+        cluster.addNode("node-b", null);
+        Restore restore = restore("rst-1", "ckpt-1", null);
+
+        reconciler.reconcile(restore, null);
+
+        assertFailed(
+                restore,
+                "NoNodeCanRestore",
+                "no node reports that its runtime can restore (label amber.dev/restore-backend=CreateContainer);"
+                        + " `amber nodes` shows why each cannot, or name spec.targetNode");
+        assertThat(cluster.created).isEmpty();
+    }
+
+    @Test
+    void aTargetNodeWhoseRuntimeCannotRestoreFailsAtOnceSayingHowToEnableIt() {
+        cluster.checkpoints.put("shop/ckpt-1", succeeded("ckpt-1", IMAGE_APP));
+        cluster.addNode("node-a", Capabilities.CHECKPOINT_ONLY);
+        Restore restore = restore("rst-1", "ckpt-1", "node-a");
+
+        reconciler.reconcile(restore, null);
+
+        assertFailed(
+                restore,
+                "NodeCannotRestore",
+                "node node-a cannot restore: restore through CreateContainer is off"
+                        + " (enable_experimental_restore_via_create = false); to enable it, set"
+                        + " enable_experimental_restore_via_create = true in containerd's config");
+        assertThat(cluster.created).isEmpty();
+    }
+
+    @Test
+    void aTargetNodeThatPublishedNothingIsTried() {
+        cluster.checkpoints.put("shop/ckpt-1", succeeded("ckpt-1", IMAGE_APP));
+        cluster.addNode("node-b", null);
+        Restore restore = restore("rst-1", "ckpt-1", "node-b");
+
+        reconciler.reconcile(restore, null);
+
+        assertThat(restore.getStatus().phase).isEqualTo(RestorePhase.Restoring);
+        assertThat(cluster.created.getFirst().getSpec().getNodeName()).isEqualTo("node-b");
+    }
+
+    @Test
+    void wherePodLevelRestoreIsServedAndCreateContainerIsNotItIsDetectedAndRefusedAsUntested() {
+        cluster.checkpoints.put("shop/ckpt-1", succeeded("ckpt-1", IMAGE_APP));
+        cluster.addNode("node-a", Capabilities.CHECKPOINT_ONLY);
+        cluster.podLevelServed = true;
+        Restore restore = restore("rst-1", "ckpt-1", "node-a");
+
+        reconciler.reconcile(restore, null);
+
         assertThat(restore.getStatus().phase).isEqualTo(RestorePhase.Failed);
-        assertThat(ready(restore).getReason()).isEqualTo("TargetNodeRequired");
+        assertThat(ready(restore).getReason()).isEqualTo("PodLevelUntested");
+        assertThat(ready(restore).getMessage()).startsWith("this cluster serves checkpoint.k8s.io");
+        assertThat(cluster.created).isEmpty();
     }
 
     @Test
@@ -229,7 +316,7 @@ class RestoreReconcilerTest {
     void anImageWithoutACheckpointIsNotSupportedYet() {
         Restore restore = restore("rst-1", null, "node-b");
         restore.getSpec().image = IMAGE_APP;
-        cluster.nodes.add("node-b");
+        cluster.addNode("node-b", Capabilities.RESTORES);
 
         reconciler.reconcile(restore, null);
 
@@ -239,7 +326,7 @@ class RestoreReconcilerTest {
     @Test
     void aPodOfThatNameNotMadeByTheRestoreFails() {
         cluster.checkpoints.put("shop/ckpt-1", succeeded("ckpt-1", IMAGE_APP));
-        cluster.nodes.add("node-b");
+        cluster.addNode("node-b", Capabilities.RESTORES);
         cluster.pods.put("shop/rst-1", FakeCluster.runningPod("shop", "rst-1", "node-a", "app"));
         Restore restore = restore("rst-1", "ckpt-1", "node-b");
 
@@ -255,7 +342,7 @@ class RestoreReconcilerTest {
     @Test
     void aPodItMadeBeforeARestartIsAdoptedNotCreatedAgain() {
         cluster.checkpoints.put("shop/ckpt-1", succeeded("ckpt-1", IMAGE_APP));
-        cluster.nodes.add("node-b");
+        cluster.addNode("node-b", Capabilities.RESTORES);
         Restore restore = restore("rst-1", "ckpt-1", "node-b");
         Pod mine = FakeCluster.runningPod("shop", "rst-1", "node-b", "app");
         mine.getMetadata().setOwnerReferences(List.of(RestorePlan.owner(restore)));
@@ -270,7 +357,7 @@ class RestoreReconcilerTest {
     @Test
     void aContainerTheRuntimeCannotCreateFailsTheRestoreWithItsReasonAndLeavesThePod() {
         cluster.checkpoints.put("shop/ckpt-1", succeeded("ckpt-1", IMAGE_APP));
-        cluster.nodes.add("node-b");
+        cluster.addNode("node-b", Capabilities.RESTORES);
         Restore restore = restore("rst-1", "ckpt-1", "node-b");
         reconciler.reconcile(restore, null);
 
@@ -297,7 +384,7 @@ class RestoreReconcilerTest {
     @Test
     void aTerminatedContainerFailsTheRestore() {
         cluster.checkpoints.put("shop/ckpt-1", succeeded("ckpt-1", IMAGE_APP));
-        cluster.nodes.add("node-b");
+        cluster.addNode("node-b", Capabilities.RESTORES);
         Restore restore = restore("rst-1", "ckpt-1", "node-b");
         reconciler.reconcile(restore, null);
 
@@ -320,7 +407,7 @@ class RestoreReconcilerTest {
     @Test
     void aFailedPodFailsTheRestore() {
         cluster.checkpoints.put("shop/ckpt-1", succeeded("ckpt-1", IMAGE_APP));
-        cluster.nodes.add("node-b");
+        cluster.addNode("node-b", Capabilities.RESTORES);
         Restore restore = restore("rst-1", "ckpt-1", "node-b");
         reconciler.reconcile(restore, null);
 
@@ -338,7 +425,7 @@ class RestoreReconcilerTest {
     @Test
     void aPodDeletedWhileRestoringFailsTheRestore() {
         cluster.checkpoints.put("shop/ckpt-1", succeeded("ckpt-1", IMAGE_APP));
-        cluster.nodes.add("node-b");
+        cluster.addNode("node-b", Capabilities.RESTORES);
         Restore restore = restore("rst-1", "ckpt-1", "node-b");
         reconciler.reconcile(restore, null);
 
@@ -351,7 +438,7 @@ class RestoreReconcilerTest {
     @Test
     void aRestoreStuckForFiveMinutesTimesOut() {
         cluster.checkpoints.put("shop/ckpt-1", succeeded("ckpt-1", IMAGE_APP));
-        cluster.nodes.add("node-b");
+        cluster.addNode("node-b", Capabilities.RESTORES);
         Restore restore = restore("rst-1", "ckpt-1", "node-b");
         reconciler.reconcile(restore, null);
         status(

@@ -1,0 +1,111 @@
+package dev.amber.operator.restore;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.amber.api.v1alpha1.RuntimeCapability;
+import dev.amber.operator.checkpoint.CheckpointPlan.Result;
+import io.fabric8.kubernetes.api.model.Node;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where a Restore's pod goes, and through which {@link RestoreBackend}: decided from what each node's agent
+ * published about its runtime ({@link RuntimeCapability} on the Node) and from whether the API server serves
+ * Kubernetes' pod-level API. Pure functions, unit-tested without a cluster.
+ *
+ * <p>The rules:
+ *
+ * <ul>
+ *   <li>A named target node that does not exist fails ({@code NoSuchNode}); one whose runtime said it cannot
+ *       restore fails at once ({@code NodeCannotRestore}), with the runtime's reason and how to enable it.
+ *   <li>A node without a published capability (no agent there, or an agent not given the runtime's socket) is
+ *       not refused: nothing is known against it, and the runtime's own answer will say.
+ *   <li>Without a target node, the scheduler picks among the nodes labelled able to restore; when none is,
+ *       the Restore fails at once ({@code NoNodeCanRestore}).
+ *   <li>Where no node restores through CreateContainer but the cluster serves {@code checkpoint.k8s.io}, the
+ *       pod-level backend is chosen, which says it is untested ({@link PodLevelRestore}).
+ * </ul>
+ */
+public final class RestorePlacement {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private RestorePlacement() {}
+
+    /**
+     * What was observed of the nodes.
+     *
+     * @param target the node {@code spec.targetNode} names (empty: none named, or none such)
+     * @param nodes every node, read only when no target node is named
+     * @param podLevelServed whether the API server serves {@link PodLevelRestore#API_GROUP}
+     */
+    public record Observed(Optional<Node> target, List<Node> nodes, boolean podLevelServed) {}
+
+    /**
+     * Where the pod goes.
+     *
+     * @param nodeName the node it is pinned to; null to let the scheduler pick a node labelled
+     *     {@link RuntimeCapability#RESTORE_LABEL}={@code backend.name()}
+     * @param candidates how many nodes the scheduler may pick from (1 when pinned)
+     */
+    public record Decision(RestoreBackend backend, String nodeName, int candidates) {}
+
+    public static Result<Decision> decide(String targetNode, Observed observed) {
+        if (targetNode != null && !targetNode.isBlank()) {
+            if (observed.target().isEmpty()) {
+                return Result.failed("NoSuchNode", "no node " + targetNode + " in the cluster");
+            }
+            Optional<RuntimeCapability> capability =
+                    capability(observed.target().get());
+            if (capability.isEmpty() || capability.get().canRestore()) {
+                return Result.ok(new Decision(CreateContainerRestore.INSTANCE, targetNode, 1));
+            }
+            if (observed.podLevelServed()) {
+                return Result.ok(new Decision(PodLevelRestore.INSTANCE, targetNode, 1));
+            }
+            RuntimeCapability cannot = capability.get();
+            return Result.failed(
+                    "NodeCannotRestore",
+                    "node " + targetNode + " cannot restore: " + cannot.restoreReason()
+                            + (cannot.remedy() == null ? "" : "; to enable it, " + cannot.remedy()));
+        }
+        long able = observed.nodes().stream()
+                .filter(n -> capability(n).map(RuntimeCapability::canRestore).orElse(false))
+                .count();
+        if (able > 0) {
+            return Result.ok(new Decision(CreateContainerRestore.INSTANCE, null, (int) able));
+        }
+        if (observed.podLevelServed()) {
+            return Result.ok(new Decision(PodLevelRestore.INSTANCE, null, 0));
+        }
+        return Result.failed(
+                "NoNodeCanRestore",
+                "no node reports that its runtime can restore (label " + RuntimeCapability.RESTORE_LABEL + "="
+                        + RuntimeCapability.CREATE_CONTAINER + "); `amber nodes` shows why each cannot, or name"
+                        + " spec.targetNode");
+    }
+
+    /**
+     * What the node's agent published about its runtime: the annotation's record, or the label alone when the
+     * annotation cannot be read; empty when the node carries neither.
+     */
+    public static Optional<RuntimeCapability> capability(Node node) {
+        Map<String, String> annotations = node.getMetadata().getAnnotations();
+        String json = annotations == null ? null : annotations.get(RuntimeCapability.ANNOTATION);
+        if (json != null) {
+            try {
+                return Optional.of(JSON.readValue(json, RuntimeCapability.class));
+            } catch (IOException e) {
+                // Fall through to the label: the annotation is for people, the label is what placement needs.
+            }
+        }
+        Map<String, String> labels = node.getMetadata().getLabels();
+        String backend = labels == null ? null : labels.get(RuntimeCapability.RESTORE_LABEL);
+        if (backend == null) {
+            return Optional.empty();
+        }
+        boolean restores = RuntimeCapability.CREATE_CONTAINER.equals(backend);
+        return Optional.of(new RuntimeCapability(
+                null, null, restores, null, backend, restores ? null : "its agent labelled it " + backend, null, null));
+    }
+}
