@@ -31,6 +31,7 @@ public final class AmberCommand implements Runnable {
         dev.amber.cli.image.ImageCommand.class,
         dev.amber.cli.cluster.CheckpointCommand.class,
         dev.amber.cli.cluster.RestoreCommand.class,
+        dev.amber.cli.cluster.NodesCommand.class,
         dev.amber.cli.agent.AgentCommand.class,
         dev.amber.cli.retention.RetentionCommand.class,
         dev.amber.cli.wrap.WrapCommand.class,

@@ -50,7 +50,8 @@ public final class RestoreCommand implements Callable<Integer> {
     @Option(
             names = "--node",
             paramLabel = "NODE",
-            description = "The node to restore on (required for now: the operator does not pick one yet).")
+            description = "The node to restore on (default: the scheduler picks among the nodes whose runtime can"
+                    + " restore; `amber nodes` lists them).")
     String node;
 
     @Option(

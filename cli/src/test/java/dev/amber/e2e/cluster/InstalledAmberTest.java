@@ -1,21 +1,38 @@
 package dev.amber.e2e.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.amber.api.v1alpha1.Checkpoint;
+import dev.amber.api.v1alpha1.CheckpointExport;
 import dev.amber.api.v1alpha1.CheckpointPhase;
+import dev.amber.api.v1alpha1.CheckpointSpec;
+import dev.amber.api.v1alpha1.Restore;
+import dev.amber.api.v1alpha1.RestoreSpec;
+import dev.amber.api.v1alpha1.RuntimeCapability;
 import dev.amber.testkit.cluster.AgentFixtures;
 import dev.amber.testkit.cluster.LocalCluster;
 import dev.amber.testkit.cluster.LocalClusterExtension;
 import dev.amber.testkit.cluster.TestNamespace;
 import dev.amber.testkit.process.ExternalCommand;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -256,9 +273,470 @@ class InstalledAmberTest {
         });
     }
 
+    /**
+     * Each agent asks its node's containerd what it can do and publishes it on its Node; {@code kubectl amber
+     * nodes} shows it.
+     */
+    @Test
+    @Order(5)
+    void everyAgentPublishesWhatItsRuntimeCanRestore(KubernetesClient client) throws Exception {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            for (String node : List.of(LocalCluster.NODE_A, LocalCluster.NODE_B)) {
+                assertThat(restoreBackend(client, node)).as(node).isEqualTo("CreateContainer");
+            }
+        });
+        ExternalCommand.Result nodes = kubectlAmber("nodes", "--format", "json");
+        assertThat(nodes.exitCode()).as(nodes.stderr()).isZero();
+        JsonNode json = JSON.readTree(nodes.stdout());
+        assertThat(json.path("podLevelCheckpointApi").asBoolean()).isFalse();
+        assertThat(json.path("nodes")).hasSize(2).allSatisfy(n -> {
+            assertThat(n.path("runtime").path("runtime").asText()).isEqualTo("containerd");
+            assertThat(n.path("runtime").path("runtimeVersion").asText()).isEqualTo("v2.3.7");
+            assertThat(n.path("runtime").path("checkpoint").asBoolean()).isTrue();
+            assertThat(n.path("runtime").path("restoreBackend").asText()).isEqualTo("CreateContainer");
+        });
+        ExternalCommand.Result table = kubectlAmber("nodes");
+        assertThat(table.stdout())
+                .contains("NODE", LocalCluster.NODE_A, "containerd v2.3.7", "CreateContainer")
+                .contains("pod-level checkpoint/restore (checkpoint.k8s.io): not served");
+    }
+
+    /**
+     * The agents may patch nodes, which RBAC cannot narrow; the chart's admission policy lets an agent change
+     * only its own Node (named in its token), and there only amber.dev/ keys. The agent's identity is
+     * impersonated with the node its token would name.
+     */
+    @Test
+    @Order(6)
+    void anAgentMayChangeOnlyItsOwnNodesAmberKeys(LocalCluster cluster) {
+        Config config;
+        try (KubernetesClient admin = cluster.newClient()) {
+            config = new ConfigBuilder(admin.getConfiguration()).build();
+        }
+        config.setImpersonateUsername("system:serviceaccount:" + SYSTEM + ":amber-agent");
+        config.setImpersonateExtras(Map.of("authentication.kubernetes.io/node-name", List.of(LocalCluster.NODE_A)));
+        try (KubernetesClient agent =
+                new KubernetesClientBuilder().withConfig(config).build()) {
+            agent.nodes()
+                    .withName(LocalCluster.NODE_A)
+                    .patch(
+                            PatchContext.of(PatchType.JSON_MERGE),
+                            "{\"metadata\":{\"labels\":{\"amber.dev/e2e\":\"yes\"}}}");
+            agent.nodes()
+                    .withName(LocalCluster.NODE_A)
+                    .patch(
+                            PatchContext.of(PatchType.JSON_MERGE),
+                            "{\"metadata\":{\"labels\":{\"amber.dev/e2e\":null}}}");
+            assertThatThrownBy(() -> agent.nodes()
+                            .withName(LocalCluster.NODE_B)
+                            .patch(
+                                    PatchContext.of(PatchType.JSON_MERGE),
+                                    "{\"metadata\":{\"labels\":{\"amber.dev/e2e\":\"yes\"}}}"))
+                    .isInstanceOf(KubernetesClientException.class)
+                    .hasMessageContaining(
+                            "an amber agent may change only the Node it runs on, not " + LocalCluster.NODE_B);
+            assertThatThrownBy(() -> agent.nodes()
+                            .withName(LocalCluster.NODE_A)
+                            .patch(
+                                    PatchContext.of(PatchType.JSON_MERGE),
+                                    "{\"metadata\":{\"labels\":{\"e2e\":\"yes\"}}}"))
+                    .isInstanceOf(KubernetesClientException.class)
+                    .hasMessageContaining(
+                            "an amber agent may change only amber.dev/ labels and annotations of its Node");
+            assertThatThrownBy(() -> agent.nodes()
+                            .withName(LocalCluster.NODE_A)
+                            .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"unschedulable\":true}}"))
+                    .isInstanceOf(KubernetesClientException.class)
+                    .hasMessageContaining("an amber agent may not change a Node's spec");
+        }
+    }
+
+    /**
+     * Issue 12's failure path "a node whose runtime cannot restore": node B's containerd restarted with restore
+     * through CreateContainer off, as containerd 2.3 ships. Its agent says so on the Node; a Restore to it fails
+     * at once saying why and how to enable it, the original pod runs on and its archive stays; a Restore
+     * without a node goes to the node that can, and continues the count there.
+     */
+    @Test
+    @Order(7)
+    void aNodeThatCannotRestoreIsRefusedAtOnceAndARestoreWithoutANodeGoesWhereItCan(
+            KubernetesClient client, TestNamespace namespace) throws Exception {
+        counter(client, namespace, "lone", LocalCluster.NODE_A);
+        ExternalCommand.Result checkpointed = kubectlAmber(
+                "checkpoint",
+                "lone",
+                "-n",
+                namespace.name(),
+                "--name",
+                "lone-1",
+                "--export",
+                "--wait",
+                "--format",
+                "json");
+        assertThat(checkpointed.exitCode()).as(checkpointed.stderr()).isZero();
+        Path archive = Path.of(JSON.readTree(checkpointed.stdout())
+                .path("containers")
+                .get(0)
+                .path("archivePath")
+                .asText());
+        long token = counts(client, namespace, "lone").getFirst()[1];
+        try {
+            restoreViaCreate(LocalCluster.NODE_B, "off");
+            await().atMost(Duration.ofSeconds(60))
+                    .untilAsserted(() -> assertThat(restoreBackend(client, LocalCluster.NODE_B))
+                            .isEqualTo("None"));
+
+            ExternalCommand.Result refused = kubectlAmber(
+                    "restore",
+                    "lone-1",
+                    "-n",
+                    namespace.name(),
+                    "--node",
+                    LocalCluster.NODE_B,
+                    "--name",
+                    "lone-b",
+                    "--wait");
+
+            assertThat(refused.exitCode()).isEqualTo(1);
+            assertThat(refused.stderr().strip().lines().toList().getLast())
+                    .contains("NodeCannotRestore")
+                    .contains("node amber-node-b cannot restore: restore through CreateContainer is off")
+                    .contains("set enable_experimental_restore_via_create = true");
+            assertThat(client.pods()
+                            .inNamespace(namespace.name())
+                            .withName("lone-b")
+                            .get())
+                    .isNull();
+            assertThat(client.pods()
+                            .inNamespace(namespace.name())
+                            .withName("lone")
+                            .get()
+                            .getStatus()
+                            .getPhase())
+                    .isEqualTo("Running");
+            assertThat(archive).exists();
+
+            ExternalCommand.Result placed = kubectlAmber(
+                    "restore",
+                    "lone-1",
+                    "-n",
+                    namespace.name(),
+                    "--name",
+                    "lone-anywhere",
+                    "--wait",
+                    "--format",
+                    "json");
+
+            assertThat(placed.exitCode()).as(placed.stderr()).isZero();
+            assertThat(JSON.readTree(placed.stdout()).path("node").asText()).isEqualTo(LocalCluster.NODE_A);
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(counts(client, namespace, "lone-anywhere"))
+                            .isNotEmpty()
+                            .allSatisfy(c -> assertThat(c[1]).isEqualTo(token)));
+        } finally {
+            restoreViaCreate(LocalCluster.NODE_B, "on");
+        }
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() ->
+                        assertThat(restoreBackend(client, LocalCluster.NODE_B)).isEqualTo("CreateContainer"));
+    }
+
+    /** Issue 12's tests 2 and 3 for a pod of two containers: both are checkpointed, and both come back. */
+    @Test
+    @Order(8)
+    void aTwoContainerPodIsCheckpointedAndRestoredWhole(KubernetesClient client, TestNamespace namespace)
+            throws Exception {
+        client.resource(new PodBuilder()
+                        .withNewMetadata()
+                        .withName("pair")
+                        .withNamespace(namespace.name())
+                        .endMetadata()
+                        .withNewSpec()
+                        .withNodeSelector(Map.of("kubernetes.io/hostname", LocalCluster.NODE_A))
+                        .withTerminationGracePeriodSeconds(1L)
+                        .addNewContainer()
+                        .withName("left")
+                        .withImage(LocalCluster.TEST_IMAGE)
+                        .withImagePullPolicy("Never")
+                        .withCommand("/bin/sh", "-c", COUNTER)
+                        .endContainer()
+                        .addNewContainer()
+                        .withName("right")
+                        .withImage(LocalCluster.TEST_IMAGE)
+                        .withImagePullPolicy("Never")
+                        .withCommand("/bin/sh", "-c", COUNTER)
+                        .endContainer()
+                        .endSpec()
+                        .build())
+                .create();
+        client.pods()
+                .inNamespace(namespace.name())
+                .withName("pair")
+                .waitUntilCondition(
+                        p -> p != null && "Running".equals(p.getStatus().getPhase()), 2, TimeUnit.MINUTES);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> counts(client, namespace, "pair", "right").size() >= 2);
+
+        ExternalCommand.Result checkpointed = kubectlAmber(
+                "checkpoint",
+                "pair",
+                "-n",
+                namespace.name(),
+                "--name",
+                "pair-1",
+                "--export",
+                "--wait",
+                "--format",
+                "json");
+
+        assertThat(checkpointed.exitCode()).as(checkpointed.stderr()).isZero();
+        JsonNode json = JSON.readTree(checkpointed.stdout());
+        assertThat(json.path("containers")).hasSize(2);
+        assertThat(json.path("containers").get(0).path("name").asText()).isEqualTo("left");
+        assertThat(json.path("containers").get(1).path("name").asText()).isEqualTo("right");
+        assertThat(json.path("containers")).allSatisfy(c -> {
+            assertThat(c.path("image").asText()).contains("@sha256:");
+            assertThat(Path.of(c.path("archivePath").asText())).exists();
+        });
+        assertThat(json.path("containerSkewSeconds").asDouble()).isGreaterThan(0.0);
+        long left = counts(client, namespace, "pair", "left").getFirst()[1];
+        long right = counts(client, namespace, "pair", "right").getFirst()[1];
+
+        ExternalCommand.Result restored = kubectlAmber(
+                "restore",
+                "pair-1",
+                "-n",
+                namespace.name(),
+                "--node",
+                LocalCluster.NODE_B,
+                "--name",
+                "pair-b",
+                "--wait");
+
+        assertThat(restored.exitCode()).as(restored.stderr()).isZero();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(counts(client, namespace, "pair-b", "left"))
+                    .isNotEmpty()
+                    .allSatisfy(c -> assertThat(c[1]).isEqualTo(left));
+            assertThat(counts(client, namespace, "pair-b", "right"))
+                    .isNotEmpty()
+                    .allSatisfy(c -> assertThat(c[1]).isEqualTo(right));
+        });
+    }
+
+    /**
+     * Issue 12's test 5, with two real users (client certificates the API server authenticates): a Restore of a
+     * Checkpoint in another namespace is refused for the user who may not get Checkpoints there, and admitted
+     * for the one who may.
+     */
+    @Test
+    @Order(9)
+    void aCrossNamespaceRestoreNeedsTheCreatorsOwnGetOnCheckpointsThere(
+            LocalCluster cluster, KubernetesClient client, TestNamespace namespace) {
+        String other = namespace.name() + "-src";
+        client.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(other)
+                        .endMetadata()
+                        .build())
+                .create();
+        try {
+            grant(client, namespace.name(), "e2e-alice", "restores", "create");
+            grant(client, namespace.name(), "e2e-bob", "restores", "create");
+            grant(client, other, "e2e-bob", "checkpoints", "get");
+            try (KubernetesClient alice = cluster.userClient("e2e-alice");
+                    KubernetesClient bob = cluster.userClient("e2e-bob")) {
+                await().atMost(Duration.ofSeconds(30))
+                        .untilAsserted(() -> assertThatThrownBy(
+                                        () -> alice.resource(crossNamespaceRestore(namespace, other, "by-alice"))
+                                                .create())
+                                .isInstanceOf(KubernetesClientException.class)
+                                .hasMessageContaining(
+                                        "e2e-alice may not get checkpoints.amber.dev in namespace " + other));
+                Restore admitted = await().atMost(Duration.ofSeconds(30))
+                        .ignoreExceptions()
+                        .until(
+                                () -> bob.resource(crossNamespaceRestore(namespace, other, "by-bob"))
+                                        .create(),
+                                r -> r != null);
+                assertThat(admitted.getMetadata().getUid()).isNotBlank();
+            }
+        } finally {
+            client.namespaces().withName(other).delete();
+        }
+    }
+
+    /**
+     * The operator reads a Checkpoint's push Secret for the agent, so creating a Checkpoint that names one needs
+     * the creator's own get on that Secret: refused without it, admitted with it.
+     */
+    @Test
+    @Order(10)
+    void aCheckpointsPushSecretMustBeOneItsCreatorMayGet(
+            LocalCluster cluster, KubernetesClient client, TestNamespace namespace) {
+        client.resource(new SecretBuilder()
+                        .withNewMetadata()
+                        .withName("registry-login")
+                        .withNamespace(namespace.name())
+                        .endMetadata()
+                        .withType("kubernetes.io/dockerconfigjson")
+                        .addToStringData(".dockerconfigjson", "{\"auths\":{}}")
+                        .build())
+                .create();
+        grant(client, namespace.name(), "e2e-carol", "checkpoints", "create");
+        try (KubernetesClient carol = cluster.userClient("e2e-carol")) {
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThatThrownBy(
+                                    () -> carol.resource(pushingCheckpoint(namespace, "by-carol"))
+                                            .create())
+                            .isInstanceOf(KubernetesClientException.class)
+                            .hasMessageContaining(
+                                    "pushes with Secret registry-login, but e2e-carol may not get that Secret"));
+            client.resource(new RoleBuilder()
+                            .withNewMetadata()
+                            .withName("e2e-carol-secret")
+                            .withNamespace(namespace.name())
+                            .endMetadata()
+                            .addNewRule()
+                            .withApiGroups("")
+                            .withResources("secrets")
+                            .withResourceNames("registry-login")
+                            .withVerbs("get")
+                            .endRule()
+                            .build())
+                    .create();
+            bind(client, namespace.name(), "e2e-carol", "e2e-carol-secret");
+            Checkpoint admitted = await().atMost(Duration.ofSeconds(30))
+                    .ignoreExceptions()
+                    .until(
+                            () -> carol.resource(pushingCheckpoint(namespace, "by-carol-2"))
+                                    .create(),
+                            c -> c != null);
+            assertThat(admitted.getMetadata().getUid()).isNotBlank();
+        }
+    }
+
+    private static Restore crossNamespaceRestore(TestNamespace namespace, String other, String name) {
+        Restore restore = new Restore();
+        restore.setMetadata(new ObjectMetaBuilder()
+                .withName(name)
+                .withNamespace(namespace.name())
+                .build());
+        restore.setSpec(new RestoreSpec());
+        restore.getSpec().checkpointName = "anything";
+        restore.getSpec().checkpointNamespace = other;
+        return restore;
+    }
+
+    private static Checkpoint pushingCheckpoint(TestNamespace namespace, String name) {
+        Checkpoint checkpoint = new Checkpoint();
+        checkpoint.setMetadata(new ObjectMetaBuilder()
+                .withName(name)
+                .withNamespace(namespace.name())
+                .build());
+        checkpoint.setSpec(new CheckpointSpec());
+        checkpoint.getSpec().podName = "no-such-pod";
+        checkpoint.getSpec().export = new CheckpointExport();
+        checkpoint.getSpec().export.image = "127.0.0.1:5000/e2e";
+        checkpoint.getSpec().export.pushSecretName = "registry-login";
+        return checkpoint;
+    }
+
+    /** A Role in {@code namespace} with {@code verb} on amber.dev {@code resource}, bound to {@code user}. */
+    private static void grant(KubernetesClient client, String namespace, String user, String resource, String verb) {
+        String role = user + "-" + resource + "-" + verb;
+        client.resource(new RoleBuilder()
+                        .withNewMetadata()
+                        .withName(role)
+                        .withNamespace(namespace)
+                        .endMetadata()
+                        .addNewRule()
+                        .withApiGroups("amber.dev")
+                        .withResources(resource)
+                        .withVerbs(verb)
+                        .endRule()
+                        .build())
+                .create();
+        bind(client, namespace, user, role);
+    }
+
+    private static void bind(KubernetesClient client, String namespace, String user, String role) {
+        client.resource(new RoleBindingBuilder()
+                        .withNewMetadata()
+                        .withName(role)
+                        .withNamespace(namespace)
+                        .endMetadata()
+                        .withNewRoleRef("rbac.authorization.k8s.io", "Role", role)
+                        .addNewSubject()
+                        .withApiGroup("rbac.authorization.k8s.io")
+                        .withKind("User")
+                        .withName(user)
+                        .endSubject()
+                        .build())
+                .create();
+    }
+
+    private void restoreViaCreate(String node, String onOrOff) throws Exception {
+        ExternalCommand.Result result = ExternalCommand.run(
+                List.of(repository.resolve("scripts/cluster").toString(), "restore-via-create", node, onOrOff),
+                repository,
+                Map.of(),
+                Duration.ofMinutes(2));
+        assertThat(result.exitCode())
+                .as("restore-via-create: %s", result.stderr())
+                .isZero();
+    }
+
+    private static String restoreBackend(KubernetesClient client, String node) {
+        var labels = client.nodes().withName(node).get().getMetadata().getLabels();
+        return labels == null ? null : labels.get(RuntimeCapability.RESTORE_LABEL);
+    }
+
+    private static void counter(KubernetesClient client, TestNamespace namespace, String name, String node) {
+        client.resource(new PodBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .withNamespace(namespace.name())
+                        .endMetadata()
+                        .withNewSpec()
+                        .withNodeSelector(Map.of("kubernetes.io/hostname", node))
+                        .withTerminationGracePeriodSeconds(1L)
+                        .addNewContainer()
+                        .withName("main")
+                        .withImage(LocalCluster.TEST_IMAGE)
+                        .withImagePullPolicy("Never")
+                        .withCommand("/bin/sh", "-c", COUNTER)
+                        .endContainer()
+                        .endSpec()
+                        .build())
+                .create();
+        client.pods()
+                .inNamespace(namespace.name())
+                .withName(name)
+                .waitUntilCondition(
+                        p -> p != null && "Running".equals(p.getStatus().getPhase()), 2, TimeUnit.MINUTES);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> counts(client, namespace, name).size() >= 3);
+    }
+
+    /** One container's counter lines as {count, token}. */
+    private static List<long[]> counts(KubernetesClient client, TestNamespace namespace, String pod, String container) {
+        String log = client.pods()
+                .inNamespace(namespace.name())
+                .withName(pod)
+                .inContainer(container)
+                .getLog();
+        return parseCounts(log);
+    }
+
     /** The counter's lines as {count, token}. */
     private static List<long[]> counts(KubernetesClient client, TestNamespace namespace, String pod) {
-        String log = client.pods().inNamespace(namespace.name()).withName(pod).getLog();
+        return parseCounts(
+                client.pods().inNamespace(namespace.name()).withName(pod).getLog());
+    }
+
+    private static List<long[]> parseCounts(String log) {
         List<long[]> out = new ArrayList<>();
         Matcher m = COUNT_LINE.matcher(log == null ? "" : log);
         while (m.find()) {

@@ -3,6 +3,7 @@ package dev.amber.testkit.cluster;
 import dev.amber.testkit.process.Checkout;
 import dev.amber.testkit.process.ExternalCommand;
 import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -109,6 +111,69 @@ public final class LocalCluster {
             return new KubernetesClientBuilder().withConfig(config).build();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + kubeconfig, e);
+        }
+    }
+
+    /**
+     * A client authenticated as a user of its own, with no permission but what the test grants: a client
+     * certificate for CN {@code user} signed by the cluster's CA (openssl), so the API server authenticates
+     * and authorises it as it would any real user. Each call makes a new key; the caller closes the client.
+     */
+    public KubernetesClient userClient(String user) {
+        Path pki = Path.of("/var/lib/amber-cluster/pki");
+        try {
+            Path dir = Files.createTempDirectory("amber-user-");
+            Path key = dir.resolve("user.key");
+            Path csr = dir.resolve("user.csr");
+            Path crt = dir.resolve("user.crt");
+            openssl(dir, "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", key.toString());
+            openssl(dir, "req", "-new", "-key", key.toString(), "-subj", "/CN=" + user, "-out", csr.toString());
+            openssl(
+                    dir,
+                    "x509",
+                    "-req",
+                    "-in",
+                    csr.toString(),
+                    "-CA",
+                    pki.resolve("ca.crt").toString(),
+                    "-CAkey",
+                    pki.resolve("ca.key").toString(),
+                    "-CAcreateserial",
+                    "-CAserial",
+                    dir.resolve("ca.srl").toString(),
+                    "-days",
+                    "1",
+                    "-out",
+                    crt.toString());
+            Config admin = Config.fromKubeconfig(Files.readString(kubeconfig));
+            Config config = new ConfigBuilder()
+                    .withMasterUrl(admin.getMasterUrl())
+                    .withCaCertData(admin.getCaCertData())
+                    .withCaCertFile(admin.getCaCertFile())
+                    .withClientCertFile(crt.toString())
+                    .withClientKeyFile(key.toString())
+                    .withClientKeyAlgo("EC")
+                    .build();
+            return new KubernetesClientBuilder().withConfig(config).build();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make a client certificate for " + user, e);
+        }
+    }
+
+    private static void openssl(Path dir, String... args) throws IOException {
+        List<String> argv = new ArrayList<>(List.of("openssl"));
+        argv.addAll(List.of(args));
+        try {
+            ExternalCommand.Result result = ExternalCommand.run(argv, dir, Map.of(), Duration.ofSeconds(30));
+            if (!result.succeeded()) {
+                throw new IOException(
+                        "openssl " + args[0] + " failed: " + result.stderr().strip());
+            }
+        } catch (ExternalCommand.TimedOut e) {
+            throw new IOException("openssl " + args[0] + " did not finish", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
         }
     }
 
