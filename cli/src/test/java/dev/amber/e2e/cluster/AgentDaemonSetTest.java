@@ -402,6 +402,7 @@ class AgentDaemonSetTest {
         agent.setArgs(args);
         hostPathPerNode(pod, agent, "checkpoints", NODES, "$(NODE_NAME)/kubelet/checkpoints");
         hostPathPerNode(pod, agent, "state", stateRoot, "$(NODE_NAME)");
+        hostPathPerNode(pod, agent, "runtime", Path.of("/run/amber-cluster"), "$(NODE_NAME)/containerd");
         return ds;
     }
 

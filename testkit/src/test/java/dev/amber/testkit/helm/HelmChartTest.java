@@ -383,7 +383,7 @@ class HelmChartTest {
             expected.addAll(triples("amber.dev", resource + "/finalizers", "update"));
         }
         expected.addAll(triples("", "pods", "get", "list", "watch", "create", "delete"));
-        expected.addAll(triples("", "nodes", "get"));
+        expected.addAll(triples("", "nodes", "get", "list"));
         expected.addAll(triples("", "secrets", "get"));
         expected.addAll(triples("", "events", "create", "patch"));
         expected.addAll(triples("authorization.k8s.io", "selfsubjectrulesreviews", "create"));
@@ -438,8 +438,8 @@ class HelmChartTest {
 
     @Test
     void aRestoreOfAnotherNamespacesCheckpointNeedsTheUsersOwnGetThere() {
-        ValidatingAdmissionPolicy policy = of(defaults, ValidatingAdmissionPolicy.class).stream()
-                .collect(singleElement("ValidatingAdmissionPolicy"));
+        ValidatingAdmissionPolicy policy =
+                one(defaults, ValidatingAdmissionPolicy.class, "amber-restore-checkpoint-namespace");
         assertThat(policy.getApiVersion()).isEqualTo("admissionregistration.k8s.io/v1");
         assertThat(policy.getSpec().getFailurePolicy()).isEqualTo("Fail");
         assertThat(policy.getSpec().getMatchConstraints().getResourceRules()).anySatisfy(rule -> {
@@ -460,8 +460,8 @@ class HelmChartTest {
                 .contains("object.spec.checkpointNamespace")
                 .contains("get")
                 .contains("checkpoints.amber.dev");
-        ValidatingAdmissionPolicyBinding binding = of(defaults, ValidatingAdmissionPolicyBinding.class).stream()
-                .collect(singleElement("ValidatingAdmissionPolicyBinding"));
+        ValidatingAdmissionPolicyBinding binding =
+                one(defaults, ValidatingAdmissionPolicyBinding.class, "amber-restore-checkpoint-namespace");
         assertThat(binding.getSpec().getPolicyName())
                 .isEqualTo(policy.getMetadata().getName());
         assertThat(binding.getSpec().getValidationActions()).containsExactly("Deny");
