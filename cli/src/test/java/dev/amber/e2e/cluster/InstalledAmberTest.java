@@ -314,7 +314,8 @@ class InstalledAmberTest {
             config = new ConfigBuilder(admin.getConfiguration()).build();
         }
         config.setImpersonateUsername("system:serviceaccount:" + SYSTEM + ":amber-agent");
-        config.setImpersonateExtras(Map.of("authentication.kubernetes.io/node-name", List.of(LocalCluster.NODE_A)));
+        // Extra keys travel percent-encoded in the Impersonate-Extra- header name, where a slash may not stand.
+        config.setImpersonateExtras(Map.of("authentication.kubernetes.io%2Fnode-name", List.of(LocalCluster.NODE_A)));
         try (KubernetesClient agent =
                 new KubernetesClientBuilder().withConfig(config).build()) {
             agent.nodes()
