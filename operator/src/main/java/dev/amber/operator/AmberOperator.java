@@ -6,6 +6,7 @@ import dev.amber.operator.checkpoint.CheckpointReconciler;
 import dev.amber.operator.cluster.AgentTrust;
 import dev.amber.operator.cluster.KubernetesNodeAgents;
 import dev.amber.operator.cluster.KubernetesWorkloads;
+import dev.amber.operator.cluster.OciRegistries;
 import dev.amber.operator.restore.RestoreReconciler;
 import dev.amber.operator.status.CheckpointStatusRecorder;
 import dev.amber.operator.status.KubernetesEvents;
@@ -87,6 +88,8 @@ public final class AmberOperator implements AutoCloseable {
         operator.register(new CheckpointReconciler(
                 workloads,
                 agents,
+                // The chart's Deployment gives /tmp in memory: a deletion's credentials pass through it.
+                new OciRegistries(settings.operator(), Path.of(System.getProperty("java.io.tmpdir"))),
                 new CheckpointStatusRecorder(events, metrics, Clock.systemUTC()),
                 settings.operator(),
                 Clock.systemUTC()));

@@ -1,15 +1,12 @@
 package dev.amber.agent.export;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.amber.agent.store.ArchiveFiles;
 import dev.amber.errors.OneLine;
 import dev.amber.image.CheckpointImages;
 import dev.amber.image.ImageException;
 import dev.amber.image.ImageReference;
 import dev.amber.image.PushResult;
 import dev.amber.image.registry.AuthFiles;
+import dev.amber.image.registry.DockerConfigAuth;
 import dev.amber.image.registry.RegistryOptions;
 import dev.amber.image.registry.RegistryStore;
 import dev.amber.kube.agent.CheckpointRequest.ExportTarget;
@@ -17,9 +14,6 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -35,7 +29,6 @@ import java.util.Optional;
  * write into the node's file system. The push is verified ({@link VerifiedPush}) before its digest is reported.
  */
 public final class RegistryTargetExporter implements TargetExporter, AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final RegistryOptions options;
     private final Path tempDirectory;
@@ -57,11 +50,9 @@ public final class RegistryTargetExporter implements TargetExporter, AutoCloseab
     public String export(Path archive, ExportTarget target) throws IOException {
         ImageReference ref = reference(target.reference());
         long size = Files.size(archive);
-        Path authFile = writeAuthFile(tempDirectory, target.dockerConfigJson());
-        try {
-            RegistryOptions push = options.withInsecure(target.plainHttp()).withAuthFile(authFile);
-            // An empty environment: no credential helper is found on PATH, and none is named in the file anyway.
-            AuthFiles auth = new AuthFiles(List.of(authFile), true, Map.of());
+        try (DockerConfigAuth credentials = DockerConfigAuth.write(tempDirectory, target.dockerConfigJson())) {
+            RegistryOptions push = options.withInsecure(target.plainHttp()).withAuthFile(credentials.file());
+            AuthFiles auth = credentials.authFiles();
             CheckpointImages library = new CheckpointImages((r, forPush) -> new RegistryStore(client, r, push, auth));
             PushResult pushed = VerifiedPush.push(library, archive, ref, size);
             // The tag is where the image was pushed; the digest alone says which image it is.
@@ -73,8 +64,6 @@ public final class RegistryTargetExporter implements TargetExporter, AutoCloseab
                             null,
                             pushed.manifestDigest())
                     .toString();
-        } finally {
-            Files.deleteIfExists(authFile);
         }
     }
 
@@ -87,30 +76,12 @@ public final class RegistryTargetExporter implements TargetExporter, AutoCloseab
         }
         if (target.dockerConfigJson() != null) {
             try {
-                auths(target.dockerConfigJson());
+                DockerConfigAuth.check(target.dockerConfigJson());
             } catch (IOException e) {
                 return Optional.of(e.getMessage());
             }
         }
         return Optional.empty();
-    }
-
-    /**
-     * Writes the auth file for one push: owner-only from its creation (never briefly readable by others), holding
-     * only the {@code auths} of {@code dockerConfigJson}, or none for an anonymous push.
-     */
-    static Path writeAuthFile(Path directory, String dockerConfigJson) throws IOException {
-        ObjectNode file = JSON.createObjectNode();
-        file.set("auths", dockerConfigJson == null ? JSON.createObjectNode() : auths(dockerConfigJson));
-        Path path = Files.createTempFile(
-                directory, "amber-auth-", ".json", PosixFilePermissions.asFileAttribute(ArchiveFiles.OWNER_ONLY));
-        try {
-            Files.write(path, JSON.writeValueAsBytes(file));
-        } catch (IOException e) {
-            Files.deleteIfExists(path);
-            throw e;
-        }
-        return path;
     }
 
     /** Abandons pushes still in flight and lets the shared client's threads end. */
@@ -129,20 +100,5 @@ public final class RegistryTargetExporter implements TargetExporter, AutoCloseab
             throw new ImageException("'" + text + "' names a digest; name a tag to push to");
         }
         return ref;
-    }
-
-    // The parser's own message may quote the text it choked on, which is a credential here: it is never shown.
-    private static ObjectNode auths(String dockerConfigJson) throws IOException {
-        JsonNode config;
-        try {
-            config = JSON.readTree(dockerConfigJson);
-        } catch (IOException e) {
-            throw new IOException("export.dockerConfigJson is not JSON");
-        }
-        if (config == null || !config.isObject() || !config.path("auths").isObject()) {
-            throw new IOException(
-                    "export.dockerConfigJson is not a docker config (a JSON object with an \"auths\" object)");
-        }
-        return (ObjectNode) config.get("auths");
     }
 }

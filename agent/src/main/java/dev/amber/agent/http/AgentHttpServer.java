@@ -10,6 +10,7 @@ import com.sun.net.httpserver.HttpsServer;
 import dev.amber.agent.checkpoint.CheckpointOperations;
 import dev.amber.agent.metrics.AgentMetrics;
 import dev.amber.agent.node.NodeAgent;
+import dev.amber.agent.store.ArchiveFiles;
 import dev.amber.retention.ArchiveRecord;
 import java.io.IOException;
 import java.io.InputStream;
@@ -135,6 +136,11 @@ public final class AgentHttpServer implements AutoCloseable {
                 case "DELETE" -> {
                     if (content) {
                         error(ex, 405, "delete the archive, not its content");
+                        return;
+                    }
+                    if (agent.files().isPinned(name)) {
+                        // A person pinned it: no API call may delete it (409, not worth retrying), retention neither.
+                        error(ex, 409, name + " is pinned by " + name + ArchiveFiles.PIN_SUFFIX + ": not deleting it");
                         return;
                     }
                     boolean deleted = agent.deleteArchive(name);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.amber.agent.testing.FakeKubelet;
 import dev.amber.image.CheckpointImages;
 import dev.amber.image.ImageReference;
+import dev.amber.image.registry.DockerConfigAuth;
 import dev.amber.image.registry.RegistryOptions;
 import dev.amber.kube.agent.CheckpointRequest.ExportTarget;
 import dev.amber.testkit.registry.LocalRegistry;
@@ -29,10 +30,11 @@ class RegistryTargetExporterTest {
 
     @Test
     void theAuthFileIsOwnerOnlyAndHoldsOnlyTheAuths() throws Exception {
-        Path file = RegistryTargetExporter.writeAuthFile(
-                temp,
-                "{\"auths\":{\"registry.example\":{\"auth\":\"dTpw\"}},\"credsStore\":\"desktop\","
-                        + "\"credHelpers\":{\"registry.example\":\"evil\"},\"proxies\":{}}");
+        Path file = DockerConfigAuth.write(
+                        temp,
+                        "{\"auths\":{\"registry.example\":{\"auth\":\"dTpw\"}},\"credsStore\":\"desktop\","
+                                + "\"credHelpers\":{\"registry.example\":\"evil\"},\"proxies\":{}}")
+                .file();
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
                 .isEqualTo("rw-------");
         JsonNode written = JSON.readTree(file.toFile());
@@ -40,7 +42,7 @@ class RegistryTargetExporterTest {
         assertThat(written.path("auths").path("registry.example").path("auth").asText())
                 .isEqualTo("dTpw");
 
-        Path anonymous = RegistryTargetExporter.writeAuthFile(temp, null);
+        Path anonymous = DockerConfigAuth.write(temp, null).file();
         assertThat(JSON.readTree(anonymous.toFile()).toString()).isEqualTo("{\"auths\":{}}");
     }
 

@@ -162,6 +162,14 @@ class AgentHttpServerTest {
         assertThat(call("DELETE", "/v1/archives/" + name, "bob-token").statusCode())
                 .isEqualTo(403);
         assertThat(Files.exists(shopArchive)).isTrue();
+        // Pinned by a person: refused as a conflict (409, nothing to retry), and the archive stays.
+        Path pin = shopArchive.resolveSibling(name + ".keep");
+        Files.createFile(pin);
+        var pinned = call("DELETE", "/v1/archives/" + name, "alice-token");
+        assertThat(pinned.statusCode()).isEqualTo(409);
+        assertThat(new String(pinned.body())).contains("is pinned by " + name + ".keep");
+        assertThat(Files.exists(shopArchive)).isTrue();
+        Files.delete(pin);
         assertThat(call("DELETE", "/v1/archives/" + name, "alice-token").statusCode())
                 .isEqualTo(200);
         assertThat(Files.exists(shopArchive)).isFalse();

@@ -12,7 +12,8 @@ import java.util.Objects;
  *       without an agent, ...);
  *   <li>{@code Running} → {@code Succeeded}: every requested container was checkpointed (and exported, if
  *       asked);
- *   <li>{@code Running} → {@code Failed}: the dump, the export or the timeout failed it.
+ *   <li>{@code Running} → {@code Failed}: the dump, the export or the timeout failed it, or the Checkpoint was
+ *       deleted (with deletionPolicy Delete) before every container was dumped.
  * </ul>
  *
  * {@code Succeeded} and {@code Failed} are terminal: a Checkpoint is never retried, a new one is created.

@@ -7,6 +7,7 @@ import dev.amber.api.v1alpha1.CheckpointExport;
 import dev.amber.api.v1alpha1.CheckpointPhase;
 import dev.amber.api.v1alpha1.CheckpointSpec;
 import dev.amber.api.v1alpha1.ContainerCheckpointStatus;
+import dev.amber.api.v1alpha1.DeletionPolicy;
 import dev.amber.cli.output.Bytes;
 import dev.amber.cli.output.JsonOutput;
 import dev.amber.cli.output.OutputFormat;
@@ -96,6 +97,13 @@ public final class CheckpointCommand implements Callable<Integer> {
     Integer checkpointTimeout;
 
     @Option(
+            names = "--deletion-policy",
+            paramLabel = "POLICY",
+            description = "What deleting the Checkpoint does: Retain (the default) keeps its archives and image; Delete"
+                    + " deletes them first. One of: ${COMPLETION-CANDIDATES}.")
+    DeletionPolicy deletionPolicy;
+
+    @Option(
             names = "--format",
             defaultValue = "table",
             description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
@@ -137,6 +145,7 @@ public final class CheckpointCommand implements Callable<Integer> {
         wanted.podName = pod;
         wanted.containers = containers.isEmpty() ? null : containers;
         wanted.timeoutSeconds = checkpointTimeout;
+        wanted.deletionPolicy = deletionPolicy;
         if (export != null) {
             wanted.export = new CheckpointExport();
             wanted.export.image = export.isEmpty() ? null : export;

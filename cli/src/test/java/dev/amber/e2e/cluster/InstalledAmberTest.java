@@ -618,6 +618,90 @@ class InstalledAmberTest {
         }
     }
 
+    /**
+     * Issue 12's test 6: deleting a Checkpoint with deletionPolicy Delete deletes its archive on the node and its
+     * image manifest in the registry before it goes; with Retain both stay. The pods are untouched either way.
+     */
+    @Test
+    @Order(11)
+    void deletionPolicyDeleteRemovesTheArchiveAndTheImageAndRetainKeepsThem(
+            KubernetesClient client, TestNamespace namespace) throws Exception {
+        running(client, namespace, "doomed", LocalCluster.NODE_A);
+        JsonNode delete = checkpointed(namespace, "doomed", "doomed-1", "Delete");
+        JsonNode retain = checkpointed(namespace, "doomed", "doomed-2", "Retain");
+        Checkpoint held = client.resources(Checkpoint.class)
+                .inNamespace(namespace.name())
+                .withName("doomed-1")
+                .get();
+        assertThat(held.getMetadata().getFinalizers()).containsExactly("amber.dev/delete-artifacts");
+        assertThat(client.resources(Checkpoint.class)
+                        .inNamespace(namespace.name())
+                        .withName("doomed-2")
+                        .get()
+                        .getMetadata()
+                        .getFinalizers())
+                .isEmpty();
+
+        for (String name : List.of("doomed-1", "doomed-2")) {
+            client.resources(Checkpoint.class)
+                    .inNamespace(namespace.name())
+                    .withName(name)
+                    .delete();
+        }
+        await().atMost(Duration.ofMinutes(1))
+                .until(() -> client.resources(Checkpoint.class).inNamespace(namespace.name()).list().getItems().stream()
+                        .noneMatch(c -> c.getMetadata().getName().startsWith("doomed-")));
+
+        assertThat(archive(delete)).doesNotExist();
+        assertThat(manifestStatus(delete)).isEqualTo(404);
+        assertThat(archive(retain)).exists();
+        assertThat(manifestStatus(retain)).isEqualTo(200);
+        assertThat(client.pods()
+                        .inNamespace(namespace.name())
+                        .withName("doomed")
+                        .get()
+                        .getStatus()
+                        .getPhase())
+                .isEqualTo("Running");
+    }
+
+    private JsonNode checkpointed(TestNamespace namespace, String pod, String name, String policy) throws Exception {
+        ExternalCommand.Result result = kubectlAmber(
+                "checkpoint",
+                pod,
+                "-n",
+                namespace.name(),
+                "--name",
+                name,
+                "--export",
+                "--deletion-policy",
+                policy,
+                "--wait",
+                "--format",
+                "json");
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        return JSON.readTree(result.stdout()).path("containers").get(0);
+    }
+
+    private static Path archive(JsonNode container) {
+        return Path.of(container.path("archivePath").asText());
+    }
+
+    /** The registry's answer for the container's image manifest, asked from this machine. */
+    private static int manifestStatus(JsonNode container) throws Exception {
+        String image = container.path("image").asText();
+        String repository = image.substring(image.indexOf('/') + 1, image.indexOf('@'));
+        String digest = image.substring(image.indexOf('@') + 1);
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://" + LocalCluster.REGISTRY + "/v2/" + repository
+                                        + "/manifests/" + digest))
+                                .header("Accept", "application/vnd.oci.image.manifest.v1+json")
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
+
     private static Restore crossNamespaceRestore(TestNamespace namespace, String other, String name) {
         Restore restore = new Restore();
         restore.setMetadata(new ObjectMetaBuilder()

@@ -156,6 +156,29 @@ public final class RegistryStore implements ImageStore {
         return digest;
     }
 
+    /**
+     * Deletes the manifest of {@code digest} (the image; its blobs go with the registry's own garbage collection).
+     *
+     * @return false when the registry has no such manifest (already deleted)
+     * @throws ImageException when the registry refuses, e.g. 405 where deletion is turned off
+     */
+    public boolean deleteManifest(String digest) throws ImageException {
+        if (!digest.startsWith("sha256:")) {
+            throw new IllegalArgumentException("a manifest is deleted by digest, not by " + digest);
+        }
+        HttpResponse<byte[]> response = http.send(
+                http.request(http.repositoryUri("manifests/" + digest)).DELETE(),
+                HttpResponse.BodyHandlers.ofByteArray(),
+                "deletion of manifest");
+        if (response.statusCode() == 404) {
+            return false;
+        }
+        if (response.statusCode() != 202 && response.statusCode() != 200) {
+            throw http.failure("deletion of manifest", response);
+        }
+        return true;
+    }
+
     @Override
     public FetchedManifest getManifest(String reference) throws ImageException {
         HttpResponse<byte[]> response = http.send(

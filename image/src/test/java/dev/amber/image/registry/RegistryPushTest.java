@@ -103,6 +103,22 @@ class RegistryPushTest {
     }
 
     @Test
+    void aManifestDeletedByDigestIsGoneAndASecondDeletionSaysSo() throws Exception {
+        ImageReference ref = ImageReference.parse(registry.hostPort() + "/ckpt/deleted:v1");
+        PushResult pushed = images(insecure()).push(archive, ref, PushOptions.defaults());
+        try (DockerConfigAuth anonymous = DockerConfigAuth.write(dir, null)) {
+            RegistryStore store =
+                    new RegistryStore(RegistryStore.newClient(insecure()), ref, insecure(), anonymous.authFiles());
+
+            assertThat(store.deleteManifest(pushed.manifestDigest())).isTrue();
+            assertThatThrownBy(() -> store.getManifest(pushed.manifestDigest()))
+                    .isInstanceOf(ImageException.class)
+                    .hasMessageContaining("has no image");
+            assertThat(store.deleteManifest(pushed.manifestDigest())).isFalse();
+        }
+    }
+
+    @Test
     void aConnectionDroppedBetweenChunksResumesFromWhereTheRegistryStands() throws Exception {
         try (FaultyProxy proxy = new FaultyProxy(
                 registry.uri().getPort(), (long) (2.5 * CHUNK), FaultyProxy.Mode.DROP_ONCE_BETWEEN_CHUNKS)) {

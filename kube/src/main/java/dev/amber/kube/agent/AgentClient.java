@@ -14,4 +14,12 @@ public interface AgentClient {
 
     /** The operation with this id, or empty when the agent knows none (it may have restarted). */
     Optional<CheckpointOperation> find(String id) throws AgentException;
+
+    /**
+     * Deletes an archive of the node's checkpoint directory, by file name; the agent allows it to callers with
+     * {@code delete} on {@code checkpointarchives.amber.dev} in the archive's namespace, and refuses a pinned one.
+     *
+     * @return false when the agent knows no such archive (deleted already, or never indexed)
+     */
+    boolean deleteArchive(String fileName) throws AgentException;
 }

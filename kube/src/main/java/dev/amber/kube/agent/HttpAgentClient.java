@@ -74,6 +74,20 @@ public final class HttpAgentClient implements AgentClient {
         return Optional.of(read(response));
     }
 
+    @Override
+    public boolean deleteArchive(String fileName) throws AgentException {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(
+                        base.resolve("/v1/archives/" + URLEncoder.encode(fileName, StandardCharsets.UTF_8)))
+                .DELETE());
+        if (response.statusCode() == 404) {
+            return false;
+        }
+        if (response.statusCode() != 200) {
+            throw refused("deletion of archive " + fileName, response);
+        }
+        return true;
+    }
+
     private HttpResponse<String> send(HttpRequest.Builder request) throws AgentException {
         try {
             return http.send(

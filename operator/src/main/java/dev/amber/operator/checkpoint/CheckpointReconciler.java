@@ -11,6 +11,7 @@ import dev.amber.kube.agent.AgentException;
 import dev.amber.kube.agent.CheckpointOperation;
 import dev.amber.operator.OperatorSettings;
 import dev.amber.operator.cluster.NodeAgents;
+import dev.amber.operator.cluster.Registries;
 import dev.amber.operator.cluster.Workloads;
 import dev.amber.operator.status.CheckpointStatusRecorder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -38,10 +39,16 @@ import java.util.concurrent.TimeUnit;
  * container that has one running, so two Checkpoints of one container are taken one after the other.
  */
 // A Running Checkpoint is rescheduled by itself; the bound only matters when a status patch was lost.
+// Every event reaches reconcile, deletions included, so that the finalizer is this controller's to add where it is
+// needed (deletionPolicy Delete) and nowhere else: a Retain Checkpoint never waits on a running operator to go.
 @ControllerConfiguration(
         name = "checkpoint",
+        triggerReconcilerOnAllEvents = true,
         maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
 public final class CheckpointReconciler implements Reconciler<Checkpoint> {
+    /** Holds a Checkpoint with deletionPolicy Delete until what it produced is deleted ({@link CheckpointDeletion}). */
+    public static final String FINALIZER = "amber.dev/delete-artifacts";
+
     /** How often a Running checkpoint's operation is looked at: short, since a dump takes seconds. */
     static final Duration POLL = Duration.ofSeconds(1);
     /** How long to wait before trying again when the container or the node's agent is busy or away. */
@@ -52,10 +59,12 @@ public final class CheckpointReconciler implements Reconciler<Checkpoint> {
     private final CheckpointStatusRecorder recorder;
     private final OperatorSettings settings;
     private final Clock clock;
+    private final CheckpointDeletion deletion;
 
     public CheckpointReconciler(
             Workloads workloads,
             NodeAgents agents,
+            Registries registries,
             CheckpointStatusRecorder recorder,
             OperatorSettings settings,
             Clock clock) {
@@ -64,10 +73,21 @@ public final class CheckpointReconciler implements Reconciler<Checkpoint> {
         this.recorder = recorder;
         this.settings = settings;
         this.clock = clock;
+        this.deletion = new CheckpointDeletion(workloads, agents, registries);
     }
 
     @Override
     public UpdateControl<Checkpoint> reconcile(Checkpoint checkpoint, Context<Checkpoint> context) {
+        if (checkpoint.isMarkedForDeletion()) {
+            return deleting(checkpoint);
+        }
+        if (context != null && context.isPrimaryResourceDeleted()) {
+            return UpdateControl.noUpdate(); // gone, and it held no finalizer: nothing was to be deleted
+        }
+        if (checkpoint.getSpec().deletionPolicy == DeletionPolicy.Delete && !checkpoint.hasFinalizer(FINALIZER)) {
+            // Before any archive exists, so that none can outlive a Checkpoint deleted in the meantime.
+            workloads.addFinalizer(checkpoint, FINALIZER);
+        }
         CheckpointStatus status = recorder.statusOf(checkpoint);
         if (status.phase.terminal()) {
             return UpdateControl.noUpdate();
@@ -105,12 +125,6 @@ public final class CheckpointReconciler implements Reconciler<Checkpoint> {
     /** Validates the spec against the pod and the node's agent; on success the Checkpoint is Running. */
     private Optional<Failure> start(Checkpoint checkpoint) {
         String namespace = checkpoint.getMetadata().getNamespace();
-        if (checkpoint.getSpec().deletionPolicy == DeletionPolicy.Delete) {
-            return Optional.of(new Failure(
-                    "NotImplemented",
-                    "deletionPolicy Delete is not implemented yet: use Retain (the"
-                            + " default); a Checkpoint that said Delete would leave its archives and images behind"));
-        }
         Optional<Pod> pod = workloads.pod(namespace, checkpoint.getSpec().podName);
         if (pod.isEmpty()) {
             return Optional.of(new Failure(
@@ -191,6 +205,68 @@ public final class CheckpointReconciler implements Reconciler<Checkpoint> {
         }
         recorder.succeeded(checkpoint);
         return UpdateControl.patchStatus(checkpoint);
+    }
+
+    /**
+     * A Checkpoint being deleted that holds the finalizer: a checkpoint under way is finished first (the container
+     * being dumped, no other), so that no archive appears after the deletion; then what it produced is deleted and
+     * the finalizer removed.
+     */
+    private UpdateControl<Checkpoint> deleting(Checkpoint checkpoint) {
+        if (!checkpoint.hasFinalizer(FINALIZER)) {
+            return UpdateControl.noUpdate();
+        }
+        CheckpointStatus status = recorder.statusOf(checkpoint);
+        if (status.phase == CheckpointPhase.Running) {
+            Optional<UpdateControl<Checkpoint>> underWay = finishBeforeDeletion(checkpoint, status);
+            if (underWay.isPresent()) {
+                return underWay.get();
+            }
+        }
+        CheckpointDeletion.Outcome outcome = deletion.delete(checkpoint);
+        if (outcome instanceof CheckpointDeletion.Outcome.Retry retry) {
+            recorder.waiting(
+                    checkpoint,
+                    retry.reason(),
+                    retry.message() + " (trying again; removing the finalizer " + FINALIZER
+                            + " lets the Checkpoint go without deleting them)");
+            return UpdateControl.patchStatus(checkpoint).rescheduleAfter(WAIT);
+        }
+        CheckpointDeletion.Outcome.Done done = (CheckpointDeletion.Outcome.Done) outcome;
+        recorder.artifactsDeleted(checkpoint, done.deleted(), done.kept());
+        workloads.removeFinalizer(checkpoint, FINALIZER);
+        return UpdateControl.noUpdate();
+    }
+
+    /**
+     * Waits for the container being dumped as the Checkpoint is deleted, records it, and ends the Checkpoint as
+     * Failed (its other containers are not dumped); empty once nothing is under way.
+     */
+    private Optional<UpdateControl<Checkpoint>> finishBeforeDeletion(Checkpoint checkpoint, CheckpointStatus status) {
+        Optional<ContainerCheckpointStatus> next = CheckpointPlan.nextContainer(status.containers);
+        if (next.isPresent()) {
+            try {
+                Optional<CheckpointOperation> operation =
+                        agents.onNode(status.nodeName).find(CheckpointPlan.operationId(checkpoint, next.get().name));
+                if (operation.isPresent() && operation.get().state() == CheckpointOperation.State.RUNNING) {
+                    recorder.waiting(
+                            checkpoint,
+                            "Deleting",
+                            "finishing container " + next.get().name + " before deleting what the Checkpoint produced");
+                    return Optional.of(UpdateControl.patchStatus(checkpoint).rescheduleAfter(POLL));
+                }
+                if (operation.isPresent() && operation.get().state() == CheckpointOperation.State.SUCCEEDED) {
+                    recorder.containerDone(checkpoint, next.get().name, operation.get());
+                }
+            } catch (AgentException e) {
+                if (e.transientFailure() && workloads.node(status.nodeName).isPresent()) {
+                    recorder.waiting(checkpoint, "AgentUnavailable", e.getMessage());
+                    return Optional.of(UpdateControl.patchStatus(checkpoint).rescheduleAfter(WAIT));
+                }
+            }
+        }
+        recorder.failed(checkpoint, new Failure("Deleted", "deleted before every container was checkpointed"));
+        return Optional.empty();
     }
 
     /** The container's operation as the agent knows it, started now if it knows none. */

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -84,6 +85,16 @@ public final class KubernetesWorkloads implements Workloads {
     @Override
     public boolean servesApiGroup(String group) {
         return client.getApiGroup(group) != null;
+    }
+
+    @Override
+    public Checkpoint addFinalizer(Checkpoint checkpoint, String finalizer) {
+        return PrimaryUpdateAndCacheUtils.addFinalizer(client, checkpoint, finalizer);
+    }
+
+    @Override
+    public void removeFinalizer(Checkpoint checkpoint, String finalizer) {
+        PrimaryUpdateAndCacheUtils.removeFinalizer(client, checkpoint, finalizer);
     }
 
     @Override

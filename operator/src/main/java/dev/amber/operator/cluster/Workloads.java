@@ -29,6 +29,12 @@ public interface Workloads {
     /** Whether the API server serves this API group (discovery). */
     boolean servesApiGroup(String group);
 
+    /** Adds a finalizer to a Checkpoint (a patch of its metadata alone); the Checkpoint as it now is. */
+    Checkpoint addFinalizer(Checkpoint checkpoint, String finalizer);
+
+    /** Removes a finalizer from a Checkpoint, which then goes if it is being deleted. */
+    void removeFinalizer(Checkpoint checkpoint, String finalizer);
+
     /** Creates a pod as given; the API server's answer, with its uid. */
     Pod createPod(Pod pod);
 }

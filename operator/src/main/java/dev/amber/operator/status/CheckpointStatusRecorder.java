@@ -136,6 +136,16 @@ public final class CheckpointStatusRecorder {
         StatusNotes.ready(checkpoint, statusOf(checkpoint), ready, reason, message, clock.instant());
     }
 
+    /** A deleted Checkpoint's archives and images were deleted, or some were left (a Warning names them). */
+    public void artifactsDeleted(Checkpoint checkpoint, List<String> deleted, List<String> kept) {
+        if (!deleted.isEmpty()) {
+            announce(checkpoint, "Deleted", "deleted " + String.join(", ", deleted), false);
+        }
+        if (!kept.isEmpty()) {
+            announce(checkpoint, "Kept", "left in place: " + String.join("; ", kept), true);
+        }
+    }
+
     private void announce(Checkpoint checkpoint, String reason, String message, boolean warning) {
         StatusNotes.announce(events, LOG, checkpoint, reason, message, warning);
     }

@@ -7,7 +7,6 @@ import dev.amber.api.v1alpha1.CheckpointExport;
 import dev.amber.api.v1alpha1.CheckpointPhase;
 import dev.amber.api.v1alpha1.CheckpointSpec;
 import dev.amber.api.v1alpha1.ConditionTypes;
-import dev.amber.api.v1alpha1.DeletionPolicy;
 import dev.amber.kube.agent.CheckpointRequest;
 import dev.amber.operator.OperatorSettings;
 import dev.amber.operator.SettableClock;
@@ -217,6 +216,7 @@ class CheckpointReconcilerTest {
         CheckpointReconciler noDefault = new CheckpointReconciler(
                 cluster,
                 cluster,
+                cluster,
                 new CheckpointStatusRecorder(cluster, metrics, Clock.systemUTC()),
                 new OperatorSettings(null, Set.of(), 120),
                 Clock.systemUTC());
@@ -263,20 +263,6 @@ class CheckpointReconcilerTest {
     }
 
     @Test
-    void deletionPolicyDeleteIsRefusedUntilItIsImplemented() {
-        cluster.pods.put("shop/web", FakeCluster.runningPod("shop", "web", "node-a", "app"));
-        cluster.agentOn("node-a");
-        Checkpoint checkpoint = checkpoint("ckpt-1", "web");
-        checkpoint.getSpec().deletionPolicy = DeletionPolicy.Delete;
-
-        reconciler.reconcile(checkpoint, null);
-
-        assertThat(checkpoint.getStatus().phase).isEqualTo(CheckpointPhase.Failed);
-        assertThat(ready(checkpoint).getReason()).isEqualTo("NotImplemented");
-        assertThat(cluster.agentOn("node-a").started).isEmpty();
-    }
-
-    @Test
     void outcomesAreCountedWhereTheyAreRecorded() {
         cluster.pods.put("shop/web", FakeCluster.runningPod("shop", "web", "node-a", "app"));
         FakeCluster.FakeAgent agent = cluster.agentOn("node-a");
@@ -295,7 +281,7 @@ class CheckpointReconcilerTest {
 
     private CheckpointReconciler reconciler() {
         return new CheckpointReconciler(
-                cluster, cluster, new CheckpointStatusRecorder(cluster, metrics, clock), SETTINGS, clock);
+                cluster, cluster, cluster, new CheckpointStatusRecorder(cluster, metrics, clock), SETTINGS, clock);
     }
 
     private static Checkpoint checkpoint(String name, String pod) {

@@ -10,6 +10,7 @@ import dev.amber.kube.agent.AgentException;
 import dev.amber.kube.agent.CheckpointOperation;
 import dev.amber.kube.agent.CheckpointRequest;
 import dev.amber.operator.cluster.NodeAgents;
+import dev.amber.operator.cluster.Registries;
 import dev.amber.operator.cluster.Workloads;
 import dev.amber.operator.status.Events;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -17,20 +18,23 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The operator's three seams in memory, for unit tests of the controller's decisions: pods and secrets,
  * one agent per node (which runs an operation only when the test says it finished), and the Events.
  * Checkpoints and nodes for the Restore controller. The real seams are exercised against the local cluster.
  */
-public final class FakeCluster implements Workloads, NodeAgents, Events {
+public final class FakeCluster implements Workloads, NodeAgents, Events, Registries {
     public final Map<String, Pod> pods = new HashMap<>();
     public final Map<String, String> secrets = new HashMap<>();
     public final Map<String, FakeAgent> agents = new HashMap<>();
@@ -42,6 +46,10 @@ public final class FakeCluster implements Workloads, NodeAgents, Events {
     public final List<Pod> created = new ArrayList<>();
 
     public final List<String> events = new ArrayList<>();
+    /** Images (by digest) the registry holds; {@link #deleteImage} removes them. */
+    public final Set<String> images = new TreeSet<>();
+    /** When set, every registry call fails so. */
+    public IOException registryFailure;
 
     public static Pod runningPod(String namespace, String name, String node, String... containers) {
         PodBuilder pod = new PodBuilder()
@@ -131,6 +139,25 @@ public final class FakeCluster implements Workloads, NodeAgents, Events {
     }
 
     @Override
+    public Checkpoint addFinalizer(Checkpoint checkpoint, String finalizer) {
+        checkpoint.addFinalizer(finalizer);
+        return checkpoint;
+    }
+
+    @Override
+    public void removeFinalizer(Checkpoint checkpoint, String finalizer) {
+        checkpoint.removeFinalizer(finalizer);
+    }
+
+    @Override
+    public boolean deleteImage(String imageByDigest, String dockerConfigJson) throws IOException {
+        if (registryFailure != null) {
+            throw registryFailure;
+        }
+        return images.remove(imageByDigest);
+    }
+
+    @Override
     public Pod createPod(Pod pod) {
         String key = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
         if (pods.containsKey(key)) {
@@ -169,7 +196,20 @@ public final class FakeCluster implements Workloads, NodeAgents, Events {
     public static final class FakeAgent implements AgentClient {
         final Map<String, CheckpointOperation> operations = new LinkedHashMap<>();
         final List<CheckpointRequest> started = new ArrayList<>();
+        /** Archive file names on the node; {@link #deleteArchive} removes them. */
+        final Set<String> archives = new TreeSet<>();
+        /** Archives a person pinned: the agent refuses to delete them (409). */
+        final Set<String> pinned = new TreeSet<>();
+
         String busyContainer;
+
+        @Override
+        public boolean deleteArchive(String fileName) throws AgentException {
+            if (pinned.contains(fileName)) {
+                throw new AgentException(fileName + " is pinned by " + fileName + ".keep", 409, null);
+            }
+            return archives.remove(fileName);
+        }
 
         @Override
         public CheckpointOperation start(CheckpointRequest request) throws AgentException {
@@ -189,6 +229,7 @@ public final class FakeCluster implements Workloads, NodeAgents, Events {
         }
 
         void finish(String id, String at, String image) {
+            archives.add(id + ".tar");
             DumpStatistics stats = new DumpStatistics();
             stats.frozenTimeMicros = 1234L;
             stats.pagesWritten = 77L;

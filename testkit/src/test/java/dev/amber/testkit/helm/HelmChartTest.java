@@ -388,7 +388,7 @@ class HelmChartTest {
         expected.addAll(triples("", "events", "create", "patch"));
         expected.addAll(triples("authorization.k8s.io", "selfsubjectrulesreviews", "create"));
         // What the agents' SubjectAccessReviews ask for before they checkpoint for the operator.
-        expected.addAll(triples("amber.dev", "checkpointarchives", "get", "create"));
+        expected.addAll(triples("amber.dev", "checkpointarchives", "get", "create", "delete"));
         assertThat(granted).containsExactlyInAnyOrderElementsOf(expected);
     }
 
