@@ -665,6 +665,103 @@ class InstalledAmberTest {
                 .isEqualTo("Running");
     }
 
+    /**
+     * Issue 12's test 7, the failure paths on real components: a kubelet that does not answer (node B's kubelet
+     * stopped with SIGSTOP while the checkpoint is asked for), a registry that refuses the push (nothing listens
+     * on its port) and a target node that does not exist. Each ends Failed with its reason in one line and exit 1;
+     * the pod runs on, and no archive is deleted.
+     */
+    @Test
+    @Order(12)
+    void failuresEndInOneLineWithTheirReasonAndTouchNothing(KubernetesClient client, TestNamespace namespace)
+            throws Exception {
+        running(client, namespace, "steady", LocalCluster.NODE_B);
+        JsonNode exported = checkpointed(namespace, "steady", "steady-1", "Retain");
+        Path archive = archive(exported);
+
+        long kubelet = Long.parseLong(
+                Files.readString(Path.of("/run/amber-cluster/pids/kubelet-" + LocalCluster.NODE_B + ".pid"))
+                        .strip());
+        ExternalCommand.Result timedOut;
+        signal(kubelet, "STOP");
+        try {
+            // The agent waits the kubelet's timeout plus 10 s, then gives up without retrying.
+            timedOut = kubectlAmber(
+                    "checkpoint",
+                    "steady",
+                    "-n",
+                    namespace.name(),
+                    "--name",
+                    "steady-2",
+                    "--checkpoint-timeout",
+                    "1",
+                    "--wait");
+        } finally {
+            signal(kubelet, "CONT");
+        }
+        assertFailedInOneLine(timedOut, "KubeletTimeout", "got no answer from kubelet");
+
+        String node = client.nodes()
+                .withName(LocalCluster.NODE_B)
+                .get()
+                .getStatus()
+                .getAddresses()
+                .getFirst()
+                .getAddress();
+        assertFailedInOneLine(
+                kubectlAmber(
+                        "checkpoint",
+                        "steady",
+                        "-n",
+                        namespace.name(),
+                        "--name",
+                        "steady-3",
+                        "--export",
+                        node + ":1/checkpoints",
+                        "--wait"),
+                "ExportFailed",
+                "cannot reach registry " + node + ":1");
+
+        assertFailedInOneLine(
+                kubectlAmber(
+                        "restore",
+                        "steady-1",
+                        "-n",
+                        namespace.name(),
+                        "--node",
+                        "amber-node-z",
+                        "--name",
+                        "steady-z",
+                        "--wait"),
+                "NoSuchNode",
+                "no node amber-node-z in the cluster");
+
+        assertThat(client.pods()
+                        .inNamespace(namespace.name())
+                        .withName("steady")
+                        .get()
+                        .getStatus()
+                        .getPhase())
+                .isEqualTo("Running");
+        assertThat(archive).exists();
+    }
+
+    private static void assertFailedInOneLine(ExternalCommand.Result result, String reason, String message) {
+        assertThat(result.exitCode()).as(result.stderr()).isEqualTo(1);
+        String last = result.stderr().strip().lines().toList().getLast();
+        assertThat(last)
+                .startsWith("amber ")
+                .contains("failed: " + reason + ": ")
+                .contains(message);
+        assertThat(result.stderr()).doesNotContain("\tat ").doesNotContain("Exception");
+    }
+
+    private static void signal(long pid, String signal) throws Exception {
+        ExternalCommand.Result result = ExternalCommand.run(
+                List.of("kill", "-" + signal, Long.toString(pid)), Path.of("/"), Map.of(), Duration.ofSeconds(10));
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+    }
+
     private JsonNode checkpointed(TestNamespace namespace, String pod, String name, String policy) throws Exception {
         ExternalCommand.Result result = kubectlAmber(
                 "checkpoint",
