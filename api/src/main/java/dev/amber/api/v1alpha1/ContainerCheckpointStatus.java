@@ -21,6 +21,11 @@ public class ContainerCheckpointStatus {
     @JsonPropertyDescription("CRIU's statistics of the dump.")
     public DumpStatistics dumpStatistics;
 
+    @JsonPropertyDescription(
+            "When the node's agent accepted this container's checkpoint (RFC 3339): from then on the operator only"
+                    + " follows it, and never asks for it again.")
+    public String operationStartedAt;
+
     @JsonPropertyDescription("When the container's dump finished (RFC 3339).")
     public String checkpointedAt;
 }

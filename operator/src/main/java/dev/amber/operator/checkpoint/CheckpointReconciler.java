@@ -182,6 +182,9 @@ public final class CheckpointReconciler implements Reconciler<Checkpoint> {
             } catch (PushSecretException e) {
                 recorder.failed(checkpoint, new Failure("PushSecretInvalid", e.getMessage()));
                 return UpdateControl.patchStatus(checkpoint);
+            } catch (OperationLostException e) {
+                recorder.failed(checkpoint, new Failure("OperationLost", e.getMessage()));
+                return UpdateControl.patchStatus(checkpoint);
             }
             switch (operation.state()) {
                 case RUNNING -> {
@@ -271,10 +274,21 @@ public final class CheckpointReconciler implements Reconciler<Checkpoint> {
 
     /** The container's operation as the agent knows it, started now if it knows none. */
     private CheckpointOperation operation(Checkpoint checkpoint, AgentClient agent, String container)
-            throws AgentException, PushSecretException {
+            throws AgentException, PushSecretException, OperationLostException {
         Optional<CheckpointOperation> known = agent.find(CheckpointPlan.operationId(checkpoint, container));
         if (known.isPresent()) {
             return known.get();
+        }
+        Optional<String> accepted = recorder.statusOf(checkpoint).containers.stream()
+                .filter(c -> c.name.equals(container) && c.operationStartedAt != null)
+                .map(c -> c.operationStartedAt)
+                .findFirst();
+        if (accepted.isPresent()) {
+            // Asking again would dump the container a second time, unasked; what the first dump left stays.
+            throw new OperationLostException("the agent on node " + recorder.statusOf(checkpoint).nodeName
+                    + " no longer knows the checkpoint of container " + container + " it accepted at "
+                    + accepted.get() + " (it restarted, or forgot it after an hour); not asking for a second one:"
+                    + " create a new Checkpoint");
         }
         int containers = recorder.statusOf(checkpoint).containers.size();
         String reference = CheckpointPlan.exportReference(checkpoint, container, containers, settings)
@@ -288,7 +302,19 @@ public final class CheckpointReconciler implements Reconciler<Checkpoint> {
         } catch (IllegalArgumentException e) {
             throw new PushSecretException(e.getMessage());
         }
-        return agent.start(CheckpointPlan.request(checkpoint, container, reference, credentials, settings));
+        CheckpointOperation started =
+                agent.start(CheckpointPlan.request(checkpoint, container, reference, credentials, settings));
+        recorder.operationStarted(checkpoint, container);
+        return started;
+    }
+
+    /** The node's agent forgot a container's checkpoint it had accepted. */
+    private static final class OperationLostException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        OperationLostException(String message) {
+            super(message);
+        }
     }
 
     /** The push Secret a Checkpoint names cannot be used (missing, or not a dockerconfigjson). */

@@ -64,12 +64,17 @@ public final class CheckpointStatusRecorder {
         announce(checkpoint, "Running", "checkpointing " + String.join(", ", containers) + " on node " + node, false);
     }
 
+    /** The node's agent accepted one container's checkpoint: it is followed from now on, never asked for again. */
+    public void operationStarted(Checkpoint checkpoint, String container) {
+        ContainerCheckpointStatus c = container(checkpoint, container);
+        if (c.operationStartedAt == null) {
+            c.operationStartedAt = clock.instant().toString();
+        }
+    }
+
     /** The agent finished one container's checkpoint (and its export, if asked). */
     public void containerDone(Checkpoint checkpoint, String container, CheckpointOperation operation) {
-        ContainerCheckpointStatus c = statusOf(checkpoint).containers.stream()
-                .filter(x -> x.name.equals(container))
-                .findFirst()
-                .orElseThrow(() -> new IllegalStateException("no container " + container + " in the status"));
+        ContainerCheckpointStatus c = container(checkpoint, container);
         c.archivePath = operation.archivePath();
         c.archiveSize = operation.archiveSize();
         c.image = operation.image();
@@ -144,6 +149,13 @@ public final class CheckpointStatusRecorder {
         if (!kept.isEmpty()) {
             announce(checkpoint, "Kept", "left in place: " + String.join("; ", kept), true);
         }
+    }
+
+    private ContainerCheckpointStatus container(Checkpoint checkpoint, String container) {
+        return statusOf(checkpoint).containers.stream()
+                .filter(x -> x.name.equals(container))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no container " + container + " in the status"));
     }
 
     private void announce(Checkpoint checkpoint, String reason, String message, boolean warning) {

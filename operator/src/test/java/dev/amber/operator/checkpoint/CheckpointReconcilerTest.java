@@ -263,6 +263,27 @@ class CheckpointReconcilerTest {
     }
 
     @Test
+    void anOperationTheAgentForgotIsNotAskedForAgainButFailsAsLost() {
+        cluster.pods.put("shop/web", FakeCluster.runningPod("shop", "web", "node-a", "app"));
+        FakeCluster.FakeAgent agent = cluster.agentOn("node-a");
+        Checkpoint checkpoint = checkpoint("ckpt-1", "web");
+        reconciler.reconcile(checkpoint, null);
+        assertThat(checkpoint.getStatus().containers.getFirst().operationStartedAt)
+                .isEqualTo("2026-12-04T10:00:00Z");
+
+        agent.operations.clear(); // the agent restarted
+        reconciler.reconcile(checkpoint, null);
+
+        assertThat(agent.started)
+                .as("the container is not dumped a second time")
+                .hasSize(1);
+        assertThat(checkpoint.getStatus().phase).isEqualTo(CheckpointPhase.Failed);
+        assertThat(ready(checkpoint).getReason()).isEqualTo("OperationLost");
+        assertThat(ready(checkpoint).getMessage())
+                .contains("no longer knows the checkpoint of container app it accepted at 2026-12-04T10:00:00Z");
+    }
+
+    @Test
     void outcomesAreCountedWhereTheyAreRecorded() {
         cluster.pods.put("shop/web", FakeCluster.runningPod("shop", "web", "node-a", "app"));
         FakeCluster.FakeAgent agent = cluster.agentOn("node-a");
