@@ -20,6 +20,11 @@ public class CheckpointStatus extends ResourceStatus {
     @JsonPropertyDescription("Node the pod ran on, whose agent took the checkpoint.")
     public String nodeName;
 
+    @JsonPropertyDescription(
+            "The uid of the pod as the checkpoint began: a pod of the same name made since (a StatefulSet's"
+                    + " replacement) is another pod, and is not checkpointed in its place.")
+    public String podUID;
+
     @JsonPropertyDescription("One entry per checkpointed container, in the order they were checkpointed.")
     public List<ContainerCheckpointStatus> containers = new ArrayList<>();
 

@@ -2,6 +2,7 @@ package dev.amber.operator.checkpoint;
 
 import dev.amber.api.v1alpha1.Checkpoint;
 import dev.amber.api.v1alpha1.CheckpointSpec;
+import dev.amber.api.v1alpha1.CheckpointStatus;
 import dev.amber.api.v1alpha1.ContainerCheckpointStatus;
 import dev.amber.kube.agent.CheckpointRequest;
 import dev.amber.operator.OperatorSettings;
@@ -153,6 +154,29 @@ public final class CheckpointPlan {
                 "Timeout",
                 "not finished within " + allowed.toSeconds() + " s (" + containers + " container(s) x " + timeout
                         + " s, plus " + GRACE.toSeconds() + " s); the archives taken so far stay"));
+    }
+
+    /**
+     * Why the next container may not be asked for, if it may not: the pod the Checkpoint began with is gone, or
+     * a pod of the same name with another uid (a StatefulSet's replacement, on any node) stands in its place.
+     * The kubelet's API names containers by pod name only, so this is checked before each container is asked for.
+     */
+    public static Optional<Failure> replaced(CheckpointStatus status, Optional<Pod> pod) {
+        if (status.podUID == null) {
+            return Optional.empty();
+        }
+        if (pod.isEmpty()) {
+            return Optional.of(new Failure(
+                    "PodGone", "the pod was deleted before every container was checkpointed; the archives taken stay"));
+        }
+        String uid = pod.get().getMetadata().getUid();
+        if (!status.podUID.equals(uid)) {
+            return Optional.of(new Failure(
+                    "PodReplaced",
+                    "pod " + pod.get().getMetadata().getName() + " is another pod now (uid " + uid + ", was "
+                            + status.podUID + "): not checkpointing the new one in the old one's place"));
+        }
+        return Optional.empty();
     }
 
     /** The next container whose checkpoint is not recorded yet, in order. */

@@ -147,7 +147,12 @@ public final class CheckpointReconciler implements Reconciler<Checkpoint> {
         } catch (AgentException e) {
             return Optional.of(new Failure("NoAgentOnNode", e.getMessage()));
         }
-        recorder.running(checkpoint, node, CheckpointPlan.podTemplate(pod.get()), containers.value());
+        recorder.running(
+                checkpoint,
+                node,
+                pod.get().getMetadata().getUid(),
+                CheckpointPlan.podTemplate(pod.get()),
+                containers.value());
         return Optional.empty();
     }
 
@@ -184,6 +189,9 @@ public final class CheckpointReconciler implements Reconciler<Checkpoint> {
                 return UpdateControl.patchStatus(checkpoint);
             } catch (OperationLostException e) {
                 recorder.failed(checkpoint, new Failure("OperationLost", e.getMessage()));
+                return UpdateControl.patchStatus(checkpoint);
+            } catch (PodReplacedException e) {
+                recorder.failed(checkpoint, e.failure);
                 return UpdateControl.patchStatus(checkpoint);
             }
             switch (operation.state()) {
@@ -274,10 +282,16 @@ public final class CheckpointReconciler implements Reconciler<Checkpoint> {
 
     /** The container's operation as the agent knows it, started now if it knows none. */
     private CheckpointOperation operation(Checkpoint checkpoint, AgentClient agent, String container)
-            throws AgentException, PushSecretException, OperationLostException {
+            throws AgentException, PushSecretException, OperationLostException, PodReplacedException {
         Optional<CheckpointOperation> known = agent.find(CheckpointPlan.operationId(checkpoint, container));
         if (known.isPresent()) {
             return known.get();
+        }
+        Optional<Failure> replaced = CheckpointPlan.replaced(
+                recorder.statusOf(checkpoint),
+                workloads.pod(checkpoint.getMetadata().getNamespace(), checkpoint.getSpec().podName));
+        if (replaced.isPresent()) {
+            throw new PodReplacedException(replaced.get());
         }
         Optional<String> accepted = recorder.statusOf(checkpoint).containers.stream()
                 .filter(c -> c.name.equals(container) && c.operationStartedAt != null)
@@ -306,6 +320,17 @@ public final class CheckpointReconciler implements Reconciler<Checkpoint> {
                 agent.start(CheckpointPlan.request(checkpoint, container, reference, credentials, settings));
         recorder.operationStarted(checkpoint, container);
         return started;
+    }
+
+    /** The pod a Checkpoint began with is gone, or another of its name stands in its place. */
+    private static final class PodReplacedException extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final transient Failure failure;
+
+        PodReplacedException(Failure failure) {
+            super(failure.message());
+            this.failure = failure;
+        }
     }
 
     /** The node's agent forgot a container's checkpoint it had accepted. */

@@ -48,9 +48,11 @@ public final class CheckpointStatusRecorder {
         return checkpoint.getStatus();
     }
 
-    public void running(Checkpoint checkpoint, String node, PodTemplateSpec template, List<String> containers) {
+    public void running(
+            Checkpoint checkpoint, String node, String podUid, PodTemplateSpec template, List<String> containers) {
         CheckpointStatus status = move(checkpoint, CheckpointPhase.Running);
         status.nodeName = node;
+        status.podUID = podUid;
         status.podTemplate = template;
         status.startTime = clock.instant().toString();
         status.containers = containers.stream()

@@ -284,6 +284,33 @@ class CheckpointReconcilerTest {
     }
 
     @Test
+    void aPodReplacedBetweenTwoContainersIsNotCheckpointedInTheOldOnesPlace() {
+        cluster.pods.put("shop/web", FakeCluster.runningPod("shop", "web", "node-a", "app", "sidecar"));
+        FakeCluster.FakeAgent agent = cluster.agentOn("node-a");
+        Checkpoint checkpoint = checkpoint("ckpt-1", "web");
+        reconciler.reconcile(checkpoint, null);
+        assertThat(checkpoint.getStatus().podUID).isEqualTo("uid-pod-web");
+        agent.finish("uid-ckpt-1-app", "2026-12-04T10:00:01Z", null);
+        Pod replacement = FakeCluster.runningPod("shop", "web", "node-b", "app", "sidecar");
+        replacement.getMetadata().setUid("uid-pod-web-2");
+        cluster.pods.put("shop/web", replacement);
+
+        reconciler.reconcile(checkpoint, null);
+
+        assertThat(agent.started).extracting(r -> r.container()).containsExactly("app");
+        assertThat(ready(checkpoint).getReason()).isEqualTo("PodReplaced");
+        assertThat(checkpoint.getStatus().containers.getFirst().archivePath).isNotNull();
+
+        cluster.agentOn("node-b");
+        Checkpoint second = checkpoint("ckpt-2", "web");
+        reconciler.reconcile(second, null);
+        cluster.pods.remove("shop/web");
+        cluster.agentOn("node-b").finish("uid-ckpt-2-app", "2026-12-04T10:00:02Z", null);
+        reconciler.reconcile(second, null);
+        assertThat(ready(second).getReason()).isEqualTo("PodGone");
+    }
+
+    @Test
     void outcomesAreCountedWhereTheyAreRecorded() {
         cluster.pods.put("shop/web", FakeCluster.runningPod("shop", "web", "node-a", "app"));
         FakeCluster.FakeAgent agent = cluster.agentOn("node-a");

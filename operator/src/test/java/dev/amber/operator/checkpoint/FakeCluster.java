@@ -56,6 +56,7 @@ public final class FakeCluster implements Workloads, NodeAgents, Events, Registr
                 .withNewMetadata()
                 .withNamespace(namespace)
                 .withName(name)
+                .withUid("uid-pod-" + name)
                 .addToLabels("app", name)
                 .endMetadata()
                 .withNewSpec()
