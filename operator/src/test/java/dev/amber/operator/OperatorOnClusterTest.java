@@ -109,7 +109,7 @@ class OperatorOnClusterTest {
         assertThat(failed.getStatus().phase).isEqualTo(CheckpointPhase.Failed);
         assertThat(failed.getStatus().conditions.getFirst().getReason()).isEqualTo("NoAgentOnNode");
         assertThat(failed.getStatus().conditions.getFirst().getMessage())
-                .contains("no Ready amber agent on node " + LocalCluster.NODE_A);
+                .contains("no amber agent on node " + LocalCluster.NODE_A);
         Pod after = pod(client, namespace, "lonely");
         assertThat(after.getStatus().getPhase()).isEqualTo("Running");
         assertThat(after.getStatus().getContainerStatuses().getFirst().getRestartCount())

@@ -111,7 +111,7 @@ class KubectlAmberCheckpointTest {
         assertThat(result.stderr()).contains(namespace.name() + "/first: Failed");
         assertThat(result.stderr().strip().lines().toList().getLast())
                 .startsWith("amber checkpoint: " + namespace.name()
-                        + "/first failed: NoAgentOnNode: no Ready amber agent on node " + LocalCluster.NODE_B);
+                        + "/first failed: NoAgentOnNode: no amber agent on node " + LocalCluster.NODE_B);
         Checkpoint recorded = client.resources(Checkpoint.class)
                 .inNamespace(namespace.name())
                 .withName("first")

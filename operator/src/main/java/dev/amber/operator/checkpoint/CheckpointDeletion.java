@@ -91,6 +91,10 @@ final class CheckpointDeletion {
                 kept.add("the archives on node " + status.nodeName + ", which is gone from the cluster");
                 return null;
             }
+            if (!e.transientFailure()) {
+                kept.add("the archives on node " + status.nodeName + " (" + e.getMessage() + ")");
+                return null;
+            }
             return new Outcome.Retry("AgentUnavailable", "cannot delete the archives: " + e.getMessage());
         }
         for (String archive : archives) {

@@ -10,6 +10,7 @@ import dev.amber.kube.agent.AgentClient;
 import dev.amber.kube.agent.AgentException;
 import dev.amber.kube.agent.CheckpointOperation;
 import dev.amber.operator.OperatorSettings;
+import dev.amber.operator.cluster.ApiErrors;
 import dev.amber.operator.cluster.NodeAgents;
 import dev.amber.operator.cluster.Registries;
 import dev.amber.operator.cluster.Workloads;
@@ -23,6 +24,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +55,8 @@ public final class CheckpointReconciler implements Reconciler<Checkpoint> {
     static final Duration POLL = Duration.ofSeconds(1);
     /** How long to wait before trying again when the container or the node's agent is busy or away. */
     static final Duration WAIT = Duration.ofSeconds(3);
+    /** How long a new Checkpoint waits for a node's agent that is there but not Ready (starting, restarting). */
+    static final Duration AGENT_GRACE = Duration.ofMinutes(2);
 
     private final Workloads workloads;
     private final NodeAgents agents;
@@ -93,7 +97,13 @@ public final class CheckpointReconciler implements Reconciler<Checkpoint> {
             return UpdateControl.noUpdate();
         }
         if (status.phase == CheckpointPhase.Pending) {
-            Optional<Failure> refused = start(checkpoint);
+            Optional<Failure> refused;
+            try {
+                refused = start(checkpoint);
+            } catch (AgentNotReadyException e) {
+                recorder.waiting(checkpoint, "AgentNotReady", e.getMessage() + "; waiting for it");
+                return UpdateControl.patchStatus(checkpoint).rescheduleAfter(WAIT);
+            }
             if (refused.isPresent()) {
                 recorder.failed(checkpoint, refused.get());
                 return UpdateControl.patchStatus(checkpoint);
@@ -103,8 +113,10 @@ public final class CheckpointReconciler implements Reconciler<Checkpoint> {
     }
 
     /**
-     * An unexpected error (the API server, a bug): JOSDK retries with its backoff, and the condition
-     * says so; after the last retry the Checkpoint fails, naming the error, rather than staying Running.
+     * An unexpected error. The API server unavailable or throttling (no answer, 429, 5xx) is waited out without
+     * spending JOSDK's retries: a Running Checkpoint still ends at its deadline ({@link CheckpointPlan#overdue}).
+     * Anything else (a bug, a refusal) is retried with JOSDK's backoff, and the condition says so; after the last
+     * retry the Checkpoint fails, naming the error, rather than staying Running.
      */
     @Override
     public ErrorStatusUpdateControl<Checkpoint> updateErrorStatus(
@@ -112,6 +124,10 @@ public final class CheckpointReconciler implements Reconciler<Checkpoint> {
         CheckpointStatus status = recorder.statusOf(checkpoint);
         if (status.phase.terminal()) {
             return ErrorStatusUpdateControl.noStatusUpdate();
+        }
+        if (ApiErrors.transientFailure(error)) {
+            recorder.waiting(checkpoint, "ApiServerUnavailable", OneLine.of(error));
+            return ErrorStatusUpdateControl.patchStatus(checkpoint).rescheduleAfter(WAIT);
         }
         boolean last = context.getRetryInfo().map(r -> r.isLastAttempt()).orElse(false);
         if (last) {
@@ -122,8 +138,12 @@ public final class CheckpointReconciler implements Reconciler<Checkpoint> {
         return ErrorStatusUpdateControl.patchStatus(checkpoint);
     }
 
-    /** Validates the spec against the pod and the node's agent; on success the Checkpoint is Running. */
-    private Optional<Failure> start(Checkpoint checkpoint) {
+    /**
+     * Validates the spec against the pod and the node's agent; on success the Checkpoint is Running.
+     *
+     * @throws AgentNotReadyException when the node's agent exists but is not Ready yet, within {@link #AGENT_GRACE}
+     */
+    private Optional<Failure> start(Checkpoint checkpoint) throws AgentNotReadyException {
         String namespace = checkpoint.getMetadata().getNamespace();
         Optional<Pod> pod = workloads.pod(namespace, checkpoint.getSpec().podName);
         if (pod.isEmpty()) {
@@ -145,6 +165,9 @@ public final class CheckpointReconciler implements Reconciler<Checkpoint> {
         try {
             agents.onNode(node);
         } catch (AgentException e) {
+            if (e.transientFailure() && age(checkpoint).compareTo(AGENT_GRACE) < 0) {
+                throw new AgentNotReadyException(e.getMessage());
+            }
             return Optional.of(new Failure("NoAgentOnNode", e.getMessage()));
         }
         recorder.running(
@@ -330,6 +353,21 @@ public final class CheckpointReconciler implements Reconciler<Checkpoint> {
         PodReplacedException(Failure failure) {
             super(failure.message());
             this.failure = failure;
+        }
+    }
+
+    /** Time since the Checkpoint was created (zero when the API server gave it no timestamp). */
+    private Duration age(Checkpoint checkpoint) {
+        String created = checkpoint.getMetadata().getCreationTimestamp();
+        return created == null ? Duration.ZERO : Duration.between(Instant.parse(created), clock.instant());
+    }
+
+    /** The node's agent is there but not Ready. */
+    private static final class AgentNotReadyException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        AgentNotReadyException(String message) {
+            super(message);
         }
     }
 

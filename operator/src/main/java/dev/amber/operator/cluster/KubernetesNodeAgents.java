@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Comparator;
+import java.util.List;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 
@@ -46,21 +47,31 @@ public final class KubernetesNodeAgents implements NodeAgents {
 
     @Override
     public AgentClient onNode(String node) throws AgentException {
-        Pod agent = client
-                .pods()
+        List<Pod> pods = client.pods()
                 .inNamespace(namespace)
                 .withLabelSelector(labelSelector)
                 .withField("spec.nodeName", node)
                 .list()
-                .getItems()
-                .stream()
+                .getItems();
+        Pod agent = pods.stream()
                 .filter(KubernetesNodeAgents::ready)
                 .max(Comparator.comparing(p -> p.getMetadata().getCreationTimestamp()))
-                .orElseThrow(() -> new AgentException(
-                        "no Ready amber agent on node " + node + " (pods " + labelSelector + " in namespace "
-                                + namespace + "): install the agent DaemonSet or check its pods",
-                        0,
-                        null));
+                .orElse(null);
+        if (agent == null && pods.isEmpty()) {
+            throw new AgentException(
+                    "no amber agent on node " + node + " (pods " + labelSelector + " in namespace " + namespace
+                            + "): install the agent DaemonSet, or check its node selector and tolerations",
+                    404,
+                    null);
+        }
+        if (agent == null) {
+            // Starting, restarting or being replaced: worth waiting for (503, as the agent itself says when busy).
+            throw new AgentException(
+                    "the amber agent on node " + node + " is not Ready (pod "
+                            + pods.getFirst().getMetadata().getName() + ")",
+                    503,
+                    null);
+        }
         String scheme = tls == null ? "http" : "https";
         URI base;
         try {

@@ -7,6 +7,7 @@ import dev.amber.api.v1alpha1.RestoreStatus;
 import dev.amber.errors.OneLine;
 import dev.amber.operator.checkpoint.CheckpointPlan.Result;
 import dev.amber.operator.checkpoint.Failure;
+import dev.amber.operator.cluster.ApiErrors;
 import dev.amber.operator.cluster.Workloads;
 import dev.amber.operator.status.RestoreStatusRecorder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -59,13 +60,21 @@ public final class RestoreReconciler implements Reconciler<Restore> {
         return follow(restore);
     }
 
-    /** An unexpected error: JOSDK retries; after its last retry the Restore fails, naming the error. */
+    /**
+     * An unexpected error: the API server unavailable or throttling is waited out; anything else JOSDK retries,
+     * and after its last retry the Restore fails, naming the error.
+     */
     @Override
     public ErrorStatusUpdateControl<Restore> updateErrorStatus(
             Restore restore, Context<Restore> context, Exception error) {
         RestoreStatus status = recorder.statusOf(restore);
         if (status.phase.terminal()) {
             return ErrorStatusUpdateControl.noStatusUpdate();
+        }
+        if (ApiErrors.transientFailure(error)) {
+            // Waited out without spending JOSDK's retries; the Restore still ends at its TIMEOUT.
+            recorder.waiting(restore, "ApiServerUnavailable", OneLine.of(error));
+            return ErrorStatusUpdateControl.patchStatus(restore).rescheduleAfter(POLL.multipliedBy(3));
         }
         boolean last = context.getRetryInfo().map(r -> r.isLastAttempt()).orElse(false);
         if (last) {

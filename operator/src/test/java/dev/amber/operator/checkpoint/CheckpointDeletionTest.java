@@ -67,7 +67,8 @@ class CheckpointDeletionTest {
     @Test
     void anAgentThatCannotBeReachedIsTriedAgainAndTheFinalizerStays() {
         Checkpoint checkpoint = succeeded(DeletionPolicy.Delete);
-        FakeCluster.FakeAgent agent = cluster.agents.remove("node-a");
+        FakeCluster.FakeAgent agent = cluster.agentOn("node-a");
+        cluster.notReady.add("node-a");
         cluster.addNode("node-a", null);
 
         UpdateControl<Checkpoint> control = reconciler.reconcile(deleted(checkpoint), null);
@@ -79,7 +80,7 @@ class CheckpointDeletionTest {
                 .contains("removing the finalizer amber.dev/delete-artifacts lets the Checkpoint go");
         assertThat(cluster.images).as("nothing is deleted out of order").contains(IMAGE);
 
-        cluster.agents.put("node-a", agent);
+        cluster.notReady.remove("node-a");
         reconciler.reconcile(checkpoint, null);
 
         assertThat(agent.archives).doesNotContain(ARCHIVE);

@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ContainerStateWaitingBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.time.Clock;
 import java.time.Instant;
@@ -78,7 +79,7 @@ class CheckpointReconcilerTest {
 
         reconciler.reconcile(checkpoint, null);
 
-        assertFailed(checkpoint, "NoAgentOnNode", "no Ready amber agent on node node-a");
+        assertFailed(checkpoint, "NoAgentOnNode", "no amber agent on node node-a");
     }
 
     @Test
@@ -308,6 +309,38 @@ class CheckpointReconcilerTest {
         cluster.agentOn("node-b").finish("uid-ckpt-2-app", "2026-12-04T10:00:02Z", null);
         reconciler.reconcile(second, null);
         assertThat(ready(second).getReason()).isEqualTo("PodGone");
+    }
+
+    @Test
+    void anAgentThatIsThereButNotReadyIsWaitedForAWhile() {
+        cluster.pods.put("shop/web", FakeCluster.runningPod("shop", "web", "node-a", "app"));
+        cluster.agentOn("node-a");
+        cluster.notReady.add("node-a");
+        Checkpoint checkpoint = checkpoint("ckpt-1", "web");
+        checkpoint.getMetadata().setCreationTimestamp("2026-12-04T10:00:00Z");
+
+        UpdateControl<Checkpoint> waiting = reconciler.reconcile(checkpoint, null);
+
+        assertThat(checkpoint.getStatus().phase).isEqualTo(CheckpointPhase.Pending);
+        assertThat(ready(checkpoint).getReason()).isEqualTo("AgentNotReady");
+        assertThat(waiting.getScheduleDelay()).contains(CheckpointReconciler.WAIT.toMillis());
+
+        clock.now = clock.now.plus(CheckpointReconciler.AGENT_GRACE).plusSeconds(1);
+        reconciler.reconcile(checkpoint, null);
+        assertFailed(checkpoint, "NoAgentOnNode", "the amber agent on node node-a is not Ready (pod agent-x)");
+    }
+
+    @Test
+    void anApiServerThatIsAwayIsWaitedOutWithoutSpendingRetries() {
+        Checkpoint checkpoint = checkpoint("ckpt-1", "web");
+
+        var control = reconciler.updateErrorStatus(
+                checkpoint, null, new KubernetesClientException("service unavailable", 503, null));
+
+        assertThat(control.getResource()).isPresent();
+        assertThat(control.getScheduleDelay()).contains(CheckpointReconciler.WAIT.toMillis());
+        assertThat(ready(checkpoint).getReason()).isEqualTo("ApiServerUnavailable");
+        assertThat(checkpoint.getStatus().phase).isEqualTo(CheckpointPhase.Pending);
     }
 
     @Test

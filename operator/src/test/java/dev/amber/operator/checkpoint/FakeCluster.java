@@ -40,6 +40,8 @@ public final class FakeCluster implements Workloads, NodeAgents, Events, Registr
     public final Map<String, FakeAgent> agents = new HashMap<>();
     public final Map<String, Checkpoint> checkpoints = new HashMap<>();
     public final Map<String, Node> nodes = new TreeMap<>();
+    /** Nodes whose agent pod is there but not Ready. */
+    public final Set<String> notReady = new TreeSet<>();
     /** Whether discovery shows the pod-level checkpoint API. */
     public boolean podLevelServed;
     /** The pods created through {@link #createPod}, in order. */
@@ -177,8 +179,11 @@ public final class FakeCluster implements Workloads, NodeAgents, Events, Registr
     @Override
     public AgentClient onNode(String node) throws AgentException {
         FakeAgent agent = agents.get(node);
+        if (notReady.contains(node)) {
+            throw new AgentException("the amber agent on node " + node + " is not Ready (pod agent-x)", 503, null);
+        }
         if (agent == null) {
-            throw new AgentException("no Ready amber agent on node " + node, 0, null);
+            throw new AgentException("no amber agent on node " + node, 404, null);
         }
         return agent;
     }
