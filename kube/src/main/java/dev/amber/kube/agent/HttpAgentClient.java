@@ -38,14 +38,27 @@ public final class HttpAgentClient implements AgentClient {
      * @param tls trusts the agents' serving certificate; null for plain HTTP (tests)
      */
     public HttpAgentClient(URI base, String node, SSLContext tls, Supplier<String> token) {
+        this(base, node, newHttpClient(tls), token);
+    }
+
+    /**
+     * @param http a client from {@link #newHttpClient}, shared by the clients of every agent: each JDK client holds
+     *     a selector thread and a connection pool, which one per call would leave to the garbage collector
+     */
+    public HttpAgentClient(URI base, String node, HttpClient http, Supplier<String> token) {
         this.base = base;
         this.node = node;
+        this.http = http;
+        this.token = token;
+    }
+
+    /** An HTTP client for agents: {@code tls} trusts their serving certificate; null for plain HTTP (tests). */
+    public static HttpClient newHttpClient(SSLContext tls) {
         HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(TIMEOUT);
         if (tls != null) {
             builder.sslContext(tls);
         }
-        this.http = builder.build();
-        this.token = token;
+        return builder.build();
     }
 
     @Override

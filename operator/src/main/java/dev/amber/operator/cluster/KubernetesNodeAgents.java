@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.http.HttpClient;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Supplier;
@@ -24,6 +25,8 @@ public final class KubernetesNodeAgents implements NodeAgents {
     private final int port;
     private final SSLContext tls;
     private final Supplier<String> token;
+    /** One for every agent and call: a reconcile asks an agent every second while a checkpoint runs. */
+    private final HttpClient http;
 
     /**
      * @param namespace where the agent DaemonSet runs
@@ -43,6 +46,7 @@ public final class KubernetesNodeAgents implements NodeAgents {
         this.port = port;
         this.tls = tls;
         this.token = token;
+        this.http = HttpAgentClient.newHttpClient(tls);
     }
 
     @Override
@@ -81,7 +85,7 @@ public final class KubernetesNodeAgents implements NodeAgents {
             throw new AgentException(
                     "agent pod " + agent.getMetadata().getName() + " has an unusable IP: " + e.getMessage(), 0, e);
         }
-        return new HttpAgentClient(base, node, tls, token);
+        return new HttpAgentClient(base, node, http, token);
     }
 
     private static boolean ready(Pod pod) {
