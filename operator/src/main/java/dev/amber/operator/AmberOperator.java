@@ -76,7 +76,7 @@ public final class AmberOperator implements AutoCloseable {
                 tls,
                 () -> token(settings.tokenFile()));
         KubernetesEvents events = new KubernetesEvents(client);
-        OperatorMetrics metrics = new OperatorMetrics();
+        OperatorMetrics metrics = new OperatorMetrics().withJvmMetrics();
         Operator operator = new Operator(o -> {
             o.withKubernetesClient(client);
             if (settings.leaseNamespace() != null) {

@@ -2,6 +2,10 @@ package dev.amber.operator.status;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -13,6 +17,20 @@ import java.time.Duration;
  */
 public final class OperatorMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+    /**
+     * The process's own metrics too (heap, GC, threads, CPU): what the operator costs is read off the same
+     * endpoint as what it does. Only for the process's registry, not for the tests' many instances.
+     */
+    public OperatorMetrics withJvmMetrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        @SuppressWarnings("resource") // lives as long as the process; its GC listener needs no closing before exit
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(registry);
+        return this;
+    }
 
     /** From the Checkpoint's start (Running) to its end, by result (Succeeded or Failed). */
     public void checkpointFinished(String result, Duration took) {
