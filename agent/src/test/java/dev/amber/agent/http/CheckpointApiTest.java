@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -120,7 +121,8 @@ class CheckpointApiTest {
     }
 
     private HttpAgentClient client(String token) {
-        return new HttpAgentClient(URI.create("http://127.0.0.1:" + server.port()), "node-a", null, () -> token);
+        return new HttpAgentClient(
+                URI.create("http://127.0.0.1:" + server.port()), "node-a", (SSLContext) null, () -> token);
     }
 
     private static CheckpointRequest request(String id, String namespace, String container) {
@@ -257,8 +259,8 @@ class CheckpointApiTest {
                 new AgentMetrics(agent.index()),
                 null)) {
             standalone.start();
-            HttpAgentClient c =
-                    new HttpAgentClient(URI.create("http://127.0.0.1:" + standalone.port()), "laptop", null, () -> "t");
+            HttpAgentClient c = new HttpAgentClient(
+                    URI.create("http://127.0.0.1:" + standalone.port()), "laptop", (SSLContext) null, () -> "t");
             assertThatThrownBy(() -> c.start(request("uid-1/app", "shop", "app")))
                     .isInstanceOfSatisfying(AgentException.class, e -> {
                         assertThat(e.status()).isEqualTo(503);
