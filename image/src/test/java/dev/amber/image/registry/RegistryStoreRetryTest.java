@@ -254,10 +254,18 @@ class RegistryStoreRetryTest {
         registry.scriptDownloads(0, CUT_BODY, CUT_BODY);
         assertThatThrownBy(() -> store(2).getBlob(descriptor(data), dir.resolve("layer"), progress))
                 .isInstanceOf(ImageException.class)
+                // The JDK client reports a body cut short from the stream, or from send() itself when the connection
+                // closed before it handed the answer over (seen under load in CI): both are one line naming the layer.
                 .satisfies(e -> assertThat(e.getMessage())
                         .doesNotContain("\n")
-                        .startsWith("download of " + digest + " from " + registry.hostPort() + "/"
-                                + ScriptedRegistry.REPOSITORY + " failed: "));
+                        .satisfiesAnyOf(
+                                m -> assertThat(m)
+                                        .startsWith("download of " + digest + " from " + registry.hostPort() + "/"
+                                                + ScriptedRegistry.REPOSITORY + " failed: "),
+                                m -> assertThat(m)
+                                        .startsWith("connection to registry " + registry.hostPort()
+                                                + " failed during pull of layer: ")
+                                        .endsWith(" (gave up after 2 attempts)")));
         assertThat(registry.requests()).containsExactly("GET blob", "GET blob");
     }
 
