@@ -13,6 +13,8 @@
 # Prints Markdown tables for docs/benchmarks.md. Times are wall-clock seconds on this one machine, where the
 # nodes, the API server, the registry and both operators share 2 cores.
 set -euo pipefail
+# The jars as they are: ./amber would otherwise rebuild itself inside a timed run whenever a source changed.
+export AMBER_SKIP_BUILD=1
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 runs=${1:-3}

@@ -1,7 +1,5 @@
 package dev.amber.operator;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.amber.operator.checkpoint.CheckpointReconciler;
 import dev.amber.operator.cluster.AgentTrust;
 import dev.amber.operator.cluster.KubernetesNodeAgents;
@@ -16,14 +14,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.concurrent.Executors;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +33,7 @@ public final class AmberOperator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AmberOperator.class);
 
     private final Operator operator;
-    private final HttpServer health;
+    private final OperatorEndpoints health;
 
     /**
      * How the operator reaches the agents and the cluster.
@@ -47,7 +42,7 @@ public final class AmberOperator implements AutoCloseable {
      * @param agentTlsName the DNS name every agent's serving certificate carries
      * @param tokenFile the service-account token the agents review; read on every request (rotation)
      * @param leaseNamespace where the leader-election Lease lives; null runs without leader election
-     * @param health {@code /healthz} and {@code /readyz}; null serves neither
+     * @param health {@code /healthz}, {@code /readyz} and {@code /metrics}; null serves none of them
      */
     public record Settings(
             OperatorSettings operator,
@@ -60,7 +55,7 @@ public final class AmberOperator implements AutoCloseable {
             String leaseNamespace,
             InetSocketAddress health) {}
 
-    private AmberOperator(Operator operator, HttpServer health) {
+    private AmberOperator(Operator operator, OperatorEndpoints health) {
         this.operator = operator;
         this.health = health;
     }
@@ -95,7 +90,13 @@ public final class AmberOperator implements AutoCloseable {
                 Clock.systemUTC()));
         operator.register(
                 new RestoreReconciler(workloads, new RestoreStatusRecorder(events, metrics, Clock.systemUTC())));
-        HttpServer health = settings.health() == null ? null : health(settings.health(), operator, metrics);
+        OperatorEndpoints health = settings.health() == null
+                ? null
+                : OperatorEndpoints.start(
+                        settings.health(),
+                        () -> operator.getRuntimeInfo().allEventSourcesAreHealthy(),
+                        () -> operator.getRuntimeInfo().isStarted(),
+                        metrics::scrape);
         operator.start();
         LOG.info(
                 "operator started{}",
@@ -107,37 +108,15 @@ public final class AmberOperator implements AutoCloseable {
 
     /** The port {@code /healthz} listens on, or -1. */
     public int healthPort() {
-        return health == null ? -1 : health.getAddress().getPort();
+        return health == null ? -1 : health.port();
     }
 
     @Override
     public void close() {
         if (health != null) {
-            health.stop(0);
+            health.close();
         }
         operator.stop();
-    }
-
-    private static HttpServer health(InetSocketAddress address, Operator operator, OperatorMetrics metrics)
-            throws IOException {
-        HttpServer server = HttpServer.create(address, 0);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext(
-                "/healthz", ex -> answer(ex, operator.getRuntimeInfo().allEventSourcesAreHealthy()));
-        server.createContext(
-                "/readyz", ex -> answer(ex, operator.getRuntimeInfo().isStarted()));
-        server.start();
-        return server;
-    }
-
-    private static void answer(HttpExchange exchange, boolean ok) throws IOException {
-        try (exchange) {
-            byte[] body = (ok ? "ok\n" : "not ready\n").getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(ok ? 200 : 503, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
     }
 
     private static String token(Path file) {

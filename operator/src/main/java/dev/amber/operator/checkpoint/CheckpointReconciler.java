@@ -82,15 +82,21 @@ public final class CheckpointReconciler implements Reconciler<Checkpoint> {
 
     @Override
     public UpdateControl<Checkpoint> reconcile(Checkpoint checkpoint, Context<Checkpoint> context) {
+        if (context != null && context.isPrimaryResourceDeleted()) {
+            // Gone. A final state seen after a watch gap may still show the finalizer (a person may have removed it
+            // to let the Checkpoint go without deleting anything): nothing is done with it.
+            return UpdateControl.noUpdate();
+        }
         if (checkpoint.isMarkedForDeletion()) {
             return deleting(checkpoint);
         }
-        if (context != null && context.isPrimaryResourceDeleted()) {
-            return UpdateControl.noUpdate(); // gone, and it held no finalizer: nothing was to be deleted
-        }
         if (checkpoint.getSpec().deletionPolicy == DeletionPolicy.Delete && !checkpoint.hasFinalizer(FINALIZER)) {
-            // Before any archive exists, so that none can outlive a Checkpoint deleted in the meantime.
-            workloads.addFinalizer(checkpoint, FINALIZER);
+            // Before any archive exists, so that none can outlive a Checkpoint deleted in the meantime. The
+            // resourceVersion the patch returns is carried on: the status is written with this object later in this
+            // reconcile, and an older resourceVersion would make the API server refuse that write (409).
+            Checkpoint held = workloads.addFinalizer(checkpoint, FINALIZER);
+            checkpoint.getMetadata().setResourceVersion(held.getMetadata().getResourceVersion());
+            checkpoint.getMetadata().setFinalizers(held.getMetadata().getFinalizers());
         }
         CheckpointStatus status = recorder.statusOf(checkpoint);
         if (status.phase.terminal()) {

@@ -42,6 +42,9 @@ class CheckpointDeletionTest {
     void deleteHoldsTheCheckpointUntilItsArchiveAndImageAreGone() {
         Checkpoint checkpoint = succeeded(DeletionPolicy.Delete);
         assertThat(checkpoint.getMetadata().getFinalizers()).containsExactly(CheckpointReconciler.FINALIZER);
+        assertThat(checkpoint.getMetadata().getResourceVersion())
+                .as("the status is written with the resourceVersion the finalizer's patch returned")
+                .isEqualTo("1");
 
         UpdateControl<Checkpoint> control = reconciler.reconcile(deleted(checkpoint), null);
 

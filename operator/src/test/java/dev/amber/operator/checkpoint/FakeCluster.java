@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -143,8 +144,12 @@ public final class FakeCluster implements Workloads, NodeAgents, Events, Registr
 
     @Override
     public Checkpoint addFinalizer(Checkpoint checkpoint, String finalizer) {
-        checkpoint.addFinalizer(finalizer);
-        return checkpoint;
+        // As the API server answers a patch: a copy, with a new resourceVersion.
+        Checkpoint stored = Serialization.clone(checkpoint);
+        stored.addFinalizer(finalizer);
+        String version = checkpoint.getMetadata().getResourceVersion();
+        stored.getMetadata().setResourceVersion(Long.toString(version == null ? 1 : Long.parseLong(version) + 1));
+        return stored;
     }
 
     @Override
