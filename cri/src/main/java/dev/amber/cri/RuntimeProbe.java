@@ -48,6 +48,10 @@ public final class RuntimeProbe {
             };
         } catch (CriException e) {
             return RuntimeCapabilities.unknown(null, null, e.getMessage(), clock.instant());
+        } catch (LinkageError e) {
+            // Netty's native epoll library did not load (another libc, another architecture): say so, stay up.
+            return RuntimeCapabilities.unknown(
+                    null, null, "the CRI client cannot run here: " + e.getMessage(), clock.instant());
         }
     }
 

@@ -31,6 +31,9 @@ import org.slf4j.LoggerFactory;
  * merge patch), so nothing else on the Node is touched.
  */
 public final class RuntimeCapabilityPublisher implements AutoCloseable {
+    /** Tries in a row without an answer from the runtime before the Node says it cannot be asked. */
+    static final int UNANSWERED_BEFORE_REPORTED = 3;
+
     private static final Logger LOG = LoggerFactory.getLogger(RuntimeCapabilityPublisher.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -40,6 +43,7 @@ public final class RuntimeCapabilityPublisher implements AutoCloseable {
     private final ScheduledExecutorService timer =
             Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "amber-runtime-capability"));
     private RuntimeCapability published;
+    private int unansweredInARow;
 
     public RuntimeCapabilityPublisher(KubernetesClient client, String nodeName, RuntimeProbe probe) {
         this.client = client;
@@ -58,15 +62,34 @@ public final class RuntimeCapabilityPublisher implements AutoCloseable {
     private void publishQuietly() {
         try {
             publish();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
+            // Whatever it was, the timer must keep running: a task that throws is never run again.
             LOG.warn("node {}: could not publish the runtime's capability: {}", nodeName, OneLine.of(e));
         }
     }
 
-    /** Asks the runtime and patches the Node when the answer changed; returns the answer. */
+    /**
+     * Asks the runtime and patches the Node when the answer changed; returns the answer. A runtime that cannot
+     * be asked (restarting, say) is reported so only after {@link #UNANSWERED_BEFORE_REPORTED} tries in a row:
+     * one missed answer does not mark a node unable to restore and refuse every Restore to it.
+     */
     synchronized RuntimeCapability publish() {
         RuntimeCapability now = probe.probe();
-        if (sameExceptTime(now, published) && labelled()) {
+        boolean unanswered = now.runtime() == null;
+        unansweredInARow = unanswered ? unansweredInARow + 1 : 0;
+        if (unanswered
+                && published != null
+                && published.runtime() != null
+                && unansweredInARow < UNANSWERED_BEFORE_REPORTED) {
+            LOG.warn(
+                    "node {}: {} (try {} of {} before it is reported)",
+                    nodeName,
+                    now.restoreReason(),
+                    unansweredInARow,
+                    UNANSWERED_BEFORE_REPORTED);
+            return published;
+        }
+        if (sameExceptTime(now, published) && labelled(now)) {
             return now;
         }
         ObjectNode patch = JSON.createObjectNode();
@@ -101,11 +124,12 @@ public final class RuntimeCapabilityPublisher implements AutoCloseable {
         return now;
     }
 
-    private boolean labelled() {
+    /** Whether the Node's label says what {@code now} says (a label changed by hand is put right). */
+    private boolean labelled(RuntimeCapability now) {
         Node node = client.nodes().withName(nodeName).get();
         return node != null
                 && node.getMetadata().getLabels() != null
-                && node.getMetadata().getLabels().containsKey(RuntimeCapability.RESTORE_LABEL);
+                && now.restoreBackend().equals(node.getMetadata().getLabels().get(RuntimeCapability.RESTORE_LABEL));
     }
 
     private static boolean sameExceptTime(RuntimeCapability a, RuntimeCapability b) {

@@ -23,8 +23,10 @@ import java.util.Optional;
  *       not refused: nothing is known against it, and the runtime's own answer will say.
  *   <li>Without a target node, the scheduler picks among the nodes labelled able to restore; when none is,
  *       the Restore fails at once ({@code NoNodeCanRestore}).
- *   <li>Where no node restores through CreateContainer but the cluster serves {@code checkpoint.k8s.io}, the
- *       pod-level backend is chosen, which says it is untested ({@link PodLevelRestore}).
+ *   <li>Where no node labels itself at all (no agent asks its runtime), nothing is known against any node: the
+ *       scheduler picks among them all.
+ *   <li>Where CreateContainer cannot restore but the cluster serves {@code checkpoint.k8s.io}, the pod-level backend
+ *       is chosen, which refuses as untested ({@link PodLevelRestore}), carrying the runtime's reason and remedy.
  * </ul>
  */
 public final class RestorePlacement {
@@ -47,8 +49,9 @@ public final class RestorePlacement {
      * @param nodeName the node it is pinned to; null to let the scheduler pick a node labelled
      *     {@link RuntimeCapability#RESTORE_LABEL}={@code backend.name()}
      * @param candidates how many nodes the scheduler may pick from (1 when pinned)
+     * @param byLabel whether the scheduler must pick a node labelled able to restore (false when no node is labelled)
      */
-    public record Decision(RestoreBackend backend, String nodeName, int candidates) {}
+    public record Decision(RestoreBackend backend, String nodeName, int candidates, boolean byLabel) {}
 
     public static Result<Decision> decide(String targetNode, Observed observed) {
         if (targetNode != null && !targetNode.isBlank()) {
@@ -58,54 +61,60 @@ public final class RestorePlacement {
             Optional<RuntimeCapability> capability =
                     capability(observed.target().get());
             if (capability.isEmpty() || capability.get().canRestore()) {
-                return Result.ok(new Decision(CreateContainerRestore.INSTANCE, targetNode, 1));
-            }
-            if (observed.podLevelServed()) {
-                return Result.ok(new Decision(PodLevelRestore.INSTANCE, targetNode, 1));
+                return Result.ok(new Decision(CreateContainerRestore.INSTANCE, targetNode, 1, false));
             }
             RuntimeCapability cannot = capability.get();
-            return Result.failed(
-                    "NodeCannotRestore",
-                    "node " + targetNode + " cannot restore: " + cannot.restoreReason()
-                            + (cannot.remedy() == null ? "" : "; to enable it, " + cannot.remedy()));
+            String refusal = "node " + targetNode + " cannot restore: " + cannot.restoreReason()
+                    + (cannot.remedy() == null ? "" : "; to enable it, " + cannot.remedy());
+            return observed.podLevelServed()
+                    ? Result.ok(new Decision(new PodLevelRestore(refusal), targetNode, 1, false))
+                    : Result.failed("NodeCannotRestore", refusal);
         }
         long able = observed.nodes().stream()
                 .filter(n -> capability(n).map(RuntimeCapability::canRestore).orElse(false))
                 .count();
         if (able > 0) {
-            return Result.ok(new Decision(CreateContainerRestore.INSTANCE, null, (int) able));
+            return Result.ok(new Decision(CreateContainerRestore.INSTANCE, null, (int) able, true));
         }
-        if (observed.podLevelServed()) {
-            return Result.ok(new Decision(PodLevelRestore.INSTANCE, null, 0));
+        if (observed.nodes().stream().allMatch(n -> capability(n).isEmpty())) {
+            // No agent publishes anything (the chart's agent.runtime.socket is empty): nothing is known against any
+            // node, so the scheduler picks among them all and the runtime's own answer says.
+            return Result.ok(new Decision(
+                    CreateContainerRestore.INSTANCE, null, observed.nodes().size(), false));
         }
-        return Result.failed(
-                "NoNodeCanRestore",
-                "no node reports that its runtime can restore (label " + RuntimeCapability.RESTORE_LABEL + "="
-                        + RuntimeCapability.CREATE_CONTAINER + "); `amber nodes` shows why each cannot, or name"
-                        + " spec.targetNode");
+        String refusal = "no node reports that its runtime can restore (label " + RuntimeCapability.RESTORE_LABEL
+                + "=" + RuntimeCapability.CREATE_CONTAINER + "); `amber nodes` shows why each cannot, or name"
+                + " spec.targetNode";
+        return observed.podLevelServed()
+                ? Result.ok(new Decision(new PodLevelRestore(refusal), null, 0, false))
+                : Result.failed("NoNodeCanRestore", refusal);
     }
 
     /**
-     * What the node's agent published about its runtime: the annotation's record, or the label alone when the
-     * annotation cannot be read; empty when the node carries neither.
+     * What the node's agent published about its runtime, empty when it published nothing. Whether the node can
+     * restore is its label's word, since the label is what the scheduler matches; the annotation only adds the
+     * runtime's reason and remedy, and is read only where it agrees with the label.
      */
     public static Optional<RuntimeCapability> capability(Node node) {
-        Map<String, String> annotations = node.getMetadata().getAnnotations();
-        String json = annotations == null ? null : annotations.get(RuntimeCapability.ANNOTATION);
-        if (json != null) {
-            try {
-                return Optional.of(JSON.readValue(json, RuntimeCapability.class));
-            } catch (IOException e) {
-                // Fall through to the label: the annotation is for people, the label is what placement needs.
-            }
-        }
         Map<String, String> labels = node.getMetadata().getLabels();
         String backend = labels == null ? null : labels.get(RuntimeCapability.RESTORE_LABEL);
         if (backend == null) {
             return Optional.empty();
         }
+        Map<String, String> annotations = node.getMetadata().getAnnotations();
+        String json = annotations == null ? null : annotations.get(RuntimeCapability.ANNOTATION);
+        if (json != null) {
+            try {
+                RuntimeCapability published = JSON.readValue(json, RuntimeCapability.class);
+                if (backend.equals(published.restoreBackend())) {
+                    return Optional.of(published);
+                }
+            } catch (IOException e) {
+                // The label alone, below: it is what placement needs.
+            }
+        }
         boolean restores = RuntimeCapability.CREATE_CONTAINER.equals(backend);
         return Optional.of(new RuntimeCapability(
-                null, null, restores, null, backend, restores ? null : "its agent labelled it " + backend, null, null));
+                null, null, restores, null, backend, restores ? null : "its label says " + backend, null, null));
     }
 }

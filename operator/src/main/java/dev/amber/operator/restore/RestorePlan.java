@@ -150,7 +150,7 @@ public final class RestorePlan {
         if (spec.getAffinity() != null) {
             spec.getAffinity().setNodeAffinity(null);
         }
-        if (placement.nodeName() == null) {
+        if (placement.nodeName() == null && placement.byLabel()) {
             // The scheduler picks, among the nodes whose runtime restores through this backend.
             spec.setAffinity(new AffinityBuilder(spec.getAffinity() == null ? new Affinity() : spec.getAffinity())
                     .withNewNodeAffinity()

@@ -276,6 +276,36 @@ class RestoreReconcilerTest {
     }
 
     @Test
+    void whereNoNodePublishesAnythingTheSchedulerPicksAmongThemAll() {
+        cluster.checkpoints.put("shop/ckpt-1", succeeded("ckpt-1", IMAGE_APP));
+        cluster.addNode("node-a", null);
+        cluster.addNode("node-b", null);
+        Restore restore = restore("rst-1", "ckpt-1", null);
+
+        reconciler.reconcile(restore, null);
+
+        assertThat(restore.getStatus().phase).isEqualTo(RestorePhase.Restoring);
+        Pod pod = cluster.created.getFirst();
+        assertThat(pod.getSpec().getNodeName()).isNull();
+        assertThat(pod.getSpec().getAffinity() == null
+                        || pod.getSpec().getAffinity().getNodeAffinity() == null)
+                .as("no node affinity on a label no node carries")
+                .isTrue();
+    }
+
+    @Test
+    void aLabelChangedByHandIsWhatCounts() {
+        cluster.checkpoints.put("shop/ckpt-1", succeeded("ckpt-1", IMAGE_APP));
+        cluster.addNode("node-b", Capabilities.RESTORES);
+        cluster.nodes.get("node-b").getMetadata().getLabels().put("amber.dev/restore-backend", "None");
+        Restore restore = restore("rst-1", "ckpt-1", null);
+
+        reconciler.reconcile(restore, null);
+
+        assertThat(ready(restore).getReason()).isEqualTo("NoNodeCanRestore");
+    }
+
+    @Test
     void aTargetNodeThatPublishedNothingIsTried() {
         cluster.checkpoints.put("shop/ckpt-1", succeeded("ckpt-1", IMAGE_APP));
         cluster.addNode("node-b", null);
@@ -298,7 +328,10 @@ class RestoreReconcilerTest {
 
         assertThat(restore.getStatus().phase).isEqualTo(RestorePhase.Failed);
         assertThat(ready(restore).getReason()).isEqualTo("PodLevelUntested");
-        assertThat(ready(restore).getMessage()).startsWith("this cluster serves checkpoint.k8s.io");
+        assertThat(ready(restore).getMessage())
+                .startsWith("node node-a cannot restore: restore through CreateContainer is off")
+                .contains("to enable it, set enable_experimental_restore_via_create = true")
+                .contains("this cluster serves checkpoint.k8s.io");
         assertThat(cluster.created).isEmpty();
     }
 
