@@ -21,6 +21,11 @@ public class CheckpointStatus extends ResourceStatus {
     public String nodeName;
 
     @JsonPropertyDescription(
+            "The CPU architecture of that node (its kubernetes.io/arch, e.g. amd64): a checkpoint is restored only"
+                    + " on a node of the same architecture.")
+    public String nodeArchitecture;
+
+    @JsonPropertyDescription(
             "The uid of the pod as the checkpoint began: a pod of the same name made since (a StatefulSet's"
                     + " replacement) is another pod, and is not checkpointed in its place.")
     public String podUID;

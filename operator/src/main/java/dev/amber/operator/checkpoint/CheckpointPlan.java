@@ -8,6 +8,7 @@ import dev.amber.kube.agent.CheckpointRequest;
 import dev.amber.operator.OperatorSettings;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -25,6 +26,8 @@ import java.util.stream.Collectors;
  * that every decision the controller makes is unit-tested without a cluster.
  */
 public final class CheckpointPlan {
+    /** The label every kubelet puts on its Node, naming its CPU architecture ({@code amd64}, {@code arm64}). */
+    public static final String ARCHITECTURE_LABEL = "kubernetes.io/arch";
     /** Beyond the containers' kubelet timeouts, what an export and the agent's own work may take. */
     static final Duration GRACE = Duration.ofMinutes(2);
 
@@ -177,6 +180,17 @@ public final class CheckpointPlan {
                             + status.podUID + "): not checkpointing the new one in the old one's place"));
         }
         return Optional.empty();
+    }
+
+    /** A node's CPU architecture: its {@link #ARCHITECTURE_LABEL}, else what its kubelet reports; null if neither. */
+    public static String architecture(Node node) {
+        Map<String, String> labels = node.getMetadata().getLabels();
+        if (labels != null && labels.get(ARCHITECTURE_LABEL) != null) {
+            return labels.get(ARCHITECTURE_LABEL);
+        }
+        return node.getStatus() == null || node.getStatus().getNodeInfo() == null
+                ? null
+                : node.getStatus().getNodeInfo().getArchitecture();
     }
 
     /** The next container whose checkpoint is not recorded yet, in order. */

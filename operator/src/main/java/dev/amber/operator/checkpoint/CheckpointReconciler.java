@@ -179,6 +179,7 @@ public final class CheckpointReconciler implements Reconciler<Checkpoint> {
         recorder.running(
                 checkpoint,
                 node,
+                workloads.node(node).map(CheckpointPlan::architecture).orElse(null),
                 pod.get().getMetadata().getUid(),
                 CheckpointPlan.podTemplate(pod.get()),
                 containers.value());

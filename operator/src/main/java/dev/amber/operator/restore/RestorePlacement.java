@@ -2,6 +2,7 @@ package dev.amber.operator.restore;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.amber.api.v1alpha1.RuntimeCapability;
+import dev.amber.operator.checkpoint.CheckpointPlan;
 import dev.amber.operator.checkpoint.CheckpointPlan.Result;
 import io.fabric8.kubernetes.api.model.Node;
 import java.io.IOException;
@@ -44,14 +45,53 @@ public final class RestorePlacement {
     public record Observed(Optional<Node> target, List<Node> nodes, boolean podLevelServed) {}
 
     /**
+     * Where the pod goes for a checkpoint taken on a node of {@code architecture} (null: not recorded, taken before
+     * Amber recorded it): CRIU restores a process only on the CPU architecture it was dumped on.
+     */
+    public static Result<Decision> decide(String targetNode, String architecture, Observed observed) {
+        if (architecture != null
+                && targetNode != null
+                && !targetNode.isBlank()
+                && observed.target().isPresent()) {
+            String there = CheckpointPlan.architecture(observed.target().get());
+            if (there != null && !there.equals(architecture)) {
+                return Result.failed(
+                        "ArchitectureMismatch",
+                        "node " + targetNode + " is " + there + ", but the checkpoint was taken on " + architecture
+                                + ": CRIU restores a process only on the architecture it was dumped on");
+            }
+        }
+        Observed same = architecture == null
+                ? observed
+                : new Observed(
+                        observed.target(),
+                        observed.nodes().stream()
+                                .filter(n -> architecture.equals(CheckpointPlan.architecture(n)))
+                                .toList(),
+                        observed.podLevelServed());
+        Result<Decision> decided = decide(targetNode, same);
+        if (decided.failed() || architecture == null || decided.value().nodeName() != null) {
+            return decided;
+        }
+        Decision d = decided.value();
+        return Result.ok(new Decision(d.backend(), null, d.candidates(), d.byLabel(), architecture));
+    }
+
+    /**
      * Where the pod goes.
      *
      * @param nodeName the node it is pinned to; null to let the scheduler pick a node labelled
      *     {@link RuntimeCapability#RESTORE_LABEL}={@code backend.name()}
      * @param candidates how many nodes the scheduler may pick from (1 when pinned)
      * @param byLabel whether the scheduler must pick a node labelled able to restore (false when no node is labelled)
+     * @param architecture the CPU architecture the scheduler must pick, when it picks; null for any
      */
-    public record Decision(RestoreBackend backend, String nodeName, int candidates, boolean byLabel) {}
+    public record Decision(
+            RestoreBackend backend, String nodeName, int candidates, boolean byLabel, String architecture) {
+        public Decision(RestoreBackend backend, String nodeName, int candidates, boolean byLabel) {
+            this(backend, nodeName, candidates, byLabel, null);
+        }
+    }
 
     public static Result<Decision> decide(String targetNode, Observed observed) {
         if (targetNode != null && !targetNode.isBlank()) {

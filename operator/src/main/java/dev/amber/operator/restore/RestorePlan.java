@@ -6,6 +6,7 @@ import dev.amber.api.v1alpha1.ContainerCheckpointStatus;
 import dev.amber.api.v1alpha1.Restore;
 import dev.amber.api.v1alpha1.RestoreSpec;
 import dev.amber.api.v1alpha1.RuntimeCapability;
+import dev.amber.operator.checkpoint.CheckpointPlan;
 import dev.amber.operator.checkpoint.CheckpointPlan.Result;
 import dev.amber.operator.checkpoint.Failure;
 import io.fabric8.kubernetes.api.model.Affinity;
@@ -121,7 +122,8 @@ public final class RestorePlan {
         if (images.isEmpty()) {
             return Result.failed("NotExported", "Checkpoint " + where + " has no exported container");
         }
-        Result<RestorePlacement.Decision> placement = RestorePlacement.decide(spec.targetNode, nodes);
+        Result<RestorePlacement.Decision> placement =
+                RestorePlacement.decide(spec.targetNode, source.getStatus().nodeArchitecture, nodes);
         if (placement.failed()) {
             return Result.failed(
                     placement.failure().reason(), placement.failure().message());
@@ -165,6 +167,9 @@ public final class RestorePlan {
                     .endRequiredDuringSchedulingIgnoredDuringExecution()
                     .endNodeAffinity()
                     .build());
+        }
+        if (placement.architecture() != null) {
+            spec.setNodeSelector(Map.of(CheckpointPlan.ARCHITECTURE_LABEL, placement.architecture()));
         }
         spec.setEphemeralContainers(null);
         // Filled in by the Priority admission plugin from priorityClassName; a stale value is refused.

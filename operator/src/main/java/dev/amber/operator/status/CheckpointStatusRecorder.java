@@ -49,9 +49,15 @@ public final class CheckpointStatusRecorder {
     }
 
     public void running(
-            Checkpoint checkpoint, String node, String podUid, PodTemplateSpec template, List<String> containers) {
+            Checkpoint checkpoint,
+            String node,
+            String architecture,
+            String podUid,
+            PodTemplateSpec template,
+            List<String> containers) {
         CheckpointStatus status = move(checkpoint, CheckpointPhase.Running);
         status.nodeName = node;
+        status.nodeArchitecture = architecture;
         status.podUID = podUid;
         status.podTemplate = template;
         status.startTime = clock.instant().toString();

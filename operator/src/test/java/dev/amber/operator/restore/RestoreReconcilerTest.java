@@ -306,6 +306,30 @@ class RestoreReconcilerTest {
     }
 
     @Test
+    void aCheckpointIsRestoredOnlyOnItsArchitecture() {
+        Checkpoint source = succeeded("ckpt-1", IMAGE_APP);
+        source.getStatus().nodeArchitecture = "amd64";
+        cluster.checkpoints.put("shop/ckpt-1", source);
+        cluster.addNode("node-arm", Capabilities.RESTORES);
+        cluster.nodes.get("node-arm").getMetadata().getLabels().put("kubernetes.io/arch", "arm64");
+        cluster.addNode("node-x86", Capabilities.RESTORES);
+        cluster.nodes.get("node-x86").getMetadata().getLabels().put("kubernetes.io/arch", "amd64");
+
+        Restore pinned = restore("rst-1", "ckpt-1", "node-arm");
+        reconciler.reconcile(pinned, null);
+        assertThat(ready(pinned).getReason()).isEqualTo("ArchitectureMismatch");
+        assertThat(ready(pinned).getMessage())
+                .isEqualTo("node node-arm is arm64, but the checkpoint was taken on amd64: CRIU restores a process only"
+                        + " on the architecture it was dumped on");
+
+        Restore placed = restore("rst-2", "ckpt-1", null);
+        reconciler.reconcile(placed, null);
+        assertThat(cluster.created.getFirst().getSpec().getNodeSelector())
+                .containsExactly(Map.entry("kubernetes.io/arch", "amd64"));
+        assertThat(cluster.events).anySatisfy(e -> assertThat(e).contains("picks among 1 that can restore"));
+    }
+
+    @Test
     void aTargetNodeThatPublishedNothingIsTried() {
         cluster.checkpoints.put("shop/ckpt-1", succeeded("ckpt-1", IMAGE_APP));
         cluster.addNode("node-b", null);
