@@ -6,8 +6,8 @@ import dev.amber.api.v1alpha1.RuntimeCapability;
 import dev.amber.cli.output.JsonOutput;
 import dev.amber.cli.output.OutputFormat;
 import dev.amber.cli.output.Table;
+import dev.amber.operator.cluster.NodeCapabilities;
 import dev.amber.operator.restore.PodLevelRestore;
-import dev.amber.operator.restore.RestorePlacement;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -70,7 +70,7 @@ public final class NodesCommand implements Callable<Integer> {
     private static void printTable(PrintWriter out, List<Node> nodes, boolean podLevel) {
         Table table = new Table("NODE", "RUNTIME", "CHECKPOINT", "RESTORE", "WHY NOT / HOW TO ENABLE");
         for (Node node : nodes) {
-            Optional<RuntimeCapability> capability = RestorePlacement.capability(node);
+            Optional<RuntimeCapability> capability = NodeCapabilities.of(node);
             if (capability.isEmpty()) {
                 table.row(
                         node.getMetadata().getName(), "", "?", "?", "no Amber agent has reported this node's runtime");
@@ -98,7 +98,7 @@ public final class NodesCommand implements Callable<Integer> {
         ArrayNode items = json.putArray("nodes");
         for (Node node : nodes) {
             ObjectNode item = items.addObject().put("name", node.getMetadata().getName());
-            RestorePlacement.capability(node).ifPresent(c -> item.set("runtime", JsonOutput.MAPPER.valueToTree(c)));
+            NodeCapabilities.of(node).ifPresent(c -> item.set("runtime", JsonOutput.MAPPER.valueToTree(c)));
         }
         json.put("podLevelCheckpointApi", podLevel);
         JsonOutput.print(out, json);

@@ -5,6 +5,7 @@ import dev.amber.api.v1alpha1.CheckpointPhase;
 import dev.amber.api.v1alpha1.CheckpointStatus;
 import dev.amber.api.v1alpha1.ContainerCheckpointStatus;
 import dev.amber.api.v1alpha1.DeletionPolicy;
+import dev.amber.api.v1alpha1.RuntimeCapability;
 import dev.amber.errors.OneLine;
 import dev.amber.kube.agent.AgentClient;
 import dev.amber.kube.agent.AgentException;
@@ -12,9 +13,11 @@ import dev.amber.kube.agent.CheckpointOperation;
 import dev.amber.operator.OperatorSettings;
 import dev.amber.operator.cluster.ApiErrors;
 import dev.amber.operator.cluster.NodeAgents;
+import dev.amber.operator.cluster.NodeCapabilities;
 import dev.amber.operator.cluster.Registries;
 import dev.amber.operator.cluster.Workloads;
 import dev.amber.operator.status.CheckpointStatusRecorder;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -176,10 +179,19 @@ public final class CheckpointReconciler implements Reconciler<Checkpoint> {
             }
             return Optional.of(new Failure("NoAgentOnNode", e.getMessage()));
         }
+        Optional<Node> observed = workloads.node(node);
+        Optional<RuntimeCapability> runtime = observed.flatMap(NodeCapabilities::of);
+        if (runtime.isPresent() && !runtime.get().checkpoint()) {
+            RuntimeCapability cannot = runtime.get();
+            return Optional.of(new Failure(
+                    "RuntimeCannotCheckpoint",
+                    "the runtime of node " + node + " cannot checkpoint: " + cannot.checkpointReason()
+                            + (cannot.remedy() == null ? "" : "; to enable it, " + cannot.remedy())));
+        }
         recorder.running(
                 checkpoint,
                 node,
-                workloads.node(node).map(CheckpointPlan::architecture).orElse(null),
+                observed.map(CheckpointPlan::architecture).orElse(null),
                 pod.get().getMetadata().getUid(),
                 CheckpointPlan.podTemplate(pod.get()),
                 containers.value());

@@ -1,13 +1,11 @@
 package dev.amber.operator.restore;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.amber.api.v1alpha1.RuntimeCapability;
 import dev.amber.operator.checkpoint.CheckpointPlan;
 import dev.amber.operator.checkpoint.CheckpointPlan.Result;
+import dev.amber.operator.cluster.NodeCapabilities;
 import io.fabric8.kubernetes.api.model.Node;
-import java.io.IOException;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -31,8 +29,6 @@ import java.util.Optional;
  * </ul>
  */
 public final class RestorePlacement {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private RestorePlacement() {}
 
     /**
@@ -99,7 +95,7 @@ public final class RestorePlacement {
                 return Result.failed("NoSuchNode", "no node " + targetNode + " in the cluster");
             }
             Optional<RuntimeCapability> capability =
-                    capability(observed.target().get());
+                    NodeCapabilities.of(observed.target().get());
             if (capability.isEmpty() || capability.get().canRestore()) {
                 return Result.ok(new Decision(CreateContainerRestore.INSTANCE, targetNode, 1, false));
             }
@@ -111,12 +107,14 @@ public final class RestorePlacement {
                     : Result.failed("NodeCannotRestore", refusal);
         }
         long able = observed.nodes().stream()
-                .filter(n -> capability(n).map(RuntimeCapability::canRestore).orElse(false))
+                .filter(n -> NodeCapabilities.of(n)
+                        .map(RuntimeCapability::canRestore)
+                        .orElse(false))
                 .count();
         if (able > 0) {
             return Result.ok(new Decision(CreateContainerRestore.INSTANCE, null, (int) able, true));
         }
-        if (observed.nodes().stream().allMatch(n -> capability(n).isEmpty())) {
+        if (observed.nodes().stream().allMatch(n -> NodeCapabilities.of(n).isEmpty())) {
             // No agent publishes anything (the chart's agent.runtime.socket is empty): nothing is known against any
             // node, so the scheduler picks among them all and the runtime's own answer says.
             return Result.ok(new Decision(
@@ -128,33 +126,5 @@ public final class RestorePlacement {
         return observed.podLevelServed()
                 ? Result.ok(new Decision(new PodLevelRestore(refusal), null, 0, false))
                 : Result.failed("NoNodeCanRestore", refusal);
-    }
-
-    /**
-     * What the node's agent published about its runtime, empty when it published nothing. Whether the node can
-     * restore is its label's word, since the label is what the scheduler matches; the annotation only adds the
-     * runtime's reason and remedy, and is read only where it agrees with the label.
-     */
-    public static Optional<RuntimeCapability> capability(Node node) {
-        Map<String, String> labels = node.getMetadata().getLabels();
-        String backend = labels == null ? null : labels.get(RuntimeCapability.RESTORE_LABEL);
-        if (backend == null) {
-            return Optional.empty();
-        }
-        Map<String, String> annotations = node.getMetadata().getAnnotations();
-        String json = annotations == null ? null : annotations.get(RuntimeCapability.ANNOTATION);
-        if (json != null) {
-            try {
-                RuntimeCapability published = JSON.readValue(json, RuntimeCapability.class);
-                if (backend.equals(published.restoreBackend())) {
-                    return Optional.of(published);
-                }
-            } catch (IOException e) {
-                // The label alone, below: it is what placement needs.
-            }
-        }
-        boolean restores = RuntimeCapability.CREATE_CONTAINER.equals(backend);
-        return Optional.of(new RuntimeCapability(
-                null, null, restores, null, backend, restores ? null : "its label says " + backend, null, null));
     }
 }

@@ -7,6 +7,7 @@ import dev.amber.api.v1alpha1.CheckpointExport;
 import dev.amber.api.v1alpha1.CheckpointPhase;
 import dev.amber.api.v1alpha1.CheckpointSpec;
 import dev.amber.api.v1alpha1.ConditionTypes;
+import dev.amber.api.v1alpha1.RuntimeCapability;
 import dev.amber.kube.agent.CheckpointRequest;
 import dev.amber.operator.OperatorSettings;
 import dev.amber.operator.SettableClock;
@@ -341,6 +342,33 @@ class CheckpointReconcilerTest {
         assertThat(control.getScheduleDelay()).contains(CheckpointReconciler.WAIT.toMillis());
         assertThat(ready(checkpoint).getReason()).isEqualTo("ApiServerUnavailable");
         assertThat(checkpoint.getStatus().phase).isEqualTo(CheckpointPhase.Pending);
+    }
+
+    @Test
+    void aNodeWhoseRuntimeCannotCheckpointFailsAtOnceSayingHowToEnableIt() {
+        cluster.pods.put("shop/web", FakeCluster.runningPod("shop", "web", "node-a", "app"));
+        cluster.agentOn("node-a");
+        cluster.addNode(
+                "node-a",
+                new RuntimeCapability(
+                        "containerd",
+                        "v2.3.7",
+                        false,
+                        "CRIU support is off (enable_criu = false)",
+                        "None",
+                        "CRIU support is off (enable_criu = false)",
+                        "set enable_criu = true in containerd's config and restart containerd",
+                        "2026-12-04T10:00:00Z"));
+        Checkpoint checkpoint = checkpoint("ckpt-1", "web");
+
+        reconciler.reconcile(checkpoint, null);
+
+        assertFailed(
+                checkpoint,
+                "RuntimeCannotCheckpoint",
+                "the runtime of node node-a cannot checkpoint: CRIU support is off (enable_criu = false); to enable it,"
+                        + " set enable_criu = true in containerd's config and restart containerd");
+        assertThat(cluster.agentOn("node-a").started).isEmpty();
     }
 
     @Test
