@@ -8,7 +8,8 @@
 #   footprint            the operator leader's heap (its /metrics) and both replicas' CPU time (/proc), idle and
 #                        with 1,000 finished Checkpoints in the cluster
 #
-#   benchmarks/operator.sh [RUNS]     default 3; needs root and scripts/cluster up; installs amber itself
+#   benchmarks/operator.sh [RUNS [PARTS]]   RUNS default 3; PARTS any of checkpoint,restore,footprint (default
+#                                         all; restore needs checkpoint); needs root and scripts/cluster up
 #
 # Prints Markdown tables for docs/benchmarks.md. Times are wall-clock seconds on this one machine, where the
 # nodes, the API server, the registry and both operators share 2 cores.
@@ -18,6 +19,8 @@ export AMBER_SKIP_BUILD=1
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 runs=${1:-3}
+parts=${2:-checkpoint,restore,footprint}
+part() { [[ ",$parts," == *",$1,"* ]]; }
 eval "$("$root/scripts/cluster" up)"
 "$root/scripts/cluster" install-amber >&2
 pki=/var/lib/amber-cluster/pki
@@ -72,6 +75,7 @@ floor() {
   echo "$dump $push"
 }
 
+if part checkpoint; then
 echo "## Checkpoint to image ($runs runs each, median)"
 echo
 echo "| pod memory | Checkpoint with export, create to Ready | kubelet checkpoint alone | amber image push alone | floor (sum) | ratio | target (1.2 x floor + 1 s) |"
@@ -90,15 +94,23 @@ for mib in 64 512; do
 done
 echo
 
+fi
+
+if part restore; then
 echo "## Restore to node B (the 512 MiB checkpoint)"
 echo
-echo "| run | Restore, create to Running (wall) | status.timeToRunningSeconds | the same pod by hand, create to Running |"
+echo "Both timed alike: from \`kubectl create\` until \`kubectl wait\` sees the phase Running."
+echo
+echo "| run | Restore, create to Running | status.timeToRunningSeconds | the same pod by hand, create to Running |"
 echo "|---|---|---|---|"
 for run in $(seq 1 "$runs"); do
+  printf 'apiVersion: amber.dev/v1alpha1\nkind: Restore\nmetadata: {name: back-%s}\nspec: {checkpointName: hog-512-1, targetNode: amber-node-b}\n' \
+    "$run" >/tmp/amber-bench-restore.yaml
   started=$(now)
-  out=$("$root/kubectl-amber" restore hog-512-1 -n "$ns" --node amber-node-b --name "back-$run" --wait --format json)
+  kubectl -n "$ns" create -f /tmp/amber-bench-restore.yaml >/dev/null
+  kubectl -n "$ns" wait --for=jsonpath='{.status.phase}'=Running "restore/back-$run" --timeout=300s >/dev/null
   wall=$(since "$started")
-  ttr=$(python3 -c "import json, sys; print(json.load(sys.stdin)['timeToRunningSeconds'])" <<<"$out")
+  ttr=$(kubectl -n "$ns" get restore "back-$run" -o jsonpath='{.status.timeToRunningSeconds}')
   # The same pod as the Restore made it, made by hand: its spec, pinned to node B, without the Restore's owner.
   kubectl -n "$ns" get pod "back-$run" -o json | python3 -c "
 import json, sys
@@ -106,7 +118,7 @@ pod = json.load(sys.stdin)
 pod['metadata'] = {'name': 'hand-$run', 'namespace': '$ns', 'labels': {'bench': 'hand'}}
 pod.pop('status', None)
 json.dump(pod, open('/tmp/amber-bench-hand.json', 'w'))"
-  kubectl -n "$ns" delete pod "back-$run" --wait >/dev/null
+  kubectl -n "$ns" delete restore "back-$run" --wait >/dev/null
   started=$(now)
   kubectl create -f /tmp/amber-bench-hand.json >/dev/null
   kubectl -n "$ns" wait --for=jsonpath='{.status.phase}'=Running "pod/hand-$run" --timeout=300s >/dev/null
@@ -115,6 +127,7 @@ json.dump(pod, open('/tmp/amber-bench-hand.json', 'w'))"
   echo "| $run | $wall s | $ttr s | $hand s |"
 done
 echo
+fi
 
 # The operators' CPU time in clock ticks (utime + stime of every amber operator JVM on this machine).
 operator_ticks() {
@@ -136,6 +149,7 @@ window() { # CPU seconds of both operators over 60 s, and the leader's heap in M
   echo "$(python3 -c "print(f'{($after - $before) / $(getconf CLK_TCK):.2f}')") $(leader_heap)"
 }
 
+part footprint || exit 0
 echo "## Operator footprint"
 echo
 echo "| state | CPU s in 60 s (both replicas) | leader heap used (MiB) |"

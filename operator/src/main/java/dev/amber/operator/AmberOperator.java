@@ -80,16 +80,18 @@ public final class AmberOperator implements AutoCloseable {
             }
         });
         KubernetesWorkloads workloads = new KubernetesWorkloads(client);
+        // The chart's Deployment gives /tmp in memory: a deletion's credentials pass through it.
+        OciRegistries registries =
+                new OciRegistries(settings.operator(), Path.of(System.getProperty("java.io.tmpdir")));
         operator.register(new CheckpointReconciler(
                 workloads,
                 agents,
-                // The chart's Deployment gives /tmp in memory: a deletion's credentials pass through it.
-                new OciRegistries(settings.operator(), Path.of(System.getProperty("java.io.tmpdir"))),
+                registries,
                 new CheckpointStatusRecorder(events, metrics, Clock.systemUTC()),
                 settings.operator(),
                 Clock.systemUTC()));
-        operator.register(
-                new RestoreReconciler(workloads, new RestoreStatusRecorder(events, metrics, Clock.systemUTC())));
+        operator.register(new RestoreReconciler(
+                workloads, registries, new RestoreStatusRecorder(events, metrics, Clock.systemUTC())));
         OperatorEndpoints health = settings.health() == null
                 ? null
                 : OperatorEndpoints.start(

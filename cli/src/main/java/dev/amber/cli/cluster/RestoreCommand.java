@@ -44,8 +44,19 @@ public final class RestoreCommand implements Callable<Integer> {
     @Mixin
     KubeconfigOptions cluster;
 
-    @Parameters(index = "0", paramLabel = "CHECKPOINT", description = "The Checkpoint to restore.")
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            paramLabel = "CHECKPOINT",
+            description = "The Checkpoint to restore (or --image).")
     String checkpoint;
+
+    @Option(
+            names = "--image",
+            paramLabel = "IMAGE",
+            description = "Restore one container from a checkpoint image by digest (repository@sha256:...) instead"
+                    + " of a Checkpoint.")
+    String image;
 
     @Option(
             names = "--node",
@@ -81,13 +92,17 @@ public final class RestoreCommand implements Callable<Integer> {
         Duration wait = WaitDuration.parse("--timeout", timeout);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if ((checkpoint == null) == (image == null)) {
+            throw new IllegalArgumentException("name a CHECKPOINT or give --image, one of the two");
+        }
         try (KubernetesClient client = cluster.client()) {
             String namespace = cluster.namespace(client);
-            Checkpoint source = client.resources(Checkpoint.class)
-                    .inNamespace(namespace)
-                    .withName(checkpoint)
-                    .get();
-            if (source == null) {
+            if (checkpoint != null
+                    && client.resources(Checkpoint.class)
+                                    .inNamespace(namespace)
+                                    .withName(checkpoint)
+                                    .get()
+                            == null) {
                 throw new IllegalArgumentException("no Checkpoint " + checkpoint + " in namespace " + namespace);
             }
             Restore created = create(client, namespace);
@@ -108,11 +123,12 @@ public final class RestoreCommand implements Callable<Integer> {
         if (name != null) {
             metadata.withName(name);
         } else {
-            metadata.withGenerateName(checkpoint + "-restore-");
+            metadata.withGenerateName((checkpoint == null ? "image" : checkpoint) + "-restore-");
         }
         restore.setMetadata(metadata.build());
         RestoreSpec wanted = new RestoreSpec();
         wanted.checkpointName = checkpoint;
+        wanted.image = image;
         wanted.targetNode = node;
         wanted.podName = name;
         restore.setSpec(wanted);
@@ -128,6 +144,7 @@ public final class RestoreCommand implements Callable<Integer> {
                             restore.getMetadata().getNamespace() + "/"
                                     + restore.getMetadata().getName())
                     .put("checkpoint", restore.getSpec().checkpointName)
+                    .put("image", restore.getSpec().image)
                     .put("phase", status.phase.name())
                     .put("pod", status.podName)
                     .put("node", status.nodeName)

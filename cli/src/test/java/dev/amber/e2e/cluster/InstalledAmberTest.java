@@ -746,6 +746,46 @@ class InstalledAmberTest {
         assertThat(archive).exists();
     }
 
+    /**
+     * A Restore of a checkpoint image by digest, with no Checkpoint behind it (an image another cluster pushed,
+     * say): one container, named as the image says, goes on counting with its in-memory token on node B.
+     */
+    @Test
+    @Order(13)
+    void aCheckpointImageByDigestIsRestoredWithoutItsCheckpoint(KubernetesClient client, TestNamespace namespace)
+            throws Exception {
+        counter(client, namespace, "solo", LocalCluster.NODE_A);
+        JsonNode exported = checkpointed(namespace, "solo", "solo-1", "Retain");
+        String image = exported.path("image").asText();
+        long token = counts(client, namespace, "solo").getFirst()[1];
+
+        ExternalCommand.Result restored = kubectlAmber(
+                "restore",
+                "--image",
+                image,
+                "-n",
+                namespace.name(),
+                "--node",
+                LocalCluster.NODE_B,
+                "--name",
+                "solo-b",
+                "--wait",
+                "--format",
+                "json");
+
+        assertThat(restored.exitCode()).as(restored.stderr()).isZero();
+        assertThat(JSON.readTree(restored.stdout()).path("image").asText()).isEqualTo(image);
+        Pod pod = client.pods().inNamespace(namespace.name()).withName("solo-b").get();
+        assertThat(pod.getSpec().getContainers()).singleElement().satisfies(c -> {
+            assertThat(c.getName()).isEqualTo("main");
+            assertThat(c.getImage()).isEqualTo(image);
+        });
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(counts(client, namespace, "solo-b"))
+                        .isNotEmpty()
+                        .allSatisfy(c -> assertThat(c[1]).isEqualTo(token)));
+    }
+
     private static void assertFailedInOneLine(ExternalCommand.Result result, String reason, String message) {
         assertThat(result.exitCode()).as(result.stderr()).isEqualTo(1);
         String last = result.stderr().strip().lines().toList().getLast();

@@ -1,6 +1,8 @@
 package dev.amber.operator.cluster;
 
 import dev.amber.errors.OneLine;
+import dev.amber.image.CheckpointImageInfo;
+import dev.amber.image.CheckpointImages;
 import dev.amber.image.ImageException;
 import dev.amber.image.ImageReference;
 import dev.amber.image.registry.DockerConfigAuth;
@@ -25,6 +27,22 @@ public final class OciRegistries implements Registries {
         this.settings = settings;
         this.temporary = temporary;
         this.client = RegistryStore.newClient(RegistryOptions.defaults());
+    }
+
+    @Override
+    public CheckpointImageInfo inspect(String imageByDigest) throws IOException {
+        ImageReference ref = ImageReference.parse(imageByDigest);
+        RegistryOptions options = RegistryOptions.defaults().withInsecure(settings.plainHttp(imageByDigest));
+        try (DockerConfigAuth anonymous = DockerConfigAuth.write(temporary, null)) {
+            RegistryOptions reading = options.withAuthFile(anonymous.file());
+            CheckpointImages images =
+                    new CheckpointImages((r, forPush) -> new RegistryStore(client, r, reading, anonymous.authFiles()));
+            return images.inspect(ref);
+        } catch (RegistryConnectionException e) {
+            throw new RegistryUnreachable(OneLine.of(e), e);
+        } catch (ImageException e) {
+            throw new IOException(OneLine.of(e), e);
+        }
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.amber.api.v1alpha1.ContainerCheckpointStatus;
 import dev.amber.api.v1alpha1.Restore;
 import dev.amber.api.v1alpha1.RestoreSpec;
 import dev.amber.api.v1alpha1.RuntimeCapability;
+import dev.amber.image.CheckpointImageInfo;
 import dev.amber.operator.checkpoint.CheckpointPlan;
 import dev.amber.operator.checkpoint.CheckpointPlan.Result;
 import dev.amber.operator.checkpoint.Failure;
@@ -86,9 +87,7 @@ public final class RestorePlan {
             Restore restore, Optional<Checkpoint> checkpoint, RestorePlacement.Observed nodes) {
         RestoreSpec spec = restore.getSpec();
         if (spec.checkpointName == null) {
-            return Result.failed(
-                    "NotSupported",
-                    "restoring from an image without a Checkpoint is not supported yet: name a Checkpoint");
+            throw new IllegalArgumentException("a Restore of an image is planned by podFromImage");
         }
         String where = checkpointNamespace(restore) + "/" + spec.checkpointName;
         if (checkpoint.isEmpty()) {
@@ -135,6 +134,46 @@ public final class RestorePlan {
                     restoring.failure().reason(), restoring.failure().message());
         }
         return Result.ok(new Planned(build(restore, where, template, restoring.value(), decision), decision));
+    }
+
+    /**
+     * The pod that restores one container from a checkpoint image ({@code spec.image}), or why there is none. With
+     * no Checkpoint there is no pod template: the pod has the one container, named as the image says it was and
+     * run from the image by digest, and what the runtime restores (the process, its environment, its files) comes
+     * from the checkpoint itself. The image's architecture holds the placement, as a Checkpoint's does.
+     *
+     * @param image what the registry says the image holds (its manifest and config)
+     */
+    public static Result<Planned> podFromImage(
+            Restore restore, CheckpointImageInfo image, RestorePlacement.Observed nodes) {
+        String reference = restore.getSpec().image;
+        if (!image.checkpoint()) {
+            return Result.failed(
+                    "NotACheckpointImage",
+                    reference + " is not a checkpoint image: it carries no annotation that a runtime restores from");
+        }
+        Result<RestorePlacement.Decision> placement =
+                RestorePlacement.decide(restore.getSpec().targetNode, image.architecture(), nodes);
+        if (placement.failed()) {
+            return Result.failed(
+                    placement.failure().reason(), placement.failure().message());
+        }
+        String container = image.container() == null || image.container().isBlank() ? "restored" : image.container();
+        PodSpec checkpointed = new PodSpecBuilder()
+                .addNewContainer()
+                .withName(container)
+                .withImage(reference)
+                .endContainer()
+                .build();
+        Result<PodSpec> restoring = placement.value().backend().spec(checkpointed, Map.of(container, reference));
+        if (restoring.failed()) {
+            return Result.failed(
+                    restoring.failure().reason(), restoring.failure().message());
+        }
+        PodTemplateSpec none = new PodTemplateSpec();
+        none.setMetadata(new ObjectMeta());
+        return Result.ok(
+                new Planned(build(restore, reference, none, restoring.value(), placement.value()), placement.value()));
     }
 
     /** The pod to create, and where and how it restores. */

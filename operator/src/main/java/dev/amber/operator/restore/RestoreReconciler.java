@@ -5,9 +5,11 @@ import dev.amber.api.v1alpha1.Restore;
 import dev.amber.api.v1alpha1.RestorePhase;
 import dev.amber.api.v1alpha1.RestoreStatus;
 import dev.amber.errors.OneLine;
+import dev.amber.image.CheckpointImageInfo;
 import dev.amber.operator.checkpoint.CheckpointPlan.Result;
 import dev.amber.operator.checkpoint.Failure;
 import dev.amber.operator.cluster.ApiErrors;
+import dev.amber.operator.cluster.Registries;
 import dev.amber.operator.cluster.Workloads;
 import dev.amber.operator.status.RestoreStatusRecorder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -21,6 +23,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -45,10 +48,12 @@ public final class RestoreReconciler implements Reconciler<Restore> {
     static final Duration TIMEOUT = Duration.ofMinutes(5);
 
     private final Workloads workloads;
+    private final Registries registries;
     private final RestoreStatusRecorder recorder;
 
-    public RestoreReconciler(Workloads workloads, RestoreStatusRecorder recorder) {
+    public RestoreReconciler(Workloads workloads, Registries registries, RestoreStatusRecorder recorder) {
         this.workloads = workloads;
+        this.registries = registries;
         this.recorder = recorder;
     }
 
@@ -112,7 +117,20 @@ public final class RestoreReconciler implements Reconciler<Restore> {
         Optional<Checkpoint> checkpoint = restore.getSpec().checkpointName == null
                 ? Optional.empty()
                 : workloads.checkpoint(RestorePlan.checkpointNamespace(restore), restore.getSpec().checkpointName);
-        Result<RestorePlan.Planned> wanted = RestorePlan.pod(restore, checkpoint, observeNodes(restore));
+        Result<RestorePlan.Planned> wanted;
+        if (restore.getSpec().image != null) {
+            CheckpointImageInfo image;
+            try {
+                image = registries.inspect(restore.getSpec().image);
+            } catch (IOException e) {
+                return Optional.of(new Failure(
+                        "ImageUnreadable",
+                        "cannot read checkpoint image " + restore.getSpec().image + ": " + e.getMessage()));
+            }
+            wanted = RestorePlan.podFromImage(restore, image, observeNodes(restore));
+        } else {
+            wanted = RestorePlan.pod(restore, checkpoint, observeNodes(restore));
+        }
         if (wanted.failed()) {
             return Optional.of(wanted.failure());
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.amber.api.v1alpha1.Checkpoint;
 import dev.amber.api.v1alpha1.DumpStatistics;
 import dev.amber.api.v1alpha1.RuntimeCapability;
+import dev.amber.image.CheckpointImageInfo;
 import dev.amber.kube.agent.AgentClient;
 import dev.amber.kube.agent.AgentException;
 import dev.amber.kube.agent.CheckpointOperation;
@@ -51,6 +52,8 @@ public final class FakeCluster implements Workloads, NodeAgents, Events, Registr
     public final List<String> events = new ArrayList<>();
     /** Images (by digest) the registry holds; {@link #deleteImage} removes them. */
     public final Set<String> images = new TreeSet<>();
+    /** What the registry says of images it holds, by reference; {@link #inspect} of another is "no image". */
+    public final Map<String, CheckpointImageInfo> imageInfos = new HashMap<>();
     /** When set, every registry call fails so. */
     public IOException registryFailure;
 
@@ -163,6 +166,18 @@ public final class FakeCluster implements Workloads, NodeAgents, Events, Registr
             throw registryFailure;
         }
         return images.remove(imageByDigest);
+    }
+
+    @Override
+    public CheckpointImageInfo inspect(String imageByDigest) throws IOException {
+        if (registryFailure != null) {
+            throw registryFailure;
+        }
+        CheckpointImageInfo info = imageInfos.get(imageByDigest);
+        if (info == null) {
+            throw new IOException("registry.local:5000 has no image " + imageByDigest);
+        }
+        return info;
     }
 
     @Override

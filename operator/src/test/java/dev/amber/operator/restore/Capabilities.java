@@ -1,6 +1,11 @@
 package dev.amber.operator.restore;
 
 import dev.amber.api.v1alpha1.RuntimeCapability;
+import dev.amber.archive.Engine;
+import dev.amber.image.CheckpointImageInfo;
+import dev.amber.image.ImageException;
+import dev.amber.image.ImageReference;
+import java.util.Map;
 
 /** What nodes' agents publish about their runtimes, as the tests' nodes carry it. */
 final class Capabilities {
@@ -19,4 +24,34 @@ final class Capabilities {
             "2026-12-04T10:00:00Z");
 
     private Capabilities() {}
+
+    /** What a registry says of an image: a checkpoint of {@code container} (amd64), or a plain image. */
+    static CheckpointImageInfo imageOf(String reference, String container, boolean checkpoint) {
+        ImageReference parsed;
+        try {
+            parsed = ImageReference.parse(reference);
+        } catch (ImageException e) {
+            throw new IllegalArgumentException(e);
+        }
+        return new CheckpointImageInfo(
+                parsed,
+                reference.substring(reference.indexOf('@') + 1),
+                "application/vnd.oci.image.manifest.v1+json",
+                null,
+                -1,
+                null,
+                "amd64",
+                "linux",
+                null,
+                container,
+                "web",
+                "shop",
+                null,
+                Engine.CONTAINERD,
+                "runc",
+                null,
+                null,
+                checkpoint,
+                Map.of());
+    }
 }

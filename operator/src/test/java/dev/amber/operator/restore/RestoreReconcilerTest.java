@@ -51,7 +51,7 @@ class RestoreReconcilerTest {
     private final OperatorMetrics metrics = new OperatorMetrics();
     private final SettableClock clock = new SettableClock(Instant.parse(CREATED).plusMillis(2500));
     private final RestoreReconciler reconciler =
-            new RestoreReconciler(cluster, new RestoreStatusRecorder(cluster, metrics, clock));
+            new RestoreReconciler(cluster, cluster, new RestoreStatusRecorder(cluster, metrics, clock));
 
     @Test
     void aCheckpointComesBackAsAPinnedPodFromItsImagesByDigest() {
@@ -370,14 +370,39 @@ class RestoreReconcilerTest {
     }
 
     @Test
-    void anImageWithoutACheckpointIsNotSupportedYet() {
+    void anImageByDigestComesBackAsAOneContainerPodNamedAsTheImageSays() {
         Restore restore = restore("rst-1", null, "node-b");
         restore.getSpec().image = IMAGE_APP;
         cluster.addNode("node-b", Capabilities.RESTORES);
+        cluster.imageInfos.put(IMAGE_APP, Capabilities.imageOf(IMAGE_APP, "counter", true));
 
         reconciler.reconcile(restore, null);
 
-        assertThat(ready(restore).getReason()).isEqualTo("NotSupported");
+        assertThat(restore.getStatus().phase).isEqualTo(RestorePhase.Restoring);
+        Pod pod = cluster.created.getFirst();
+        assertThat(pod.getSpec().getNodeName()).isEqualTo("node-b");
+        assertThat(pod.getSpec().getContainers()).singleElement().satisfies(c -> {
+            assertThat(c.getName()).isEqualTo("counter");
+            assertThat(c.getImage()).isEqualTo(IMAGE_APP);
+        });
+        assertThat(pod.getMetadata().getAnnotations()).containsEntry("amber.dev/checkpoint", IMAGE_APP);
+    }
+
+    @Test
+    void anImageThatIsNoCheckpointOrCannotBeReadFails() {
+        cluster.addNode("node-b", Capabilities.RESTORES);
+        Restore plain = restore("rst-1", null, "node-b");
+        plain.getSpec().image = IMAGE_APP;
+        cluster.imageInfos.put(IMAGE_APP, Capabilities.imageOf(IMAGE_APP, null, false));
+        reconciler.reconcile(plain, null);
+        assertThat(ready(plain).getReason()).isEqualTo("NotACheckpointImage");
+
+        Restore missing = restore("rst-2", null, "node-b");
+        missing.getSpec().image = IMAGE_SIDECAR;
+        reconciler.reconcile(missing, null);
+        assertThat(ready(missing).getReason()).isEqualTo("ImageUnreadable");
+        assertThat(ready(missing).getMessage()).contains("has no image");
+        assertThat(cluster.created).isEmpty();
     }
 
     @Test
