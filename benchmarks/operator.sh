@@ -141,7 +141,7 @@ leader_heap() {
   local holder ip
   holder=$(kubectl -n amber-system get lease amber-operator -o jsonpath='{.spec.holderIdentity}')
   ip=$(kubectl -n amber-system get pod "$holder" -o jsonpath='{.status.podIP}')
-  curl -sf "http://$ip:8081/metrics" | awk '/^jvm_memory_used_bytes\{area="heap"/ {s += $2} END {printf "%.0f", s / 1048576}'
+  curl -sf "http://$ip:8081/metrics" | awk '/^jvm_memory_used_bytes\{area="heap"/ {s += $NF} END {printf "%.0f", s / 1048576}'
 }
 window() { # CPU seconds of both operators over 60 s, and the leader's heap in MiB at its end
   local before after

@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,13 +40,18 @@ public final class RuntimeCapabilityPublisher implements AutoCloseable {
 
     private final KubernetesClient client;
     private final String nodeName;
-    private final RuntimeProbe probe;
+    private final Supplier<RuntimeCapability> probe;
     private final ScheduledExecutorService timer =
             Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "amber-runtime-capability"));
     private RuntimeCapability published;
     private int unansweredInARow;
 
     public RuntimeCapabilityPublisher(KubernetesClient client, String nodeName, RuntimeProbe probe) {
+        this(client, nodeName, probe::probe);
+    }
+
+    /** @param probe what the runtime says, each time it is asked */
+    RuntimeCapabilityPublisher(KubernetesClient client, String nodeName, Supplier<RuntimeCapability> probe) {
         this.client = client;
         this.nodeName = nodeName;
         this.probe = probe;
@@ -74,7 +80,7 @@ public final class RuntimeCapabilityPublisher implements AutoCloseable {
      * one missed answer does not mark a node unable to restore and refuse every Restore to it.
      */
     synchronized RuntimeCapability publish() {
-        RuntimeCapability now = probe.probe();
+        RuntimeCapability now = probe.get();
         boolean unanswered = now.runtime() == null;
         unansweredInARow = unanswered ? unansweredInARow + 1 : 0;
         if (unanswered
