@@ -206,30 +206,7 @@ class InstalledAmberTest {
     @Order(4)
     void kubectlAmberRestoreContinuesTheCountOnTheOtherNode(KubernetesClient client, TestNamespace namespace)
             throws Exception {
-        client.resource(new PodBuilder()
-                        .withNewMetadata()
-                        .withName("counter")
-                        .withNamespace(namespace.name())
-                        .endMetadata()
-                        .withNewSpec()
-                        .withNodeSelector(Map.of("kubernetes.io/hostname", LocalCluster.NODE_A))
-                        .withTerminationGracePeriodSeconds(1L)
-                        .addNewContainer()
-                        .withName("main")
-                        .withImage(LocalCluster.TEST_IMAGE)
-                        .withImagePullPolicy("Never")
-                        .withCommand("/bin/sh", "-c", COUNTER)
-                        .endContainer()
-                        .endSpec()
-                        .build())
-                .create();
-        client.pods()
-                .inNamespace(namespace.name())
-                .withName("counter")
-                .waitUntilCondition(
-                        p -> p != null && "Running".equals(p.getStatus().getPhase()), 2, TimeUnit.MINUTES);
-        await().atMost(Duration.ofSeconds(30))
-                .until(() -> counts(client, namespace, "counter").size() >= 3);
+        counter(client, namespace, "counter", LocalCluster.NODE_A);
 
         ExternalCommand.Result checkpointed = kubectlAmber(
                 "checkpoint", "counter", "-n", namespace.name(), "--name", "counter-1", "--export", "--wait");
@@ -447,34 +424,7 @@ class InstalledAmberTest {
     @Order(8)
     void aTwoContainerPodIsCheckpointedAndRestoredWhole(KubernetesClient client, TestNamespace namespace)
             throws Exception {
-        client.resource(new PodBuilder()
-                        .withNewMetadata()
-                        .withName("pair")
-                        .withNamespace(namespace.name())
-                        .endMetadata()
-                        .withNewSpec()
-                        .withNodeSelector(Map.of("kubernetes.io/hostname", LocalCluster.NODE_A))
-                        .withTerminationGracePeriodSeconds(1L)
-                        .addNewContainer()
-                        .withName("left")
-                        .withImage(LocalCluster.TEST_IMAGE)
-                        .withImagePullPolicy("Never")
-                        .withCommand("/bin/sh", "-c", COUNTER)
-                        .endContainer()
-                        .addNewContainer()
-                        .withName("right")
-                        .withImage(LocalCluster.TEST_IMAGE)
-                        .withImagePullPolicy("Never")
-                        .withCommand("/bin/sh", "-c", COUNTER)
-                        .endContainer()
-                        .endSpec()
-                        .build())
-                .create();
-        client.pods()
-                .inNamespace(namespace.name())
-                .withName("pair")
-                .waitUntilCondition(
-                        p -> p != null && "Running".equals(p.getStatus().getPhase()), 2, TimeUnit.MINUTES);
+        create(client, counterPod(namespace, "pair", LocalCluster.NODE_A, "left", "right"));
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> counts(client, namespace, "pair", "right").size() >= 2);
 
@@ -916,30 +866,43 @@ class InstalledAmberTest {
     }
 
     private static void counter(KubernetesClient client, TestNamespace namespace, String name, String node) {
-        client.resource(new PodBuilder()
-                        .withNewMetadata()
-                        .withName(name)
-                        .withNamespace(namespace.name())
-                        .endMetadata()
-                        .withNewSpec()
-                        .withNodeSelector(Map.of("kubernetes.io/hostname", node))
-                        .withTerminationGracePeriodSeconds(1L)
-                        .addNewContainer()
-                        .withName("main")
-                        .withImage(LocalCluster.TEST_IMAGE)
-                        .withImagePullPolicy("Never")
-                        .withCommand("/bin/sh", "-c", COUNTER)
-                        .endContainer()
-                        .endSpec()
-                        .build())
-                .create();
-        client.pods()
-                .inNamespace(namespace.name())
-                .withName(name)
-                .waitUntilCondition(
-                        p -> p != null && "Running".equals(p.getStatus().getPhase()), 2, TimeUnit.MINUTES);
+        create(client, counterPod(namespace, name, node, "main"));
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> counts(client, namespace, name).size() >= 3);
+    }
+
+    /** A pod of counting containers, each drawing its own token, on {@code node}. */
+    private static Pod counterPod(TestNamespace namespace, String name, String node, String... containers) {
+        PodBuilder pod = new PodBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(namespace.name())
+                .endMetadata()
+                .withNewSpec()
+                .withNodeSelector(Map.of("kubernetes.io/hostname", node))
+                .withTerminationGracePeriodSeconds(1L)
+                .endSpec();
+        for (String container : containers) {
+            pod.editSpec()
+                    .addNewContainer()
+                    .withName(container)
+                    .withImage(LocalCluster.TEST_IMAGE)
+                    .withImagePullPolicy("Never")
+                    .withCommand("/bin/sh", "-c", COUNTER)
+                    .endContainer()
+                    .endSpec();
+        }
+        return pod.build();
+    }
+
+    /** Creates the pod and waits until it runs. */
+    private static void create(KubernetesClient client, Pod pod) {
+        client.resource(pod).create();
+        client.pods()
+                .inNamespace(pod.getMetadata().getNamespace())
+                .withName(pod.getMetadata().getName())
+                .waitUntilCondition(
+                        p -> p != null && "Running".equals(p.getStatus().getPhase()), 2, TimeUnit.MINUTES);
     }
 
     /** One container's counter lines as {count, token}. */
@@ -991,12 +954,7 @@ class InstalledAmberTest {
     }
 
     private static void running(KubernetesClient client, TestNamespace namespace, String name, String node) {
-        client.resource(AgentFixtures.sleeper(namespace, name, node)).create();
-        client.pods()
-                .inNamespace(namespace.name())
-                .withName(name)
-                .waitUntilCondition(
-                        p -> p != null && "Running".equals(p.getStatus().getPhase()), 2, TimeUnit.MINUTES);
+        create(client, AgentFixtures.sleeper(namespace, name, node));
     }
 
     private static List<Pod> pods(KubernetesClient client, String name) {
