@@ -142,11 +142,12 @@ class AgentOnClusterTest {
             });
 
             // An invalid edit is rejected in status and changes nothing.
-            CheckpointPolicy current = client.resources(CheckpointPolicy.class)
-                    .withName(policyName)
-                    .get();
-            current.getSpec().podPolicies.getFirst().pod = null;
-            client.resource(current).update();
+            // A JSON patch of the one field, without the resourceVersion a whole update would lock on: the agents
+            // write this policy's status every few seconds, and such an update could meet one of those writes.
+            client.resources(CheckpointPolicy.class).withName(policyName).edit(current -> {
+                current.getSpec().podPolicies.getFirst().pod = null;
+                return current;
+            });
             await().atMost(Duration.ofSeconds(30))
                     .untilAsserted(() -> assertThat(client.resources(CheckpointPolicy.class)
                                     .withName(policyName)
