@@ -77,7 +77,8 @@ public final class OperatorCommand implements Callable<Integer> {
     @Option(
             names = "--default-repository",
             paramLabel = "REPOSITORY",
-            description = "Where a Checkpoint's `export: {}` pushes (a repository; the tag is the Checkpoint's name).")
+            description = "Where a Checkpoint's `export: {}` pushes: REPOSITORY/NAMESPACE, one repository per"
+                    + " namespace, tagged with the Checkpoint's name.")
     String defaultRepository;
 
     @Option(

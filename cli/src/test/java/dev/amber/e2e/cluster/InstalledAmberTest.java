@@ -151,12 +151,12 @@ class InstalledAmberTest {
         assertThat(json.path("phase").asText()).isEqualTo("Succeeded");
         assertThat(json.path("node").asText()).isEqualTo(LocalCluster.NODE_A);
         String image = json.path("containers").get(0).path("image").asText();
-        assertThat(image).startsWith(cluster.podRegistry() + "/checkpoints@sha256:");
+        assertThat(image).startsWith(cluster.podRegistry() + "/checkpoints/" + namespace.name() + "@sha256:");
         String digest = image.substring(image.indexOf('@') + 1);
         HttpResponse<String> manifest = HttpClient.newHttpClient()
                 .send(
-                        HttpRequest.newBuilder(URI.create(
-                                        "http://" + LocalCluster.REGISTRY + "/v2/checkpoints/manifests/" + digest))
+                        HttpRequest.newBuilder(URI.create("http://" + LocalCluster.REGISTRY + "/v2/checkpoints/"
+                                        + namespace.name() + "/manifests/" + digest))
                                 .header("Accept", "application/vnd.oci.image.manifest.v1+json")
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -30,6 +31,8 @@ public final class CheckpointPlan {
     public static final String ARCHITECTURE_LABEL = "kubernetes.io/arch";
     /** Beyond the containers' kubelet timeouts, what an export and the agent's own work may take. */
     static final Duration GRACE = Duration.ofMinutes(2);
+    /** An image tag, as the OCI distribution spec allows it. */
+    private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
 
     private CheckpointPlan() {}
 
@@ -85,8 +88,12 @@ public final class CheckpointPlan {
     }
 
     /**
-     * Where a container's archive is pushed, or null when nothing is exported; a failure when the
-     * Checkpoint asks for an export that names no repository and the operator has no default.
+     * Where a container's archive is pushed, or null when nothing is exported; a failure when the Checkpoint asks
+     * for an export that names no repository and the operator has no default, or whose tag would not be a valid one.
+     *
+     * <p>The operator's default repository is shared by every namespace, so each namespace gets its own repository
+     * below it ({@code DEFAULT/NAMESPACE}): two namespaces' Checkpoints of one name never push to one tag, and a
+     * registry can grant each namespace its own path. A repository the Checkpoint names is taken as it is.
      */
     public static Result<String> exportReference(
             Checkpoint checkpoint, String container, int containers, OperatorSettings settings) {
@@ -95,9 +102,13 @@ public final class CheckpointPlan {
         }
         String repository = checkpoint.getSpec().export.image;
         if (repository == null || repository.isBlank()) {
-            repository = settings.defaultRepository();
+            repository = settings.defaultRepository() == null
+                            || settings.defaultRepository().isBlank()
+                    ? null
+                    : settings.defaultRepository() + "/"
+                            + checkpoint.getMetadata().getNamespace();
         }
-        if (repository == null || repository.isBlank()) {
+        if (repository == null) {
             return Result.failed(
                     "NoExportRepository",
                     "export names no image and the operator has no default repository"
@@ -107,6 +118,13 @@ public final class CheckpointPlan {
         String tag = containers == 1
                 ? checkpoint.getMetadata().getName()
                 : checkpoint.getMetadata().getName() + "-" + container;
+        if (!TAG.matcher(tag).matches()) {
+            return Result.failed(
+                    "InvalidExportTag",
+                    "the image tag " + tag + " (the Checkpoint's name"
+                            + (containers == 1 ? "" : " and the container's") + ") is not a valid tag: at most 128"
+                            + " letters, digits, '_', '.' and '-', not starting with '.' or '-'; choose a shorter name");
+        }
         return Result.ok(repository + ":" + tag);
     }
 

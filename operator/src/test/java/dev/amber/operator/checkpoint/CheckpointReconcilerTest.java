@@ -204,11 +204,26 @@ class CheckpointReconcilerTest {
         reconciler.reconcile(checkpoint, null);
 
         assertThat(agent.started).singleElement().satisfies(r -> {
-            assertThat(r.export().reference()).isEqualTo("registry.local:5000/checkpoints:ckpt-1-app");
+            assertThat(r.export().reference())
+                    .as("the default repository, one below it per namespace")
+                    .isEqualTo("registry.local:5000/checkpoints/shop:ckpt-1-app");
             assertThat(r.export().plainHttp()).isTrue();
             assertThat(r.export().dockerConfigJson()).isEqualTo("{\"auths\":{}}");
             assertThat(r.export().toString()).doesNotContain("auths");
         });
+    }
+
+    @Test
+    void aCheckpointWhoseNameMakesNoTagFailsBeforeAnythingIsTaken() {
+        cluster.pods.put("shop/web", FakeCluster.runningPod("shop", "web", "node-a", "app"));
+        FakeCluster.FakeAgent agent = cluster.agentOn("node-a");
+        Checkpoint checkpoint = checkpoint("c".repeat(129), "web");
+        checkpoint.getSpec().export = new CheckpointExport();
+
+        reconciler.reconcile(checkpoint, null);
+
+        assertThat(ready(checkpoint).getReason()).isEqualTo("InvalidExportTag");
+        assertThat(agent.started).isEmpty();
     }
 
     @Test
