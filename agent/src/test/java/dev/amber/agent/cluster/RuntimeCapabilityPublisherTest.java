@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,13 +21,15 @@ import org.junit.jupiter.api.Test;
 @EnableKubernetesMockClient(crud = true)
 class RuntimeCapabilityPublisherTest {
     private static final Instant NOW = Instant.parse("2026-12-08T01:00:00Z");
+    private static final RuntimeCapability RESTORES =
+            RuntimeCapabilities.containerd("v2.3.7", "{\"enableExperimentalRestoreViaCreate\":true}", NOW);
 
     KubernetesClient client;
 
     private final Deque<RuntimeCapability> answers = new ArrayDeque<>();
 
-    @Test
-    void oneMissedAnswerDoesNotMarkTheNodeUnableButThreeInARowDo() {
+    @BeforeEach
+    void node() {
         client.nodes()
                 .resource(new NodeBuilder()
                         .withNewMetadata()
@@ -34,12 +37,14 @@ class RuntimeCapabilityPublisherTest {
                         .endMetadata()
                         .build())
                 .create();
-        RuntimeCapability restores =
-                RuntimeCapabilities.containerd("v2.3.7", "{\"enableExperimentalRestoreViaCreate\":true}", NOW);
+    }
+
+    @Test
+    void oneMissedAnswerDoesNotMarkTheNodeUnableButThreeInARowDo() {
         RuntimeCapability unanswered = RuntimeCapabilities.unknown(null, null, "containerd is restarting", NOW);
         RuntimeCapabilityPublisher publisher = new RuntimeCapabilityPublisher(client, "node-a", answers::poll);
 
-        answers.add(restores);
+        answers.add(RESTORES);
         publisher.publish();
         assertThat(label()).isEqualTo("CreateContainer");
         assertThat(annotation()).contains("\"runtimeVersion\":\"v2.3.7\"");
@@ -54,23 +59,14 @@ class RuntimeCapabilityPublisherTest {
         assertThat(label()).isEqualTo("None");
         assertThat(annotation()).contains("containerd is restarting");
 
-        answers.add(restores);
+        answers.add(RESTORES);
         publisher.publish();
         assertThat(label()).isEqualTo("CreateContainer");
     }
 
     @Test
     void aLabelChangedByHandIsPutRight() {
-        client.nodes()
-                .resource(new NodeBuilder()
-                        .withNewMetadata()
-                        .withName("node-a")
-                        .endMetadata()
-                        .build())
-                .create();
-        RuntimeCapability restores =
-                RuntimeCapabilities.containerd("v2.3.7", "{\"enableExperimentalRestoreViaCreate\":true}", NOW);
-        RuntimeCapabilityPublisher publisher = new RuntimeCapabilityPublisher(client, "node-a", () -> restores);
+        RuntimeCapabilityPublisher publisher = new RuntimeCapabilityPublisher(client, "node-a", () -> RESTORES);
         publisher.publish();
         client.nodes()
                 .withName("node-a")

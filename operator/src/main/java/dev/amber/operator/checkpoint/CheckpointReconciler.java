@@ -27,7 +27,6 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -174,7 +173,7 @@ public final class CheckpointReconciler implements Reconciler<Checkpoint> {
         try {
             agents.onNode(node);
         } catch (AgentException e) {
-            if (e.transientFailure() && age(checkpoint).compareTo(AGENT_GRACE) < 0) {
+            if (e.transientFailure() && recorder.age(checkpoint).compareTo(AGENT_GRACE) < 0) {
                 throw new AgentNotReadyException(e.getMessage());
             }
             return Optional.of(new Failure("NoAgentOnNode", e.getMessage()));
@@ -373,12 +372,6 @@ public final class CheckpointReconciler implements Reconciler<Checkpoint> {
             super(failure.message());
             this.failure = failure;
         }
-    }
-
-    /** Time since the Checkpoint was created (zero when the API server gave it no timestamp). */
-    private Duration age(Checkpoint checkpoint) {
-        String created = checkpoint.getMetadata().getCreationTimestamp();
-        return created == null ? Duration.ZERO : Duration.between(Instant.parse(created), clock.instant());
     }
 
     /** The node's agent is there but not Ready. */

@@ -31,31 +31,45 @@ public final class OciRegistries implements Registries {
 
     @Override
     public CheckpointImageInfo inspect(String imageByDigest) throws IOException {
-        ImageReference ref = ImageReference.parse(imageByDigest);
-        RegistryOptions options = RegistryOptions.defaults().withInsecure(settings.plainHttp(imageByDigest));
-        try (DockerConfigAuth anonymous = DockerConfigAuth.write(temporary, null)) {
-            RegistryOptions reading = options.withAuthFile(anonymous.file());
-            CheckpointImages images =
-                    new CheckpointImages((r, forPush) -> new RegistryStore(client, r, reading, anonymous.authFiles()));
-            return images.inspect(ref);
-        } catch (RegistryConnectionException e) {
-            throw new RegistryUnreachable(OneLine.of(e), e);
-        } catch (ImageException e) {
-            throw new IOException(OneLine.of(e), e);
-        }
+        return call(
+                imageByDigest,
+                null,
+                (ref, stores) -> new CheckpointImages((r, forPush) -> stores.open(r)).inspect(ref));
     }
 
     @Override
     public boolean deleteImage(String imageByDigest, String dockerConfigJson) throws IOException {
-        ImageReference ref = ImageReference.parse(imageByDigest);
-        if (!ref.isRegistry() || ref.digest() == null) {
-            throw new IOException(imageByDigest + " is not an image in a registry by digest");
-        }
+        return call(imageByDigest, dockerConfigJson, (ref, stores) -> {
+            if (!ref.isRegistry() || ref.digest() == null) {
+                throw new IOException(imageByDigest + " is not an image in a registry by digest");
+            }
+            try (RegistryStore store = stores.open(ref)) {
+                return store.deleteManifest(ref.digest());
+            }
+        });
+    }
+
+    /** One registry operation on a reference. */
+    private interface RegistryCall<T> {
+        T run(ImageReference ref, Stores stores) throws IOException;
+    }
+
+    /** Opens a reference's repository with the call's credentials. */
+    private interface Stores {
+        RegistryStore open(ImageReference ref) throws ImageException;
+    }
+
+    /**
+     * Runs one operation with the credentials of {@code dockerConfigJson} (null: anonymous) in a file that lives as
+     * long as the call, over plain HTTP where the operator's settings say so; a registry that cannot be reached is
+     * {@link RegistryUnreachable}, any other failure one line.
+     */
+    private <T> T call(String imageByDigest, String dockerConfigJson, RegistryCall<T> call) throws IOException {
         RegistryOptions options = RegistryOptions.defaults().withInsecure(settings.plainHttp(imageByDigest));
         try (DockerConfigAuth credentials = DockerConfigAuth.write(temporary, dockerConfigJson)) {
-            RegistryStore store =
-                    new RegistryStore(client, ref, options.withAuthFile(credentials.file()), credentials.authFiles());
-            return store.deleteManifest(ref.digest());
+            RegistryOptions withCredentials = options.withAuthFile(credentials.file());
+            Stores stores = r -> new RegistryStore(client, r, withCredentials, credentials.authFiles());
+            return call.run(ImageReference.parse(imageByDigest), stores);
         } catch (RegistryConnectionException e) {
             throw new RegistryUnreachable(OneLine.of(e), e);
         } catch (ImageException e) {

@@ -89,7 +89,7 @@ public final class RestorePlacement {
         }
     }
 
-    public static Result<Decision> decide(String targetNode, Observed observed) {
+    private static Result<Decision> decide(String targetNode, Observed observed) {
         if (targetNode != null && !targetNode.isBlank()) {
             if (observed.target().isEmpty()) {
                 return Result.failed("NoSuchNode", "no node " + targetNode + " in the cluster");

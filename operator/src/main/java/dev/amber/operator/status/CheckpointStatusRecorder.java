@@ -149,6 +149,11 @@ public final class CheckpointStatusRecorder {
         StatusNotes.ready(checkpoint, statusOf(checkpoint), ready, reason, message, clock.instant());
     }
 
+    /** Time since the Checkpoint was created (zero when the API server gave it no timestamp). */
+    public Duration age(Checkpoint checkpoint) {
+        return StatusNotes.age(checkpoint, clock);
+    }
+
     /** A deleted Checkpoint's archives and images were deleted, or some were left (a Warning names them). */
     public void artifactsDeleted(Checkpoint checkpoint, List<String> deleted, List<String> kept) {
         if (!deleted.isEmpty()) {

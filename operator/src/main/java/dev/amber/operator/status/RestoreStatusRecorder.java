@@ -7,7 +7,6 @@ import dev.amber.operator.checkpoint.Failure;
 import dev.amber.operator.restore.RestorePlacement;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,12 +87,7 @@ public final class RestoreStatusRecorder {
 
     /** Time since the Restore was created (zero when the API server gave it no timestamp). */
     public Duration age(Restore restore) {
-        String created = restore.getMetadata().getCreationTimestamp();
-        if (created == null) {
-            return Duration.ZERO;
-        }
-        Duration d = Duration.between(Instant.parse(created), clock.instant());
-        return d.isNegative() ? Duration.ZERO : d;
+        return StatusNotes.age(restore, clock);
     }
 
     private RestoreStatus move(Restore restore, RestorePhase next) {

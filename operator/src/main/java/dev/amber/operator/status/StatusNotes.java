@@ -4,6 +4,8 @@ import dev.amber.api.v1alpha1.ConditionTypes;
 import dev.amber.api.v1alpha1.ResourceStatus;
 import dev.amber.kube.Conditions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
 
@@ -13,6 +15,16 @@ import org.slf4j.Logger;
  */
 final class StatusNotes {
     private StatusNotes() {}
+
+    /** Time since the resource was created (zero when the API server gave it no timestamp, or a clock lags). */
+    static Duration age(HasMetadata resource, Clock clock) {
+        String created = resource.getMetadata().getCreationTimestamp();
+        if (created == null) {
+            return Duration.ZERO;
+        }
+        Duration d = Duration.between(Instant.parse(created), clock.instant());
+        return d.isNegative() ? Duration.ZERO : d;
+    }
 
     static void ready(
             HasMetadata resource, ResourceStatus status, boolean ready, String reason, String message, Instant now) {
